@@ -1,0 +1,1 @@
+"""Aikyn channel bot: article archive, Kazakh text analysis and Telegram side."""

@@ -1,0 +1,33 @@
+"""Kazakh text analysis: pure functions over strings, knowing nothing of Telegram or the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.analysis.entities import extract_entities
+from bot.analysis.events import extract_events, publication_event
+from bot.analysis.models import Analysis, Entity, Event, Quote
+from bot.analysis.quotes import extract_quotes
+from bot.analysis.sentences import split_sentences
+from bot.analysis.summary import summarize
+
+# Bump when the analysis changes so stored articles are analysed again at the next start.
+ANALYSIS_VERSION = 1
+
+__all__ = ["ANALYSIS_VERSION", "Analysis", "Entity", "Event", "Quote", "analyze_article"]
+
+
+def analyze_article(title: str, lead: str, body: str, published_at: datetime | None = None) -> Analysis:
+    """Everything the bot knows about an article's text. `body` has paragraphs separated by blank lines."""
+    text = "\n".join(p.strip() for p in body.split("\n") if p.strip())
+    events = extract_events(text)
+    own = publication_event(title, published_at)
+    if own is not None:
+        events.insert(0, own)
+    return Analysis(
+        sentences=[s.text for s in split_sentences(text)],
+        quotes=extract_quotes(text),
+        events=events,
+        entities=extract_entities("\n".join(part for part in (title, lead, text) if part)),
+        summary=summarize(title, text),
+    )

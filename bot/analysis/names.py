@@ -1,0 +1,136 @@
+"""People's names in running Kazakh text, in whatever case form they were written, and the role words before them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.analysis.lexicon import DANGLING_OPENERS, MONTHS, ORG_HEADS, PLACES, ROLE_WORDS
+from bot.analysis.morphology import GENITIVE, is_surname_like, name_nominative
+
+UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁЎA-Z"
+LOWER = "а-яәғқңөұүһіёўa-z"
+CAP_WORD = rf"[{UPPER}](?:[{LOWER}]+|[{UPPER}]+(?=[\s,.:;!?»)]|$))(?:-[{UPPER}]?[{LOWER}]+)?"
+_INITIALS = rf"(?:[{UPPER}]\.\s?){{1,2}}"
+_PAIR = re.compile(rf"(?<![\w.«])(?P<given>{CAP_WORD})\s+(?P<surname>{CAP_WORD})(?![\w»])")
+_INITIAL_SURNAME = re.compile(rf"(?<![\w.])(?P<initials>{_INITIALS})(?P<surname>{CAP_WORD})(?![\w»])")
+
+_FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
+    "мен", "біз", "сіз", "сен", "және", "иә", "ия", "жоқ", "енді", "егер", "әрине", "міне", "қазір", "биыл",
+    "былтыр", "бүгін", "ертең", "кеше", "барлық", "әрбір", "көптеген", "кейбір", "бір", "екі", "үш", "жаңа",
+    "бас", "ұлы", "ұлттық", "халықаралық", "республикалық", "мемлекеттік", "ішкі", "сыртқы", "жалпы", "орталық",
+    "қазақ", "орыс", "түрік", "телеграм", "telegram", "дүние", "жүзі", "аға", "апай", "ханым", "мырза", "құрметті",
+    "қымбатты", "аудан", "облыс", "қала", "ауыл", "көктем", "жаз", "күз", "қыс", "туралы", "бойынша",
+}
+_PLACE_STEMS = {p.casefold() for p in PLACES}
+_ORG_HEADS = {h.casefold() for h in ORG_HEADS}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    """A name as written at [start, end) and its nominative form."""
+
+    start: int
+    end: int
+    name: str
+    surname: str
+    written: str
+
+    @property
+    def is_nominative(self) -> bool:
+        return self.written.split()[-1].casefold() == self.surname.casefold()
+
+
+def _title_case(word: str) -> str:
+    """ҚЫДЫРӘЛІ → Қыдырәлі (names set in capitals in TV captions)."""
+    if word.isupper() and len(word) > 1:
+        return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
+    return word
+
+
+def _is_name_word(word: str) -> bool:
+    lower = word.casefold()
+    base = name_nominative(_title_case(word)).casefold()
+    if lower in _FUNCTION_WORDS or base in _FUNCTION_WORDS or base in ROLE_WORDS or lower in ROLE_WORDS:
+        return False
+    if base in MONTHS or base in _PLACE_STEMS or lower in _ORG_HEADS:
+        return False
+    return not base.endswith(("стан", "лігі", "лығы", "дігі", "дығы", "тігі", "тығы", "сының", "сінің"))
+
+
+def _looks_like_given_name(word: str) -> bool:
+    """A given name stands in the nominative: not genitive, not possessive."""
+    lower = word.casefold()
+    if word.isupper() or not _is_name_word(word):
+        return False
+    if lower.endswith(GENITIVE) or lower.endswith(("сы", "сі")) and len(lower) > 6:
+        return False
+    return not is_surname_like(word) or lower.endswith(("бек", "бай"))
+
+
+def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
+    """Person names: given name + surname (Руслан Абдуллиннің), initials + surname (Қ.Тоқаев).
+
+    With `strict`, a pair of capitalised words counts only if the second looks like a surname
+    (-ов, -ева, -ин, -ұлы …); otherwise any given-name-like word followed by a name-like word does
+    (Нұржан Әшірмат), which suits places where a name is expected, such as after «деді».
+    """
+    found: list[PersonMention] = []
+    taken: set[int] = set()
+    for match in _PAIR.finditer(text):
+        given, surname = match["given"], match["surname"]
+        if not _looks_like_given_name(given) or not _is_name_word(surname):
+            continue
+        base = name_nominative(_title_case(surname))
+        if strict and not is_surname_like(base):
+            continue
+        if match.start() in taken:
+            continue
+        found.append(PersonMention(match.start(), match.end(), f"{_title_case(given)} {base}", base, match[0]))
+        taken.update(range(match.start(), match.end()))
+    for match in _INITIAL_SURNAME.finditer(text):
+        if match.start() in taken or not _is_name_word(match["surname"]):
+            continue
+        base = name_nominative(_title_case(match["surname"]))
+        initials = re.sub(r"\s+", "", match["initials"])
+        found.append(PersonMention(match.start(), match.end(), f"{initials} {base}", base, match[0]))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+_ROLE_STOP = re.compile(r"[.;:!?()\n]|,(?!\s*[«\w][^,]{0,40}»)|\s[–—]\s")
+_LEADING_ADVERBIALS = re.compile(
+    r"^(?:(?:өз\s+кезегінде|сондай-ақ|сонымен\s+қатар|бұл\s+туралы|осы\s+орайда|ал|алайда|дегенмен|"
+    r"кездесуде|жиында|брифингте|мәслихатта|отырыста|жиналыста|кездесу\s+барысында|бүгін|кеше|сонымен|"
+    r"мәселен|мысалы|атап\s+айтқанда|бұған\s+дейін|айта\s+кетейік|айта\s+кету\s+керек)[,\s]+)+",
+    re.IGNORECASE,
+)
+
+
+def role_before(text: str, start: int, *, max_words: int = 14) -> str:
+    """The role words just before a name: «Қоғамдық келісім» РММ бас сарапшысы [Талшын Италиева]."""
+    window = text[max(0, start - 400) : start]
+    cut = 0
+    for match in _ROLE_STOP.finditer(window):
+        cut = match.end()
+    phrase = window[cut:].strip(" ,–—-\n")
+    phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
+    words = phrase.split()
+    if len(words) > max_words:
+        words = words[-max_words:]
+        while words and not (words[0][0].isupper() or words[0].startswith("«")):
+            words.pop(0)
+    phrase = " ".join(words)
+    if phrase.count("«") != phrase.count("»"):
+        phrase = phrase.split("»", 1)[-1].strip() if phrase.count("»") > phrase.count("«") else phrase
+    if not words or not _role_ends_right(phrase):
+        return ""
+    return phrase
+
+
+def _role_ends_right(phrase: str) -> bool:
+    """A role ends in a noun with a possessive ending (директоры, сарапшысы) or a role word (министр)."""
+    last = phrase.split()[-1].casefold().strip("«»,")
+    return last.endswith(("ы", "і", "сы", "сі")) or last in ROLE_WORDS or last.endswith(
+        ("ші", "шы", "гер", "кер", "ист", "ор", "ент", "ер", "ар", "ақын", "министр", "депутат")
+    )

@@ -1,0 +1,88 @@
+"""Sentence splitting for Kazakh news text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a full stop never ends a sentence.
+_NEVER_FINAL = {
+    "обл", "көш", "проф", "акад", "доц", "ауд", "мкр", "им", "тел", "бб", "пр", "ш", "тг", "с", "б", "ғ",
+    "ғғ", "жж", "г", "ул", "д", "т.ғ.д", "ф.ғ.д", "ф.ғ.к", "т.ғ.к", "э.ғ.д", "з.ғ.д", "п.ғ.д", "б.з.б", "б.з",
+    "млн", "млрд", "мың", "трлн", "шақ", "км", "см", "мм", "кг", "га", "ст", "қ", "м", "ж.ш", "ж",
+}
+# Abbreviations that may end a sentence when a capitalised sentence follows (…т.б. Келесі сөйлем).
+_MAYBE_FINAL = {"т.б", "т.с.с", "т.б.с", "т.с", "т.т", "etc"}
+
+_BOUNDARY = re.compile(r"(?:\.{3}|…|[.!?])+[\"»”’)]*(?=\s)")
+_TOKEN_BEFORE = re.compile(r"([\w.]+)$")
+_OPENERS = "«\"“„('"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    paragraph: int
+    start: int
+
+
+def _starts_sentence(rest: str) -> bool:
+    """Does the text after a candidate boundary begin a new sentence?"""
+    rest = rest.lstrip()
+    if not rest:
+        return True
+    first = rest[0]
+    if first.isupper() or first.isdigit() or first in _OPENERS:
+        return True
+    if first in "–—-":
+        after = rest[1:].lstrip()
+        return bool(after) and (after[0].isupper() or after[0] in _OPENERS)
+    return False
+
+
+def _is_abbreviation_stop(before: str, rest: str) -> bool:
+    """Is the full stop at the end of `before` part of an abbreviation or an initial, not a sentence end?"""
+    match = _TOKEN_BEFORE.search(before)
+    if not match:
+        return False
+    token = match.group(1).rstrip(".")
+    lower = token.casefold()
+    if lower in _NEVER_FINAL:
+        return True
+    if lower in _MAYBE_FINAL:
+        return not rest.lstrip()[:1].isupper()
+    # An initial: one capital letter (А. Байтұрсынұлы, Қ.Тоқаев) or two (Ж.Ж.)
+    return bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token) and token[-1].isupper())
+
+
+def split_paragraph(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs of one paragraph."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        rest = text[end:]
+        if not _starts_sentence(rest):
+            continue
+        if match.group(0).startswith(".") and not match.group(0).startswith("...") and _is_abbreviation_stop(
+            text[: match.start() + 1], rest
+        ):
+            continue
+        piece = text[start:end].strip()
+        if piece:
+            out.append((start + (len(text[start:end]) - len(text[start:end].lstrip())), piece))
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        out.append((start + (len(text[start:]) - len(text[start:].lstrip())), tail))
+    return out
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of a text whose paragraphs are separated by line breaks; a line without final
+    punctuation (a heading, a caption) is a sentence of its own."""
+    sentences = []
+    for number, paragraph in enumerate(p for p in re.split(r"\n+", text) if p.strip()):
+        for offset, piece in split_paragraph(paragraph.strip()):
+            sentences.append(Sentence(piece, number, offset))
+    return sentences

@@ -1,0 +1,203 @@
+"""Stored analysis: quotes, dated events and entities of each article, and the questions asked of them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import aiosqlite
+
+from bot.analysis.models import Analysis
+from storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuote:
+    article_id: int
+    article_title: str
+    text: str
+    speaker: str | None
+    role: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    article_id: int
+    article_title: str
+    when: str
+    year: int
+    year_end: int | None
+    day: date | None
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntity:
+    name: str
+    kind: str
+    key: str
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedArticle:
+    article_id: int
+    title: str
+    score: float
+    shared: list[StoredEntity]
+
+
+async def replace_analysis(
+    conn: aiosqlite.Connection, article_id: int, analysis: Analysis, *, version: int
+) -> None:
+    """Store an article's analysis in place of any earlier one; call inside the article's transaction."""
+    await conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+    await conn.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
+    await conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+    await conn.executemany(
+        "INSERT INTO quotes (article_id, position, text, speaker, speaker_surname, role, kind)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, n, q.text, q.speaker, surname_key(q.speaker), q.role, q.kind)
+            for n, q in enumerate(analysis.quotes)
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO events (article_id, position, when_text, year, year_end, day, what)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, n, e.when, e.year, e.year_end, e.date.isoformat() if e.date else None, e.what)
+            for n, e in enumerate(analysis.events)
+        ],
+    )
+    for entity in analysis.entities:
+        await conn.execute(
+            "INSERT INTO entities (key, kind, name) VALUES (?, ?, ?) ON CONFLICT (key, kind) DO NOTHING",
+            (entity.key, entity.kind, entity.name),
+        )
+        await conn.execute(
+            "INSERT INTO article_entities (article_id, entity_id, mentions)"
+            " SELECT ?, id, ? FROM entities WHERE key = ? AND kind = ?",
+            (article_id, entity.mentions, entity.key, entity.kind),
+        )
+    await conn.execute(
+        "UPDATE articles SET summary = ?, analysis_version = ? WHERE id = ?",
+        (analysis.summary, version, article_id),
+    )
+
+
+def surname_key(speaker: str | None) -> str | None:
+    """The case-folded last word of a nominative name: what /quotes looks names up by."""
+    if not speaker:
+        return None
+    return speaker.split()[-1].casefold()
+
+
+_QUOTE_SELECT = (
+    "SELECT q.article_id, a.title, q.text, q.speaker, q.role, q.kind FROM quotes q"
+    " JOIN articles a ON a.id = q.article_id"
+)
+
+
+def _quote(row: aiosqlite.Row) -> StoredQuote:
+    return StoredQuote(row[0], row[1], row[2], row[3], row[4], row[5])
+
+
+async def quotes_of_article(db: Database, article_id: int) -> list[StoredQuote]:
+    rows = await db.fetchall(f"{_QUOTE_SELECT} WHERE q.article_id = ? ORDER BY q.position", (article_id,))
+    return [_quote(row) for row in rows]
+
+
+async def quotes_by_surname(db: Database, surname: str, *, limit: int) -> list[StoredQuote]:
+    """Quotes whose speaker's nominative surname (or single name) is `surname`, newest articles first."""
+    rows = await db.fetchall(
+        f"{_QUOTE_SELECT} WHERE q.speaker_surname = ? ORDER BY q.article_id DESC, q.position LIMIT ?",
+        (surname.casefold(), limit),
+    )
+    return [_quote(row) for row in rows]
+
+
+async def latest_quotes(db: Database, *, limit: int) -> list[StoredQuote]:
+    """Attributed quotes from the newest articles."""
+    rows = await db.fetchall(
+        f"{_QUOTE_SELECT} WHERE q.article_id IN (SELECT a2.id FROM articles a2"
+        "  WHERE EXISTS (SELECT 1 FROM quotes q2 WHERE q2.article_id = a2.id AND q2.speaker IS NOT NULL)"
+        "  ORDER BY a2.sort_at DESC, a2.id DESC LIMIT ?)"
+        " AND q.speaker IS NOT NULL ORDER BY a.sort_at DESC, a.id DESC, q.position LIMIT ?",
+        (limit, limit),
+    )
+    return [_quote(row) for row in rows]
+
+
+_EVENT_SELECT = (
+    "SELECT e.article_id, a.title, e.when_text, e.year, e.year_end, e.day, e.what FROM events e"
+    " JOIN articles a ON a.id = e.article_id"
+)
+
+
+def _event(row: aiosqlite.Row) -> StoredEvent:
+    day = date.fromisoformat(row[5]) if row[5] else None
+    return StoredEvent(row[0], row[1], row[2], row[3], row[4], day, row[6])
+
+
+async def events_of_article(db: Database, article_id: int) -> list[StoredEvent]:
+    rows = await db.fetchall(
+        f"{_EVENT_SELECT} WHERE e.article_id = ? ORDER BY e.year, e.day, e.position", (article_id,)
+    )
+    return [_event(row) for row in rows]
+
+
+async def events_matching(db: Database, stems: list[str], *, limit: int) -> list[StoredEvent]:
+    """Events whose phrase contains a word form of every stem, the best matches in time order."""
+    if not stems:
+        return []
+    match = " AND ".join('"' + s.replace('"', '""') + '"*' for s in stems)
+    rows = await db.fetchall(
+        f"{_EVENT_SELECT} WHERE e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?"
+        " ORDER BY rank LIMIT ?) ORDER BY e.year, e.day, e.article_id, e.position",
+        (match, limit),
+    )
+    return [_event(row) for row in rows]
+
+
+async def entities_of_article(db: Database, article_id: int) -> list[StoredEntity]:
+    rows = await db.fetchall(
+        "SELECT e.name, e.kind, e.key, ae.mentions FROM article_entities ae JOIN entities e ON e.id = ae.entity_id"
+        " WHERE ae.article_id = ? ORDER BY ae.mentions DESC, e.name",
+        (article_id,),
+    )
+    return [StoredEntity(*row) for row in rows]
+
+
+async def related_articles(
+    db: Database, article_id: int, *, limit: int, max_entity_share: float = 0.05
+) -> list[RelatedArticle]:
+    """Articles sharing this one's entities, ranked by the summed rarity (IDF) of what they share.
+
+    Entities found in more than `max_entity_share` of the archive (say, «Қазақстан») link everything to
+    everything; they are skipped, which also keeps the query from growing with the archive.
+    """
+    total = int(await db.fetchval("SELECT count(*) FROM articles")) or 1
+    ceiling = max(3, int(total * max_entity_share))
+    rows = await db.fetchall(
+        "SELECT other.article_id, e.id, e.name, e.kind, e.key, e.article_count, other.mentions"
+        " FROM article_entities mine"
+        " JOIN entities e ON e.id = mine.entity_id AND e.article_count BETWEEN 2 AND ?"
+        " JOIN article_entities other ON other.entity_id = mine.entity_id AND other.article_id != mine.article_id"
+        " WHERE mine.article_id = ?",
+        (ceiling, article_id),
+    )
+    scores: dict[int, float] = {}
+    shared: dict[int, list[StoredEntity]] = {}
+    for other_id, _entity_id, name, kind, key, article_count, mentions in rows:
+        weight = math.log(total / article_count) + 1.0
+        scores[other_id] = scores.get(other_id, 0.0) + weight * (1.5 if kind == "person" else 1.0)
+        shared.setdefault(other_id, []).append(StoredEntity(name, kind, key, mentions))
+    best = sorted(scores, key=lambda a: (-scores[a], -a))[:limit]
+    if not best:
+        return []
+    marks = ",".join("?" * len(best))
+    titles = {r[0]: r[1] for r in await db.fetchall(f"SELECT id, title FROM articles WHERE id IN ({marks})", best)}
+    return [RelatedArticle(a, titles[a], round(scores[a], 3), shared[a]) for a in best if a in titles]

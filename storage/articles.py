@@ -1,0 +1,208 @@
+"""Articles: saving imported ones, and the questions readers ask of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import aiosqlite
+
+from storage.db import Database
+from storage.timestamps import from_db, to_db, utc_now
+
+SaveOutcome = Literal["imported", "updated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """An article as parsed from a file or a page, before it has an id."""
+
+    title: str
+    body: str
+    lead: str = ""
+    url: str | None = None
+    published_at: datetime | None = None
+    views: int | None = None
+    source: str = ""
+
+    @property
+    def identity(self) -> str:
+        """What makes two drafts the same article: its URL, else its title (whitespace and case folded)."""
+        if self.url:
+            return "url:" + self.url.strip()
+        return "title:" + " ".join(self.title.casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: int
+    title: str
+    lead: str
+    body: str
+    url: str | None
+    published_at: datetime | None
+    views: int | None
+    source: str
+    summary: str
+    imported_at: datetime
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def shown_at(self) -> datetime:
+        """The date to show: publication date, else when it was imported."""
+        return self.published_at or self.imported_at
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """What a list of articles shows for each one."""
+
+    id: int
+    title: str
+    summary: str
+    shown_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SavedArticle:
+    id: int
+    outcome: SaveOutcome
+
+
+_ARTICLE_COLUMNS = "id, title, lead, body, url, published_at, views, source, summary, imported_at"
+
+
+def _article(row: aiosqlite.Row) -> Article:
+    return Article(
+        id=row["id"],
+        title=row["title"],
+        lead=row["lead"],
+        body=row["body"],
+        url=row["url"],
+        published_at=from_db(row["published_at"]),
+        views=row["views"],
+        source=row["source"],
+        summary=row["summary"],
+        imported_at=from_db(row["imported_at"]),  # type: ignore[arg-type]
+    )
+
+
+def _headline(row: aiosqlite.Row) -> Headline:
+    return Headline(row["id"], row["title"], row["summary"], from_db(row["sort_at"]))  # type: ignore[arg-type]
+
+
+async def save_draft(conn: aiosqlite.Connection, draft: ArticleDraft, content_hash: str) -> SavedArticle:
+    """Insert a new article or update an edited one; call inside a transaction.
+
+    An article is the same when its identity (URL or title) matches, or when its content hash does.
+    """
+    async with conn.execute(
+        "SELECT id, content_hash FROM articles WHERE identity = ? "
+        "UNION ALL SELECT id, content_hash FROM articles WHERE content_hash = ? LIMIT 1",
+        (draft.identity, content_hash),
+    ) as cursor:
+        existing = await cursor.fetchone()
+    published = to_db(draft.published_at) if draft.published_at else None
+    now = to_db(utc_now())
+    if existing is None:
+        cursor = await conn.execute(
+            "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source,"
+            " content_hash, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (draft.identity, draft.title, draft.lead, draft.body, draft.url, published, draft.views,
+             draft.source, content_hash, now),
+        )
+        return SavedArticle(int(cursor.lastrowid or 0), "imported")
+    article_id, old_hash = existing["id"], existing["content_hash"]
+    if old_hash == content_hash:
+        return SavedArticle(article_id, "unchanged")
+    await conn.execute(
+        "UPDATE articles SET title = ?, lead = ?, body = ?, url = coalesce(?, url),"
+        " published_at = coalesce(?, published_at), views = coalesce(?, views), source = ?,"
+        " content_hash = ?, updated_at = ? WHERE id = ?",
+        (draft.title, draft.lead, draft.body, draft.url, published, draft.views, draft.source,
+         content_hash, now, article_id),
+    )
+    return SavedArticle(article_id, "updated")
+
+
+async def get(db: Database, article_id: int) -> Article | None:
+    row = await db.fetchone(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+    return _article(row) if row else None
+
+
+async def get_many(db: Database, article_ids: list[int]) -> dict[int, Article]:
+    if not article_ids:
+        return {}
+    marks = ",".join("?" * len(article_ids))
+    rows = await db.fetchall(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", article_ids)
+    return {row["id"]: _article(row) for row in rows}
+
+
+async def count(db: Database) -> int:
+    return int(await db.fetchval("SELECT count(*) FROM articles"))
+
+
+async def newest(db: Database, *, limit: int, offset: int = 0) -> list[Headline]:
+    """Newest first: by publication date where known, else by import time, ties by id."""
+    rows = await db.fetchall(
+        "SELECT id, title, summary, sort_at FROM articles ORDER BY sort_at DESC, id DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    )
+    return [_headline(row) for row in rows]
+
+
+def _match_expression(stems: list[str]) -> str:
+    """FTS5 query: every stem as a quoted prefix term, all required."""
+    return " AND ".join('"' + stem.replace('"', '""') + '"*' for stem in stems)
+
+
+async def search(db: Database, stems: list[str], *, limit: int, offset: int = 0) -> tuple[list[Headline], int]:
+    """Articles containing a word form of every stem, best BM25 first (title counts most); plus the total."""
+    if not stems:
+        return [], 0
+    match = _match_expression(stems)
+    rows = await db.fetchall(
+        "SELECT a.id, a.title, a.summary, a.sort_at FROM articles_fts"
+        " JOIN articles a ON a.id = articles_fts.rowid"
+        " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0), a.id DESC LIMIT ? OFFSET ?",
+        (match, limit, offset),
+    )
+    total = await db.fetchval("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,))
+    return [_headline(row) for row in rows], int(total)
+
+
+async def search_by_substring(db: Database, words: list[str], *, limit: int) -> list[Headline]:
+    """The naive baseline the benchmark compares FTS with: LIKE '%word%' over every article."""
+    clauses = " AND ".join("(title LIKE ? OR lead LIKE ? OR body LIKE ?)" for _ in words)
+    params: list[object] = []
+    for word in words:
+        params += [f"%{word}%"] * 3
+    rows = await db.fetchall(
+        f"SELECT id, title, summary, sort_at FROM articles WHERE {clauses} ORDER BY sort_at DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [_headline(row) for row in rows]
+
+
+async def needing_analysis(db: Database, version: int, *, limit: int) -> list[Article]:
+    """Articles analysed by an older analyser than `version` (or never)."""
+    rows = await db.fetchall(
+        f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE analysis_version < ? ORDER BY id LIMIT ?",
+        (version, limit),
+    )
+    return [_article(row) for row in rows]
+
+
+async def newest_not_posted(db: Database, *, since: datetime) -> Headline | None:
+    """The newest article dated after `since` that was never posted to the channel nor is waiting to be."""
+    row = await db.fetchone(
+        "SELECT id, title, summary, sort_at FROM articles a WHERE sort_at >= ? AND NOT EXISTS ("
+        " SELECT 1 FROM posts p WHERE p.article_id = a.id AND p.status IN ('pending', 'sending', 'sent'))"
+        " ORDER BY sort_at DESC, id DESC LIMIT 1",
+        (to_db(since),),
+    )
+    return _headline(row) if row else None

@@ -1,0 +1,25 @@
+"""How instants are stored: UTC text that sorts like time ('2026-11-25T14:00:00Z')."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def to_db(moment: datetime) -> str:
+    """An aware datetime as stored text; naive datetimes are refused rather than guessed."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: attach a time zone before storing")
+    return moment.astimezone(UTC).strftime(_FORMAT)
+
+
+def from_db(text: str | None) -> datetime | None:
+    """Stored text back to an aware UTC datetime."""
+    if not text:
+        return None
+    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
