@@ -47,6 +47,7 @@ class RelatedArticle:
     title: str
     score: float
     shared: list[StoredEntity]
+    topic: str = ""
 
 
 async def replace_analysis(

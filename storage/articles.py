@@ -175,6 +175,19 @@ async def search(db: Database, stems: list[str], *, limit: int, offset: int = 0)
     return [_headline(row) for row in rows], int(total)
 
 
+async def search_any(db: Database, stems: list[str], *, limit: int) -> list[Headline]:
+    """Articles containing a word form of any of the stems, best BM25 first: topic neighbours."""
+    if not stems:
+        return []
+    match = " OR ".join('"' + stem.replace('"', '""') + '"*' for stem in stems)
+    rows = await db.fetchall(
+        "SELECT a.id, a.title, a.summary, a.sort_at FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+        " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) LIMIT ?",
+        (match, limit),
+    )
+    return [_headline(row) for row in rows]
+
+
 async def search_by_substring(db: Database, words: list[str], *, limit: int) -> list[Headline]:
     """The naive baseline the benchmark compares FTS with: LIKE '%word%' over every article."""
     clauses = " AND ".join("(title LIKE ? OR lead LIKE ? OR body LIKE ?)" for _ in words)

@@ -1,0 +1,242 @@
+"""Evaluate the text analysis on a folder of articles with hand-made gold (e.g. ../shared/corpus).
+
+    python bench/evaluate.py ../shared/corpus [--details]
+
+Quotes: a predicted direct/dialogue quote matches a gold one when their word sets overlap by ≥ 0.8
+(Jaccard); precision counts every predicted quote in every file (files without gold have no quotes).
+Speaker accuracy: matched quotes whose speaker equals the gold speaker (case-folded; surname alone
+counts when the gold full name ends with it). Event recall: a gold event is found when a predicted event
+has the same year and overlapping date expression. Summaries: ROUGE-1/2/L F1 on stemmed words against
+the article's own lead (Aikyn's one-line abstract), or, where the page has none, its first paragraph —
+computed on the body without that paragraph — for our summariser, Lead-3 and sumy's TextRank.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.analysis import analyze_article  # noqa: E402
+from bot.analysis.events import extract_events  # noqa: E402
+from bot.analysis.morphology import fold, word_stem  # noqa: E402
+from bot.analysis.quotes import extract_quotes  # noqa: E402
+from bot.analysis.sentences import split_sentences  # noqa: E402
+from bot.analysis.summary import lead_baseline, summarize  # noqa: E402
+from bot.article_files import ArticleFileError, read_article_file  # noqa: E402
+
+_WORDS = re.compile(r"[^\W_][\w-]*")
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORDS.findall(text)}
+
+
+def _jaccard(a: str, b: str) -> float:
+    sa, sb = _words(a), _words(b)
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
+def _speaker_ok(predicted: str | None, gold: str) -> bool:
+    if not predicted:
+        return False
+    p, g = fold(predicted), fold(gold)
+    return p == g or (g.split()[-1] == p.split()[-1] and (len(p.split()) == 1 or p.split()[0][0] == g.split()[0][0]))
+
+
+def _text_for_analysis(path: Path) -> tuple[str, str, str]:
+    draft = read_article_file(path).drafts[0]
+    return draft.title, draft.lead, draft.body
+
+
+def evaluate_quotes(corpus: Path, details: bool) -> dict[str, float]:
+    predicted_total = matched_pred = gold_total = matched_gold = speaker_right = 0
+    for txt in sorted(corpus.glob("*.txt")):
+        gold_path = txt.with_suffix(".quotes.json")
+        gold = json.loads(gold_path.read_text()) if gold_path.exists() else []
+        raw = txt.read_text(encoding="utf-8")
+        text = "\n".join(line.strip() for line in raw.splitlines() if line.strip())
+        predicted = [q for q in extract_quotes(text) if q.kind != "indirect"]
+        predicted_total += len(predicted)
+        gold_total += len(gold)
+        used: set[int] = set()
+        for q in predicted:
+            best = max(range(len(gold)), key=lambda i: _jaccard(q.text, gold[i]["quote"]), default=None)
+            if best is not None and best not in used and _jaccard(q.text, gold[best]["quote"]) >= 0.8:
+                used.add(best)
+                matched_pred += 1
+                ok = _speaker_ok(q.speaker, gold[best]["speaker"])
+                speaker_right += ok
+                if details and not ok:
+                    print(f"  {txt.name}: speaker {q.speaker!r} != {gold[best]['speaker']!r}")
+            elif details:
+                print(f"  {txt.name}: extra quote [{q.speaker}] {q.text[:70]!r}")
+        matched_gold += len(used)
+        if details:
+            for i, g in enumerate(gold):
+                if i not in used:
+                    print(f"  {txt.name}: missed [{g['speaker']}, {g['kind']}] {g['quote'][:70]!r}")
+    return {
+        "quote precision": matched_pred / predicted_total if predicted_total else 1.0,
+        "quote recall": matched_gold / gold_total if gold_total else 1.0,
+        "speaker accuracy": speaker_right / matched_pred if matched_pred else 0.0,
+        "gold quotes": gold_total,
+        "predicted quotes": predicted_total,
+    }
+
+
+def evaluate_events(corpus: Path, details: bool) -> dict[str, float]:
+    gold_total = found = predicted_total = 0
+    for events_path in sorted(corpus.glob("*.events.json")):
+        txt = corpus / events_path.name.replace(".events.json", ".txt")
+        gold = json.loads(events_path.read_text())
+        predicted = extract_events(txt.read_text(encoding="utf-8"))
+        predicted_total += len(predicted)
+        gold_total += len(gold)
+        for g in gold:
+            hit = any(p.year == g["year"] and (g["when"] in p.when or p.when in g["when"]) for p in predicted)
+            found += hit
+            if details and not hit:
+                print(f"  {txt.name}: missed event {g['when']!r}")
+    return {"event recall": found / gold_total if gold_total else 1.0, "gold events": gold_total}
+
+
+def _rouge_n(candidate: list[str], reference: list[str], n: int) -> float:
+    def grams(tokens: list[str]) -> dict[tuple[str, ...], int]:
+        counts: dict[tuple[str, ...], int] = {}
+        for i in range(len(tokens) - n + 1):
+            key = tuple(tokens[i : i + n])
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    c, r = grams(candidate), grams(reference)
+    overlap = sum(min(v, r.get(k, 0)) for k, v in c.items())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(c.values()), overlap / sum(r.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _rouge_l(candidate: list[str], reference: list[str]) -> float:
+    if not candidate or not reference:
+        return 0.0
+    previous = [0] * (len(reference) + 1)
+    for token in candidate:
+        current = [0]
+        for j, ref in enumerate(reference, start=1):
+            current.append(previous[j - 1] + 1 if token == ref else max(previous[j], current[-1]))
+        previous = current
+    lcs = previous[-1]
+    if not lcs:
+        return 0.0
+    precision, recall = lcs / len(candidate), lcs / len(reference)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _tokens(text: str) -> list[str]:
+    return [word_stem(w) for w in _WORDS.findall(text)]
+
+
+def _textrank(body: str, count: int = 3) -> str:
+    try:
+        from sumy.nlp.stemmers import null_stemmer
+        from sumy.parsers.plaintext import PlaintextParser
+        from sumy.summarizers.text_rank import TextRankSummarizer
+    except ImportError:
+        return ""
+
+    class KazakhTokenizer:
+        language = "kazakh"
+
+        def to_sentences(self, paragraph: str) -> list[str]:
+            return [s.text for s in split_sentences(paragraph)]
+
+        def to_words(self, sentence: str) -> list[str]:
+            return [word_stem(w) for w in _WORDS.findall(sentence)]
+
+    parser = PlaintextParser.from_string(body, KazakhTokenizer())
+    summarizer = TextRankSummarizer(null_stemmer)
+    return " ".join(str(s) for s in summarizer(parser.document, count))
+
+
+def evaluate_summaries(corpus: Path, extra: list[Path]) -> dict[str, dict[str, float]]:
+    systems = {"ours": [], "lead-3": [], "textrank": []}  # type: ignore[var-annotated]
+    for txt in [*sorted(corpus.glob("*.txt")), *extra]:
+        try:
+            title, lead, body = _text_for_analysis(txt)
+        except ArticleFileError:
+            continue
+        paragraphs = [p for p in body.split("\n\n") if p.strip()]
+        if lead:
+            reference, rest = lead, paragraphs
+            rest = [p for p in rest if fold(p) != fold(lead)]
+        elif len(paragraphs) >= 3:
+            reference, rest = paragraphs[0], paragraphs[1:]
+        else:
+            continue
+        text = "\n".join(rest)
+        ref = _tokens(reference)
+        outputs = {"ours": summarize(title, text), "lead-3": lead_baseline(text), "textrank": _textrank(text)}
+        for name, summary in outputs.items():
+            cand = _tokens(summary)
+            systems[name].append((_rouge_n(cand, ref, 1), _rouge_n(cand, ref, 2), _rouge_l(cand, ref), len(summary)))
+    table = {}
+    for name, rows in systems.items():
+        if rows:
+            n = len(rows)
+            table[name] = {
+                "ROUGE-1": sum(r[0] for r in rows) / n,
+                "ROUGE-2": sum(r[1] for r in rows) / n,
+                "ROUGE-L": sum(r[2] for r in rows) / n,
+                "chars": sum(r[3] for r in rows) / n,
+                "articles": n,
+            }
+    return table
+
+
+def evaluate_speed(corpus: Path) -> float:
+    """Milliseconds to analyse a 4,000-character article (corpus texts joined to that length)."""
+    text = ""
+    for txt in sorted(corpus.glob("*.txt")):
+        text += "\n" + txt.read_text(encoding="utf-8")
+        if len(text) >= 4000:
+            break
+    text = text[:4000]
+    runs = 50
+    started = time.perf_counter()
+    for _ in range(runs):
+        analyze_article("Тақырып", "", text)
+    return (time.perf_counter() - started) / runs * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--details", action="store_true", help="list every miss and extra")
+    parser.add_argument("--also", type=Path, nargs="*", default=[], help="more article files for summaries")
+    args = parser.parse_args()
+    quotes = evaluate_quotes(args.corpus, args.details)
+    events = evaluate_events(args.corpus, args.details)
+    print("| measure | value | target |\n|---|---|---|")
+    print(f"| quote precision | {quotes['quote precision']:.3f} | ≥ 0.95 |")
+    print(f"| quote recall | {quotes['quote recall']:.3f} | ≥ 0.90 |")
+    print(f"| speaker accuracy | {quotes['speaker accuracy']:.3f} | ≥ 0.90 |")
+    print(f"| event recall | {events['event recall']:.3f} | ≥ 0.90 |")
+    print(f"| gold quotes / predicted / gold events | {quotes['gold quotes']} / {quotes['predicted quotes']}"
+          f" / {events['gold events']} | |")
+    print(f"| analysis of a 4,000-char article | {evaluate_speed(args.corpus):.2f} ms | ≤ 2 ms |")
+    print()
+    print("| summariser | ROUGE-1 | ROUGE-2 | ROUGE-L | mean chars | articles |\n|---|---|---|---|---|---|")
+    for name, row in evaluate_summaries(args.corpus, args.also).items():
+        print(f"| {name} | {row['ROUGE-1']:.3f} | {row['ROUGE-2']:.3f} | {row['ROUGE-L']:.3f} |"
+              f" {row['chars']:.0f} | {row['articles']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

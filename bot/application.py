@@ -1,0 +1,193 @@
+"""The composition root: settings + database + python-telegram-bot application, handlers and jobs."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import timedelta
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import importer, posting
+from bot.config import Settings
+from bot.handlers import admin, reader
+from bot.i18n import text
+from bot.reader import BadRequest
+from bot.services import SERVICES_KEY, Services, services
+from storage import open_database, posts
+
+log = logging.getLogger(__name__)
+
+SEND_JOB = "send-due-posts"
+READER_COMMANDS = ["start", "help", "latest", "article", "quotes", "related", "events", "search", "lang"]
+ADMIN_COMMANDS = ["schedule", "queue", "cancel", "postnow", "preview", "status"]
+COMMAND_DESCRIPTIONS = {
+    "kk": {"start": "Бастау", "help": "Көмек", "latest": "Соңғы мақалалар", "article": "Мақаланың толық мәтіні",
+           "quotes": "Дәйексөздер", "related": "Байланысты мақалалар", "events": "Оқиғалар хронологиясы",
+           "search": "Іздеу", "lang": "Тілді ауыстыру"},
+    "ru": {"start": "Начать", "help": "Помощь", "latest": "Последние статьи", "article": "Полный текст статьи",
+           "quotes": "Цитаты", "related": "Связанные статьи", "events": "Хронология событий",
+           "search": "Поиск", "lang": "Сменить язык"},
+}
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    send_interval: float = 10.0,
+    clock=None,  # type: ignore[no-untyped-def]
+) -> Application:  # type: ignore[type-arg]
+    """The bot: handlers registered, database opened in post_init and closed in post_shutdown."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token or "0:offline-console")
+        .base_url(settings.telegram_api_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # max_retries=0: a 429 is handled by whoever sent the message; PTB's own retry would pause every chat.
+        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=0))
+        .concurrent_updates(32)
+        .post_init(_on_startup)
+        .post_shutdown(_on_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    app.bot_data["settings"] = settings
+    app.bot_data["send_interval"] = send_interval
+    app.bot_data["clock"] = clock
+    register_handlers(app, settings)
+    app.add_error_handler(on_error)
+    return app
+
+
+def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    admins = filters.User(user_id=list(settings.admin_ids)) if settings.admin_ids else filters.User(user_id=[])
+    # group 0: commands in private chat; admin commands only for ADMIN_IDS, everyone else is refused
+    for name in ADMIN_COMMANDS:
+        app.add_handler(CommandHandler(name, getattr(admin, {"postnow": "post_now"}.get(name, name)),
+                                       filters=private & admins))
+        app.add_handler(CommandHandler(name, admin.refuse, filters=private))
+    reader_handlers = {"start": reader.start, "help": reader.help_command, "latest": reader.latest,
+                       "article": reader.article, "quotes": reader.quotes, "related": reader.related,
+                       "events": reader.events, "search": reader.search, "lang": reader.set_language}
+    for name, callback in reader_handlers.items():
+        app.add_handler(CommandHandler(name, callback, filters=private & filters.UpdateType.MESSAGE))
+    app.add_handler(CallbackQueryHandler(reader.button))
+    # what is left: edits, unknown commands, non-text messages, commands in groups
+    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, reader.edited))
+    app.add_handler(MessageHandler(private & filters.COMMAND, reader.unknown_command))
+    app.add_handler(MessageHandler(filters.COMMAND & (filters.ChatType.GROUPS), reader.group_command))
+    app.add_handler(MessageHandler(private & ~filters.TEXT, reader.not_text))
+    app.add_handler(MessageHandler(private & filters.TEXT, reader.help_command))
+
+
+async def _on_startup(app: Application) -> None:  # type: ignore[type-arg]
+    settings: Settings = app.bot_data["settings"]
+    db = await open_database(settings.database_path)
+    clock = app.bot_data.get("clock")
+    svc = Services(settings, db, clock) if clock else Services(settings, db)
+    app.bot_data[SERVICES_KEY] = svc
+    seeded = await importer.import_seeds_if_empty(db, settings.seeds_dir)
+    if seeded:
+        log.info("empty archive: imported seeds (%s)", seeded.summary())
+    reanalysed = await importer.reanalyse_outdated(db)
+    if reanalysed:
+        log.info("re-analysed %s articles with the current analyser", reanalysed)
+    await _register_commands(app)
+    interrupted, missed = await posts.recover_after_restart(
+        db, svc.clock(), timedelta(minutes=settings.post_grace_minutes)
+    )
+    for post in interrupted + missed:
+        await _tell_admins(app, f"⚠️ Пост №{post.id} (мақала №{post.article_id}): "
+                                f"{'жіберу кезінде үзілді' if post in interrupted else 'уақыты өтіп кетті'}. /queue")
+    schedule_jobs(app, settings)
+
+
+async def _register_commands(app: Application) -> None:  # type: ignore[type-arg]
+    for language in (None, "kk", "ru"):
+        descriptions = COMMAND_DESCRIPTIONS[language or "kk"]
+        commands = [BotCommand(name, descriptions[name]) for name in READER_COMMANDS]
+        try:
+            await app.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(), language_code=language)
+        except TelegramError as exc:
+            log.warning("could not register commands (%s): %s", language or "default", exc.message)
+
+
+def schedule_jobs(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    job_queue = app.job_queue
+    assert job_queue is not None, "install python-telegram-bot[job-queue]"
+    job_queue.run_repeating(_send_due_job, interval=app.bot_data["send_interval"], first=0, name=SEND_JOB)
+    for slot in settings.post_times:
+        at = slot.replace(tzinfo=settings.timezone)
+        job_queue.run_daily(_slot_job, time=at, name=f"slot-{slot:%H:%M}")
+
+
+async def _send_due_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    if not svc.settings.channel_id:
+        return
+    for outcome in await posting.send_due_posts(svc, context.bot):
+        if outcome.status == "failed":
+            await _tell_admins(context.application, f"❌ Пост №{outcome.post_id} жіберілмеді: "
+                                                    f"{html.escape(outcome.detail)}")
+
+
+async def _slot_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    now = svc.clock()
+    slot_at = now.replace(second=0, microsecond=0)
+    if await posting.create_slot_post(svc, slot_at):
+        await _send_due_job(context)
+
+
+async def _on_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    svc = app.bot_data.get(SERVICES_KEY)
+    if svc is not None:
+        await svc.db.close()
+
+
+async def _tell_admins(app: Application, message: str) -> None:  # type: ignore[type-arg]
+    settings: Settings = app.bot_data["settings"]
+    for admin_id in settings.admin_ids:
+        try:
+            await app.bot.send_message(admin_id, message)
+        except TelegramError as exc:
+            log.warning("could not notify admin %s: %s", admin_id, exc.message)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one error handler: explain reader mistakes; log anything else with context and apologise."""
+    error = context.error
+    if isinstance(update, Update) and isinstance(error, BadRequest) and update.effective_chat:
+        await update.effective_chat.send_message(str(error))
+        return
+    log.error("error while handling %s", update.to_dict() if isinstance(update, Update) else update,
+              exc_info=error)
+    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
+        user = update.effective_user
+        language = "ru" if user and (user.language_code or "").startswith("ru") else "kk"
+        try:
+            await update.effective_chat.send_message(text(language, "error"))
+        except TelegramError:
+            log.warning("could not tell the user about the error")
+    if isinstance(update, Update):
+        await _tell_admins(context.application, f"⚠️ Қате: {html.escape(type(error).__name__)}: "
+                                                f"{html.escape(str(error))[:300]}")
+

@@ -1,0 +1,1 @@
+"""Telegram handlers: thin adapters that parse an update, call a service and send the reply."""

@@ -1,0 +1,72 @@
+"""Running the bot: `run` against Telegram (polling or webhook), `console` offline."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from telegram import Update
+from telegram.error import Conflict, TelegramError
+
+from bot.application import build_application
+from bot.config import Settings
+
+log = logging.getLogger("bot")
+
+
+class _RedactToken(logging.Filter):
+    """Keeps the bot token out of every log line (PTB's request URLs contain it)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token and self.token in record.getMessage():
+            record.msg = record.getMessage().replace(self.token, "<BOT_TOKEN>")
+            record.args = None
+        return True
+
+
+def configure_logging(token: str, *, level: int = logging.INFO) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_RedactToken(token))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # httpx logs every request URL at INFO, and those URLs carry the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run_bot(settings: Settings) -> int:
+    """Long polling by default; a webhook when WEBHOOK_URL is set. Stops cleanly on SIGTERM and Ctrl-C."""
+    if not settings.bot_token:
+        print("aikyn-bot: BOT_TOKEN is not set. Put the token from @BotFather in .env (see .env.example), "
+              "or try the bot offline with `aikyn-bot console`.", file=sys.stderr)
+        return 2
+    configure_logging(settings.bot_token)
+    app = build_application(settings)
+    conflict = {"seen": False}
+
+    def polling_error(error: TelegramError) -> None:
+        if isinstance(error, Conflict):
+            if not conflict["seen"]:
+                log.error("409 Conflict: another instance is polling this bot token. Stop it (or use a webhook) — "
+                          "this instance is shutting down.")
+            conflict["seen"] = True
+            app.stop_running()
+        else:
+            log.warning("polling error: %s", error)
+
+    if settings.webhook_url:
+        app.run_webhook(listen="0.0.0.0", port=settings.webhook_port, webhook_url=settings.webhook_url,
+                        secret_token=settings.webhook_secret or None, allowed_updates=Update.ALL_TYPES)
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, error_callback=polling_error)
+    return 3 if conflict["seen"] else 0
+
+
+def run_console(settings: Settings, *, user_id: int | None, language: str) -> int:
+    from bot.console import run
+
+    return run(settings, user_id=user_id, language=language)

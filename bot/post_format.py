@@ -1,0 +1,52 @@
+"""The channel post for an article: title, summary, a key quote, hashtags, buttons — within Telegram's limits."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.render import MESSAGE_LIMIT, Button, Reply, hashtag, shorten, visible_length
+from storage.analysis import StoredEntity, StoredQuote
+from storage.articles import Article
+
+MAX_HASHTAGS = 4
+
+
+def deep_link(bot_username: str, article_id: int) -> str:
+    """t.me link whose /start payload (article_<id>: ≤ 64 chars of A-Za-z0-9_-) opens the article in the bot."""
+    return f"https://t.me/{bot_username}?start=article_{article_id}"
+
+
+def key_quote(quotes: list[StoredQuote]) -> StoredQuote | None:
+    """The first direct quote with a named speaker, preferring one short enough to read in a feed."""
+    named = [q for q in quotes if q.kind == "direct" and q.speaker]
+    short = [q for q in named if len(q.text) <= 300]
+    return (short or named or [None])[0]
+
+
+def render_post(article: Article, quotes: list[StoredQuote], entities: list[StoredEntity], bot_username: str) -> Reply:
+    """One HTML message for the channel."""
+    summary = article.summary or article.lead or shorten(article.body, 500)
+    parts = [f"<b>{escape(article.title)}</b>", escape(summary)]
+    quote = key_quote(quotes)
+    if quote is not None:
+        role = f", {escape(shorten(quote.role, 100))}" if quote.role else ""
+        parts.append(f"«{escape(shorten(quote.text, 350))}»\n— <i>{escape(quote.speaker or '')}{role}</i>")
+    tags = []
+    for entity in entities:
+        tag = hashtag(entity.name)
+        if tag and tag not in tags:
+            tags.append(tag)
+        if len(tags) == MAX_HASHTAGS:
+            break
+    if tags:
+        parts.append(" ".join(tags))
+    text = "\n\n".join(parts)
+    while visible_length(text) > MESSAGE_LIMIT and len(parts) > 2:
+        parts.pop(2)
+        text = "\n\n".join(parts)
+    if visible_length(text) > MESSAGE_LIMIT:
+        text = f"<b>{escape(shorten(article.title, 300))}</b>\n\n{escape(shorten(summary, 3000))}"
+    buttons = [Button("Толық оқу", url=deep_link(bot_username, article.id))]
+    if article.url:
+        buttons.append(Button("aikyn.kz", url=article.url))
+    return Reply(text, [buttons])

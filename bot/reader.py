@@ -1,0 +1,234 @@
+"""What readers ask the bot, answered as rendered replies. Knows the database, not Telegram."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from zoneinfo import ZoneInfo
+
+from bot.analysis.morphology import name_nominative, search_stems
+from bot.i18n import text
+from bot.render import Button, Reply, local_date, pack_paragraphs, shorten
+from storage import Database, articles
+from storage import analysis as stored
+from storage.articles import Headline
+
+PAGE_SIZE = 5
+MAX_ARGUMENT_CHARS = 200
+MAX_ARTICLE_ID = 2**63 - 1
+
+
+class BadRequest(Exception):
+    """Reader input the bot cannot use; the message is the reply to send."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderContext:
+    db: Database
+    language: str
+    timezone: ZoneInfo
+
+    def t(self, key: str, **fields: object) -> str:
+        return text(self.language, key, **fields)
+
+
+def parse_article_id(ctx: ReaderContext, value: str | None, command: str) -> int:
+    """A positive article id from a command argument, or BadRequest with a reply saying what is wrong."""
+    if value is None or not value.strip():
+        raise BadRequest(ctx.t("need_id", command=command))
+    value = value.strip().lstrip("#№")
+    if not re.fullmatch(r"\d{1,19}", value) or not 0 < int(value) <= MAX_ARTICLE_ID:
+        raise BadRequest(ctx.t("bad_id", value=escape(shorten(value, 40)), command=command))
+    return int(value)
+
+
+def check_length(ctx: ReaderContext, value: str) -> str:
+    if len(value) > MAX_ARGUMENT_CHARS:
+        raise BadRequest(ctx.t("too_long", length=len(value), limit=MAX_ARGUMENT_CHARS))
+    return value.strip()
+
+
+def _headline_lines(ctx: ReaderContext, headlines: list[Headline]) -> str:
+    lines = []
+    for h in headlines:
+        summary = f"\n{escape(shorten(h.summary, 160))}" if h.summary else ""
+        lines.append(f"<b>{h.id}.</b> {escape(shorten(h.title, 200))} <i>({local_date(h.shown_at, ctx.timezone)})</i>{summary}")
+    return "\n\n".join(lines)
+
+
+def _open_buttons(ctx: ReaderContext, headlines: list[Headline]) -> list[Button]:
+    return [Button(f"{ctx.t('open')} {h.id}", data=f"a:{h.id}") for h in headlines]
+
+
+def _pager(ctx: ReaderContext, prefix: str, offset: int, total: int) -> list[Button]:
+    row = []
+    if offset > 0:
+        row.append(Button(ctx.t("prev"), data=f"{prefix}:{max(0, offset - PAGE_SIZE)}"))
+    if offset + PAGE_SIZE < total:
+        row.append(Button(ctx.t("next"), data=f"{prefix}:{offset + PAGE_SIZE}"))
+    return row
+
+
+async def latest(ctx: ReaderContext, offset: int = 0) -> Reply:
+    total = await articles.count(ctx.db)
+    if total == 0:
+        return Reply(ctx.t("empty_archive"))
+    offset = min(max(0, offset), max(0, total - 1) // PAGE_SIZE * PAGE_SIZE)
+    headlines = await articles.newest(ctx.db, limit=PAGE_SIZE, offset=offset)
+    page = f"\n<i>{offset // PAGE_SIZE + 1}/{(total - 1) // PAGE_SIZE + 1} {ctx.t('page')}</i>"
+    buttons = [row for row in (_open_buttons(ctx, headlines), _pager(ctx, "l", offset, total)) if row]
+    return Reply(f"{ctx.t('latest_title')}\n\n{_headline_lines(ctx, headlines)}{page}", buttons)
+
+
+async def article_messages(ctx: ReaderContext, article_id: int) -> list[Reply]:
+    """The full article as one or more messages (Telegram allows 4096 characters each)."""
+    article = await articles.get(ctx.db, article_id)
+    if article is None:
+        raise BadRequest(ctx.t("no_article", id=article_id))
+    meta = local_date(article.shown_at, ctx.timezone)
+    if article.views is not None:
+        meta += f" · {article.views:,} {ctx.t('views')}".replace(",", " ")
+    header = f"<b>{escape(article.title)}</b>\n<i>{meta}</i>"
+    paragraphs = ([article.lead] if article.lead else []) + article.paragraphs
+    parts = pack_paragraphs(header, paragraphs)
+    replies = [Reply(part) for part in parts]
+    buttons = [Button(ctx.t("on_site"), url=article.url)] if article.url else []
+    buttons.append(Button("/related", data=f"r:{article.id}"))
+    replies[-1] = Reply(replies[-1].text, [buttons])
+    return replies
+
+
+def _quote_lines(quotes: list[stored.StoredQuote], *, with_article: bool) -> str:
+    lines = []
+    for q in quotes:
+        who = escape(q.speaker or "?")
+        role = f", {escape(shorten(q.role, 120))}" if q.role else ""
+        source = f"\n<i>№{q.article_id}. {escape(shorten(q.article_title, 80))}</i>" if with_article else ""
+        marker = "" if q.kind == "direct" else (" (жанама)" if q.kind == "indirect" else "")
+        lines.append(f"«{escape(shorten(q.text, 600))}»\n— <b>{who}</b>{role}{marker}{source}")
+    return "\n\n".join(lines)
+
+
+async def quotes(ctx: ReaderContext, argument: str) -> list[Reply]:
+    """Quotes of one article (/quotes 12), of one person (/quotes Абдуллиннің), or the latest."""
+    argument = check_length(ctx, argument)
+    if not argument:
+        found = await stored.latest_quotes(ctx.db, limit=PAGE_SIZE)
+        if not found:
+            return [Reply(ctx.t("no_quotes"))]
+        return _as_messages(ctx.t("quotes_title"), _quote_lines(found, with_article=True))
+    if re.fullmatch(r"[#№]?\d+", argument):
+        article_id = parse_article_id(ctx, argument, "/quotes")
+        if await articles.get(ctx.db, article_id) is None:
+            raise BadRequest(ctx.t("no_article", id=article_id))
+        found = await stored.quotes_of_article(ctx.db, article_id)
+        if not found:
+            return [Reply(ctx.t("no_quotes"))]
+        return _as_messages(ctx.t("quotes_title"), _quote_lines(found, with_article=False))
+    words = re.findall(r"[^\W\d_][\w-]*", argument)
+    if not words:
+        raise BadRequest(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))
+    surname = name_nominative(words[-1])
+    found = await stored.quotes_by_surname(ctx.db, surname, limit=50)
+    if len(words) > 1:
+        given = name_nominative(words[0]).casefold()
+        found = [q for q in found if q.speaker and q.speaker.casefold().startswith(given[:3])] or found
+    if not found:
+        return [Reply(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))]
+    return _as_messages(ctx.t("quotes_title"), _quote_lines(found[:10], with_article=True))
+
+
+def _as_messages(title: str, body_html: str) -> list[Reply]:
+    """A long list split between whole items, each message within Telegram's limit."""
+    items = body_html.split("\n\n")
+    messages, current = [], title
+    for item in items:
+        candidate = f"{current}\n\n{item}"
+        from bot.render import MESSAGE_LIMIT, visible_length
+
+        if visible_length(candidate) > MESSAGE_LIMIT and current != title:
+            messages.append(Reply(current))
+            current = item
+        else:
+            current = candidate
+    messages.append(Reply(current))
+    return messages
+
+
+async def related(ctx: ReaderContext, argument: str) -> Reply:
+    article_id = parse_article_id(ctx, argument, "/related")
+    article = await articles.get(ctx.db, article_id)
+    if article is None:
+        raise BadRequest(ctx.t("no_article", id=article_id))
+    found = await stored.related_articles(ctx.db, article_id, limit=PAGE_SIZE)
+    if len(found) < PAGE_SIZE:
+        found += await _topic_neighbours(ctx, article, exclude={article_id, *(r.article_id for r in found)},
+                                         limit=PAGE_SIZE - len(found))
+    if not found:
+        return Reply(ctx.t("no_related", id=article_id))
+    lines = []
+    for r in found:
+        shared = ", ".join(escape(e.name) for e in r.shared[:4]) or escape(r.topic)
+        lines.append(f"<b>{r.article_id}.</b> {escape(shorten(r.title, 150))}\n<i>{ctx.t('shared')}: {shared}</i>")
+    buttons = [[Button(f"{ctx.t('open')} {r.article_id}", data=f"a:{r.article_id}") for r in found]]
+    return Reply(f"{ctx.t('related_title', id=article_id)}\n\n" + "\n\n".join(lines), buttons)
+
+
+@dataclass(frozen=True, slots=True)
+class _Related:
+    article_id: int
+    title: str
+    shared: list[stored.StoredEntity]
+    topic: str = ""
+
+
+async def _topic_neighbours(ctx: ReaderContext, article: articles.Article, *, exclude: set[int], limit: int) -> list:  # type: ignore[type-arg]
+    """Articles about the same topic: full-text search for the title's longer words (any of them)."""
+    stems = [s for s in search_stems(article.title) if len(s) >= 5][:6]
+    if not stems:
+        return []
+    found = await articles.search_any(ctx.db, stems, limit=limit + len(exclude))
+    topic = ", ".join(stems[:3])
+    return [_Related(h.id, h.title, [], topic) for h in found if h.id not in exclude][:limit]
+
+
+async def events(ctx: ReaderContext, argument: str) -> list[Reply]:
+    argument = check_length(ctx, argument)
+    if re.fullmatch(r"[#№]?\d+", argument or "x"):
+        article_id = parse_article_id(ctx, argument, "/events")
+        if await articles.get(ctx.db, article_id) is None:
+            raise BadRequest(ctx.t("no_article", id=article_id))
+        found = await stored.events_of_article(ctx.db, article_id)
+        with_article = False
+    elif argument:
+        found = await stored.events_matching(ctx.db, search_stems(argument), limit=30)
+        with_article = True
+    else:
+        latest_ids = [h.id for h in await articles.newest(ctx.db, limit=PAGE_SIZE)]
+        found = [e for a in latest_ids for e in await stored.events_of_article(ctx.db, a)]
+        found.sort(key=lambda e: (e.year, e.day or ""))
+        with_article = True
+    if not found:
+        return [Reply(ctx.t("no_events"))]
+    lines = []
+    for e in found:
+        when = e.day.strftime("%d.%m.%Y") if e.day else (f"{e.year}–{e.year_end}" if e.year_end else str(e.year))
+        source = f" <i>(№{e.article_id})</i>" if with_article else ""
+        lines.append(f"<b>{when}</b> — {escape(shorten(e.what, 200))} <i>[{escape(e.when)}]</i>{source}")
+    return _as_messages(ctx.t("events_title"), "\n\n".join(lines))
+
+
+async def search(ctx: ReaderContext, query: str, offset: int = 0) -> tuple[Reply, bool]:
+    """A page of search results; the flag says whether paging buttons were added (then `s:` data refers to it)."""
+    query = check_length(ctx, query)
+    stems = search_stems(query)
+    if not stems:
+        raise BadRequest(ctx.t("need_words"))
+    found, total = await articles.search(ctx.db, stems, limit=PAGE_SIZE, offset=max(0, offset))
+    if total == 0:
+        return Reply(ctx.t("nothing_found", query=escape(shorten(query, 60)))), False
+    header = ctx.t("search_title", query=escape(shorten(query, 60)), total=total)
+    pager = _pager(ctx, "s", offset, total)
+    buttons = [row for row in (_open_buttons(ctx, found), pager) if row]
+    return Reply(f"{header}\n\n{_headline_lines(ctx, found)}", buttons), bool(pager)
