@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.analysis import analyze_article  # noqa: E402
-from bot.analysis.events import extract_events  # noqa: E402
-from bot.analysis.morphology import fold, word_stem  # noqa: E402
-from bot.analysis.quotes import extract_quotes  # noqa: E402
-from bot.analysis.sentences import split_sentences  # noqa: E402
-from bot.analysis.summary import lead_baseline, summarize  # noqa: E402
-from bot.article_files import ArticleFileError, read_article_file  # noqa: E402
+from bot.analysis import analyze_article
+from bot.analysis.events import extract_events
+from bot.analysis.morphology import fold, word_stem
+from bot.analysis.quotes import extract_quotes
+from bot.analysis.sentences import split_sentences
+from bot.analysis.summary import lead_baseline, summarize
+from bot.article_files import ArticleFileError, read_article_file
 
 _WORDS = re.compile(r"[^\W_][\w-]*")
 
@@ -227,14 +227,18 @@ def main() -> int:
     print(f"| quote recall | {quotes['quote recall']:.3f} | ≥ 0.90 |")
     print(f"| speaker accuracy | {quotes['speaker accuracy']:.3f} | ≥ 0.90 |")
     print(f"| event recall | {events['event recall']:.3f} | ≥ 0.90 |")
-    print(f"| gold quotes / predicted / gold events | {quotes['gold quotes']} / {quotes['predicted quotes']}"
-          f" / {events['gold events']} | |")
+    print(
+        f"| gold quotes / predicted / gold events | {quotes['gold quotes']} / {quotes['predicted quotes']}"
+        f" / {events['gold events']} | |"
+    )
     print(f"| analysis of a 4,000-char article | {evaluate_speed(args.corpus):.2f} ms | ≤ 2 ms |")
     print()
     print("| summariser | ROUGE-1 | ROUGE-2 | ROUGE-L | mean chars | articles |\n|---|---|---|---|---|---|")
     for name, row in evaluate_summaries(args.corpus, args.also).items():
-        print(f"| {name} | {row['ROUGE-1']:.3f} | {row['ROUGE-2']:.3f} | {row['ROUGE-L']:.3f} |"
-              f" {row['chars']:.0f} | {row['articles']} |")
+        print(
+            f"| {name} | {row['ROUGE-1']:.3f} | {row['ROUGE-2']:.3f} | {row['ROUGE-L']:.3f} |"
+            f" {row['chars']:.0f} | {row['articles']} |"
+        )
     return 0
 
 

@@ -36,12 +36,28 @@ SEND_JOB = "send-due-posts"
 READER_COMMANDS = ["start", "help", "latest", "article", "quotes", "related", "events", "search", "lang"]
 ADMIN_COMMANDS = ["schedule", "queue", "cancel", "postnow", "preview", "status"]
 COMMAND_DESCRIPTIONS = {
-    "kk": {"start": "Бастау", "help": "Көмек", "latest": "Соңғы мақалалар", "article": "Мақаланың толық мәтіні",
-           "quotes": "Дәйексөздер", "related": "Байланысты мақалалар", "events": "Оқиғалар хронологиясы",
-           "search": "Іздеу", "lang": "Тілді ауыстыру"},
-    "ru": {"start": "Начать", "help": "Помощь", "latest": "Последние статьи", "article": "Полный текст статьи",
-           "quotes": "Цитаты", "related": "Связанные статьи", "events": "Хронология событий",
-           "search": "Поиск", "lang": "Сменить язык"},
+    "kk": {
+        "start": "Бастау",
+        "help": "Көмек",
+        "latest": "Соңғы мақалалар",
+        "article": "Мақаланың толық мәтіні",
+        "quotes": "Дәйексөздер",
+        "related": "Байланысты мақалалар",
+        "events": "Оқиғалар хронологиясы",
+        "search": "Іздеу",
+        "lang": "Тілді ауыстыру",
+    },
+    "ru": {
+        "start": "Начать",
+        "help": "Помощь",
+        "latest": "Последние статьи",
+        "article": "Полный текст статьи",
+        "quotes": "Цитаты",
+        "related": "Связанные статьи",
+        "events": "Хронология событий",
+        "search": "Поиск",
+        "lang": "Сменить язык",
+    },
 }
 
 
@@ -57,8 +73,13 @@ def build_application(
         ApplicationBuilder()
         .token(settings.bot_token or "0:offline-console")
         .base_url(settings.telegram_api_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone,
-                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.timezone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         # max_retries=0: a 429 is handled by whoever sent the message; PTB's own retry would pause every chat.
         .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=0))
         .concurrent_updates(32)
@@ -81,12 +102,21 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     admins = filters.User(user_id=list(settings.admin_ids)) if settings.admin_ids else filters.User(user_id=[])
     # group 0: commands in private chat; admin commands only for ADMIN_IDS, everyone else is refused
     for name in ADMIN_COMMANDS:
-        app.add_handler(CommandHandler(name, getattr(admin, {"postnow": "post_now"}.get(name, name)),
-                                       filters=private & admins))
+        app.add_handler(
+            CommandHandler(name, getattr(admin, {"postnow": "post_now"}.get(name, name)), filters=private & admins)
+        )
         app.add_handler(CommandHandler(name, admin.refuse, filters=private))
-    reader_handlers = {"start": reader.start, "help": reader.help_command, "latest": reader.latest,
-                       "article": reader.article, "quotes": reader.quotes, "related": reader.related,
-                       "events": reader.events, "search": reader.search, "lang": reader.set_language}
+    reader_handlers = {
+        "start": reader.start,
+        "help": reader.help_command,
+        "latest": reader.latest,
+        "article": reader.article,
+        "quotes": reader.quotes,
+        "related": reader.related,
+        "events": reader.events,
+        "search": reader.search,
+        "lang": reader.set_language,
+    }
     for name, callback in reader_handlers.items():
         app.add_handler(CommandHandler(name, callback, filters=private & filters.UpdateType.MESSAGE))
     app.add_handler(CallbackQueryHandler(reader.button))
@@ -115,8 +145,11 @@ async def _on_startup(app: Application) -> None:  # type: ignore[type-arg]
         db, svc.clock(), timedelta(minutes=settings.post_grace_minutes)
     )
     for post in interrupted + missed:
-        await _tell_admins(app, f"⚠️ Пост №{post.id} (мақала №{post.article_id}): "
-                                f"{'жіберу кезінде үзілді' if post in interrupted else 'уақыты өтіп кетті'}. /queue")
+        await _tell_admins(
+            app,
+            f"⚠️ Пост №{post.id} (мақала №{post.article_id}): "
+            f"{'жіберу кезінде үзілді' if post in interrupted else 'уақыты өтіп кетті'}. /queue",
+        )
     schedule_jobs(app, settings)
 
 
@@ -145,8 +178,9 @@ async def _send_due_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     for outcome in await posting.send_due_posts(svc, context.bot):
         if outcome.status == "failed":
-            await _tell_admins(context.application, f"❌ Пост №{outcome.post_id} жіберілмеді: "
-                                                    f"{html.escape(outcome.detail)}")
+            await _tell_admins(
+                context.application, f"❌ Пост №{outcome.post_id} жіберілмеді: {html.escape(outcome.detail)}"
+            )
 
 
 async def _slot_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -178,8 +212,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update) and isinstance(error, BadRequest) and update.effective_chat:
         await update.effective_chat.send_message(str(error))
         return
-    log.error("error while handling %s", update.to_dict() if isinstance(update, Update) else update,
-              exc_info=error)
+    log.error("error while handling %s", update.to_dict() if isinstance(update, Update) else update, exc_info=error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         user = update.effective_user
         language = "ru" if user and (user.language_code or "").startswith("ru") else "kk"
@@ -188,6 +221,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         except TelegramError:
             log.warning("could not tell the user about the error")
     if isinstance(update, Update):
-        await _tell_admins(context.application, f"⚠️ Қате: {html.escape(type(error).__name__)}: "
-                                                f"{html.escape(str(error))[:300]}")
-
+        await _tell_admins(
+            context.application, f"⚠️ Қате: {html.escape(type(error).__name__)}: {html.escape(str(error))[:300]}"
+        )

@@ -45,9 +45,10 @@ def find_article_files(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
-                    if child.suffix.lower() in ARTICLE_SUFFIXES and not _is_gold_annotation(child):
-                        yield child
+                hidden = any(p.startswith(".") for p in child.relative_to(path).parts)
+                wanted = child.suffix.lower() in ARTICLE_SUFFIXES and not _is_gold_annotation(child)
+                if child.is_file() and wanted and not hidden:
+                    yield child
         else:
             yield path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -42,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    # Opt in to python-telegram-bot's coming behaviour: durations such as RetryAfter.retry_after as timedelta.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -149,8 +152,13 @@ def _analyze(path: Path, *, as_json: bool) -> int:
             "sentences": analysis.sentences,
             "quotes": [asdict(q) for q in analysis.quotes],
             "events": [
-                {"when": e.when, "year": e.year, "year_end": e.year_end,
-                 "date": e.date.isoformat() if e.date else None, "what": e.what}
+                {
+                    "when": e.when,
+                    "year": e.year,
+                    "year_end": e.year_end,
+                    "date": e.date.isoformat() if e.date else None,
+                    "what": e.what,
+                }
                 for e in analysis.events
             ],
             "entities": [{"name": e.name, "kind": e.kind, "mentions": e.mentions} for e in analysis.entities],

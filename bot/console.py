@@ -58,8 +58,10 @@ async def console(settings: Settings, *, user_id: int, language: str, lines=None
     async with app:
         await app.post_init(app)  # type: ignore[misc]  # run_polling would call it; `async with` does not
         await app.start()
-        print(f"Aikyn bot console — user {user_id} ({language}); /help for commands, a number presses a button, "
-              "Ctrl-D quits.")
+        print(
+            f"Aikyn bot console — user {user_id} ({language}); /help for commands, a number presses a button, "
+            "Ctrl-D quits."
+        )
         if user_id in settings.admin_ids:
             print("You are an admin here: /schedule, /queue, /cancel, /postnow, /preview, /status.")
         flush()
@@ -71,8 +73,12 @@ async def console(settings: Settings, *, user_id: int, language: str, lines=None
             if line.isdigit() and 0 < int(line) <= len(buttons):
                 button = buttons[int(line) - 1]
                 if "callback_data" in button:
-                    update = fake.button_press(button["message"], button["callback_data"], user_id=user_id,  # type: ignore[arg-type]
-                                               language=language)
+                    update = fake.button_press(
+                        button["message"],
+                        button["callback_data"],
+                        user_id=user_id,  # type: ignore[arg-type]
+                        language=language,
+                    )
                 else:
                     start = re.search(r"\?start=([\w-]+)", button.get("url", ""))
                     if not start:

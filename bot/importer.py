@@ -26,9 +26,7 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
-            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, failed {self.failed}"
-        )
+        return f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, failed {self.failed}"
 
 
 def content_hash(draft: ArticleDraft) -> str:

@@ -41,8 +41,11 @@ def configure_logging(token: str, *, level: int = logging.INFO) -> None:
 def run_bot(settings: Settings) -> int:
     """Long polling by default; a webhook when WEBHOOK_URL is set. Stops cleanly on SIGTERM and Ctrl-C."""
     if not settings.bot_token:
-        print("aikyn-bot: BOT_TOKEN is not set. Put the token from @BotFather in .env (see .env.example), "
-              "or try the bot offline with `aikyn-bot console`.", file=sys.stderr)
+        print(
+            "aikyn-bot: BOT_TOKEN is not set. Put the token from @BotFather in .env (see .env.example), "
+            "or try the bot offline with `aikyn-bot console`.",
+            file=sys.stderr,
+        )
         return 2
     configure_logging(settings.bot_token)
     app = build_application(settings)
@@ -51,16 +54,23 @@ def run_bot(settings: Settings) -> int:
     def polling_error(error: TelegramError) -> None:
         if isinstance(error, Conflict):
             if not conflict["seen"]:
-                log.error("409 Conflict: another instance is polling this bot token. Stop it (or use a webhook) — "
-                          "this instance is shutting down.")
+                log.error(
+                    "409 Conflict: another instance is polling this bot token. Stop it (or use a webhook) — "
+                    "this instance is shutting down."
+                )
             conflict["seen"] = True
             app.stop_running()
         else:
             log.warning("polling error: %s", error)
 
     if settings.webhook_url:
-        app.run_webhook(listen="0.0.0.0", port=settings.webhook_port, webhook_url=settings.webhook_url,
-                        secret_token=settings.webhook_secret or None, allowed_updates=Update.ALL_TYPES)
+        app.run_webhook(
+            listen="0.0.0.0",
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret or None,
+            allowed_updates=Update.ALL_TYPES,
+        )
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES, error_callback=polling_error)
     return 3 if conflict["seen"] else 0

@@ -7,6 +7,7 @@ due rows (status 'sending') in a transaction before calling Telegram and records
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -66,8 +67,19 @@ async def send_due_posts(svc: Services, bot: Bot) -> list[SendOutcome]:
     """Send every post that is due; failures are recorded on the post, never raised."""
     outcomes = []
     for post in await posts.claim_due(svc.db, svc.clock()):
-        outcomes.append(await _send_claimed(svc, bot, post))
+        try:
+            outcomes.append(await _send_claimed(svc, bot, post))
+        except Exception as exc:  # a bug must not leave the post claimed forever
+            log.exception("post %s: unexpected error while sending", post.id)
+            outcomes.append(await _retry_or_fail(svc, post, f"{type(exc).__name__}: {exc}", 60))
     return outcomes
+
+
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that retry_after will become a timedelta
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 async def _send_claimed(svc: Services, bot: Bot, post: posts.Post) -> SendOutcome:
@@ -76,12 +88,10 @@ async def _send_claimed(svc: Services, bot: Bot, post: posts.Post) -> SendOutcom
         await posts.mark_failed(svc.db, post.id, "article no longer exists")
         return SendOutcome(post.id, "failed", "article no longer exists")
     try:
-        message = await bot.send_message(
-            svc.settings.channel_chat_id, reply.text, reply_markup=keyboard(reply)
-        )
+        message = await bot.send_message(svc.settings.channel_chat_id, reply.text, reply_markup=keyboard(reply))
     except RetryAfter as exc:
-        wait = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
-        return await _retry_or_fail(svc, post, f"429 Too Many Requests: retry after {wait:g} s", float(wait))
+        wait = _retry_after_seconds(exc)
+        return await _retry_or_fail(svc, post, f"429 Too Many Requests: retry after {wait:g} s", wait)
     except (Forbidden, BadRequest) as exc:
         await posts.mark_failed(svc.db, post.id, f"{type(exc).__name__}: {exc.message}")
         log.error("post %s failed for good: %s", post.id, exc.message)

@@ -53,7 +53,9 @@ def _headline_lines(ctx: ReaderContext, headlines: list[Headline]) -> str:
     lines = []
     for h in headlines:
         summary = f"\n{escape(shorten(h.summary, 160))}" if h.summary else ""
-        lines.append(f"<b>{h.id}.</b> {escape(shorten(h.title, 200))} <i>({local_date(h.shown_at, ctx.timezone)})</i>{summary}")
+        lines.append(
+            f"<b>{h.id}.</b> {escape(shorten(h.title, 200))} <i>({local_date(h.shown_at, ctx.timezone)})</i>{summary}"
+        )
     return "\n\n".join(lines)
 
 
@@ -163,8 +165,9 @@ async def related(ctx: ReaderContext, argument: str) -> Reply:
         raise BadRequest(ctx.t("no_article", id=article_id))
     found = await stored.related_articles(ctx.db, article_id, limit=PAGE_SIZE)
     if len(found) < PAGE_SIZE:
-        found += await _topic_neighbours(ctx, article, exclude={article_id, *(r.article_id for r in found)},
-                                         limit=PAGE_SIZE - len(found))
+        found += await _topic_neighbours(
+            ctx, article, exclude={article_id, *(r.article_id for r in found)}, limit=PAGE_SIZE - len(found)
+        )
     if not found:
         return Reply(ctx.t("no_related", id=article_id))
     lines = []

@@ -50,9 +50,7 @@ class RelatedArticle:
     topic: str = ""
 
 
-async def replace_analysis(
-    conn: aiosqlite.Connection, article_id: int, analysis: Analysis, *, version: int
-) -> None:
+async def replace_analysis(conn: aiosqlite.Connection, article_id: int, analysis: Analysis, *, version: int) -> None:
     """Store an article's analysis in place of any earlier one; call inside the article's transaction."""
     await conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
     await conn.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
@@ -66,8 +64,7 @@ async def replace_analysis(
         ],
     )
     await conn.executemany(
-        "INSERT INTO events (article_id, position, when_text, year, year_end, day, what)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (article_id, position, when_text, year, year_end, day, what) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (article_id, n, e.when, e.year, e.year_end, e.date.isoformat() if e.date else None, e.what)
             for n, e in enumerate(analysis.events)

@@ -112,8 +112,18 @@ async def save_draft(conn: aiosqlite.Connection, draft: ArticleDraft, content_ha
         cursor = await conn.execute(
             "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source,"
             " content_hash, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (draft.identity, draft.title, draft.lead, draft.body, draft.url, published, draft.views,
-             draft.source, content_hash, now),
+            (
+                draft.identity,
+                draft.title,
+                draft.lead,
+                draft.body,
+                draft.url,
+                published,
+                draft.views,
+                draft.source,
+                content_hash,
+                now,
+            ),
         )
         return SavedArticle(int(cursor.lastrowid or 0), "imported")
     article_id, old_hash = existing["id"], existing["content_hash"]
@@ -123,8 +133,18 @@ async def save_draft(conn: aiosqlite.Connection, draft: ArticleDraft, content_ha
         "UPDATE articles SET title = ?, lead = ?, body = ?, url = coalesce(?, url),"
         " published_at = coalesce(?, published_at), views = coalesce(?, views), source = ?,"
         " content_hash = ?, updated_at = ? WHERE id = ?",
-        (draft.title, draft.lead, draft.body, draft.url, published, draft.views, draft.source,
-         content_hash, now, article_id),
+        (
+            draft.title,
+            draft.lead,
+            draft.body,
+            draft.url,
+            published,
+            draft.views,
+            draft.source,
+            content_hash,
+            now,
+            article_id,
+        ),
     )
     return SavedArticle(article_id, "updated")
 

@@ -38,8 +38,9 @@ def _post(row: aiosqlite.Row) -> Post:
     return Post(row[0], row[1], row[2], from_db(row[3]), row[4], row[5], row[6], row[7], row[8], row[9])  # type: ignore[arg-type]
 
 
-async def create(db: Database, article_id: int, due_at: datetime, origin: Origin, *,
-                 created_by: int | None, now: datetime) -> int | None:
+async def create(
+    db: Database, article_id: int, due_at: datetime, origin: Origin, *, created_by: int | None, now: datetime
+) -> int | None:
     """A pending post; for a daily slot None when that slot already has its post (a second instance, a rerun)."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
@@ -111,9 +112,7 @@ async def mark_retry(db: Database, post_id: int, next_attempt_at: datetime, erro
 
 async def mark_failed(db: Database, post_id: int, error: str) -> None:
     async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE posts SET status = 'failed', last_error = ? WHERE id = ?", (error[:500], post_id)
-        )
+        await conn.execute("UPDATE posts SET status = 'failed', last_error = ? WHERE id = ?", (error[:500], post_id))
 
 
 async def recover_after_restart(db: Database, now: datetime, grace: timedelta) -> tuple[list[Post], list[Post]]:

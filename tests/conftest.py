@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+
+# Opt in to PTB's coming behaviour (durations as timedelta), as the bot's entry points do.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 from collections.abc import AsyncIterator
 from pathlib import Path
 

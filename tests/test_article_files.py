@@ -23,7 +23,9 @@ def test_seed_parses_into_title_lead_views_and_body() -> None:
 
 
 def test_article_without_lead_or_view_count_takes_first_line_as_title() -> None:
-    draft = parse_article_text("Алматыда жаңа мектеп ашылды\n\nМектеп 600 оқушыға арналған.\nҚұрылыс 2024 жылы басталды.")
+    draft = parse_article_text(
+        "Алматыда жаңа мектеп ашылды\n\nМектеп 600 оқушыға арналған.\nҚұрылыс 2024 жылы басталды."
+    )
     assert draft.title == "Алматыда жаңа мектеп ашылды"
     assert draft.lead == ""
     assert draft.views is None
@@ -89,8 +91,10 @@ def test_json_and_jsonl_records_with_explicit_fields(tmp_path: Path) -> None:
     assert one.published_at is not None and one.published_at.isoformat() == "2026-11-20T05:30:00+00:00"
     many = read_article_file(tmp_path / "many.jsonl")
     assert len(many.drafts) == 1
-    assert many.problems == ["line 2: invalid JSON (Expecting property name enclosed in double quotes)",
-                             "line 3: missing field 'body'"]
+    assert many.problems == [
+        "line 2: invalid JSON (Expecting property name enclosed in double quotes)",
+        "line 3: missing field 'body'",
+    ]
 
 
 def test_folders_are_walked_recursively_skipping_gold_and_hidden_files(tmp_path: Path) -> None:

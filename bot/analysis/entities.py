@@ -104,19 +104,44 @@ def _place_of(word: str) -> str | None:
     key = fold(word)
     if key in _PLACE_KEYS:
         return _PLACE_KEYS[key]
-    for ending in sorted({*CASE_ENDINGS, "ы", "і", "сы", "сі", "ның", "нің", "нан", "нен", "на", "не"}, key=len, reverse=True):
+    for ending in sorted(
+        {*CASE_ENDINGS, "ы", "і", "сы", "сі", "ның", "нің", "нан", "нен", "на", "не"}, key=len, reverse=True
+    ):
         if key.endswith(ending) and key[: -len(ending)] in _PLACE_KEYS:
             return _PLACE_KEYS[key[: -len(ending)]]
     if key.endswith("стан") and len(key) > 6:
         return word[:1].upper() + word[1:]
-    for ending in ("ның", "нің", "ға", "ге", "да", "де", "дан", "ден", "нан", "нен", "ды", "ді", "ны", "ні", "қа", "ке", "та", "те", "тан", "тен"):
+    for ending in (
+        "ның",
+        "нің",
+        "ға",
+        "ге",
+        "да",
+        "де",
+        "дан",
+        "ден",
+        "нан",
+        "нен",
+        "ды",
+        "ді",
+        "ны",
+        "ні",
+        "қа",
+        "ке",
+        "та",
+        "те",
+        "тан",
+        "тен",
+    ):
         if key.endswith("стан" + ending):
             return word[: -len(ending)]
     return None
 
 
 def _merge_surnames(
-    counts: Counter[tuple[str, EntityKind]], names: dict[tuple[str, EntityKind], str], first: dict[tuple[str, EntityKind], int]
+    counts: Counter[tuple[str, EntityKind]],
+    names: dict[tuple[str, EntityKind], str],
+    first: dict[tuple[str, EntityKind], int],
 ) -> None:
     """«Қ. Тоқаев» and «Қасым-Жомарт Тоқаев» in one text are one person: fold initials into the full name."""
     full_by_surname = {}

@@ -82,9 +82,9 @@ def _what(sentence: str, when: str) -> str:
             chosen = clause
             break
         offset = begin + len(clause)
-    phrase = chosen.replace(when, " ").strip(" «»\"“”.,;:–—-")
+    phrase = chosen.replace(when, " ").strip(' «»"“”.,;:–—-')
     if len(phrase.split()) < 3:
-        phrase = sentence.replace(when, " ").strip(" «»\"“”.,;:–—-")
+        phrase = sentence.replace(when, " ").strip(' «»"“”.,;:–—-')
     phrase = re.sub(r"\s+([,.;:])", r"\1", " ".join(phrase.split()))
     phrase = _LEADING_FILLER.sub("", phrase)
     words = phrase.split()

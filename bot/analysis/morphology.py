@@ -24,11 +24,32 @@ CASE_ENDINGS = tuple(
 )
 # Endings that mark a person's name as not nominative; locative and plural are left out on purpose:
 # many given names end in -да/-те/-на (Айда, Зарема, Айдана) and would be cut.
-NAME_CASE_ENDINGS = tuple(sorted({*GENITIVE, *DATIVE[:4], *ACCUSATIVE, *ABLATIVE, *INSTRUMENTAL}, key=len, reverse=True))
+NAME_CASE_ENDINGS = tuple(
+    sorted({*GENITIVE, *DATIVE[:4], *ACCUSATIVE, *ABLATIVE, *INSTRUMENTAL}, key=len, reverse=True)
+)
 
 SURNAME_ENDINGS = (
-    "ов", "ев", "ёв", "ова", "ева", "ёва", "ин", "ина", "ұлы", "улы", "қызы", "кызы",
-    "ский", "ская", "цкий", "цкая", "енко", "бай", "бек", "баев", "баева",
+    "ов",
+    "ев",
+    "ёв",
+    "ова",
+    "ева",
+    "ёва",
+    "ин",
+    "ина",
+    "ұлы",
+    "улы",
+    "қызы",
+    "кызы",
+    "ский",
+    "ская",
+    "цкий",
+    "цкая",
+    "енко",
+    "бай",
+    "бек",
+    "баев",
+    "баева",
 )
 _VOWELS = set("аәеёиоөуұүыіэюя")
 

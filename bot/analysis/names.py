@@ -16,11 +16,65 @@ _PAIR = re.compile(rf"(?<![\w.«])(?P<given>{CAP_WORD})\s+(?P<surname>{CAP_WORD}
 _INITIAL_SURNAME = re.compile(rf"(?<![\w.])(?P<initials>{_INITIALS})(?P<surname>{CAP_WORD})(?![\w»])")
 
 _FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
-    "мен", "біз", "сіз", "сен", "және", "иә", "ия", "жоқ", "енді", "егер", "әрине", "міне", "қазір", "биыл",
-    "былтыр", "бүгін", "ертең", "кеше", "барлық", "әрбір", "көптеген", "кейбір", "бір", "екі", "үш", "жаңа",
-    "бас", "ұлы", "ұлттық", "халықаралық", "республикалық", "мемлекеттік", "ішкі", "сыртқы", "жалпы", "орталық",
-    "қазақ", "орыс", "түрік", "телеграм", "telegram", "дүние", "жүзі", "аға", "апай", "ханым", "мырза", "құрметті",
-    "қымбатты", "аудан", "облыс", "қала", "ауыл", "көктем", "жаз", "күз", "қыс", "туралы", "бойынша",
+    "мен",
+    "біз",
+    "сіз",
+    "сен",
+    "және",
+    "иә",
+    "ия",
+    "жоқ",
+    "енді",
+    "егер",
+    "әрине",
+    "міне",
+    "қазір",
+    "биыл",
+    "былтыр",
+    "бүгін",
+    "ертең",
+    "кеше",
+    "барлық",
+    "әрбір",
+    "көптеген",
+    "кейбір",
+    "бір",
+    "екі",
+    "үш",
+    "жаңа",
+    "бас",
+    "ұлы",
+    "ұлттық",
+    "халықаралық",
+    "республикалық",
+    "мемлекеттік",
+    "ішкі",
+    "сыртқы",
+    "жалпы",
+    "орталық",
+    "қазақ",
+    "орыс",
+    "түрік",
+    "телеграм",
+    "telegram",
+    "дүние",
+    "жүзі",
+    "аға",
+    "апай",
+    "ханым",
+    "мырза",
+    "құрметті",
+    "қымбатты",
+    "аудан",
+    "облыс",
+    "қала",
+    "ауыл",
+    "көктем",
+    "жаз",
+    "күз",
+    "қыс",
+    "туралы",
+    "бойынша",
 }
 _PLACE_STEMS = {p.casefold() for p in PLACES}
 _ORG_HEADS = {h.casefold() for h in ORG_HEADS}
@@ -63,7 +117,7 @@ def _looks_like_given_name(word: str) -> bool:
     lower = word.casefold()
     if word.isupper() or not _is_name_word(word):
         return False
-    if lower.endswith(GENITIVE) or lower.endswith(("сы", "сі")) and len(lower) > 6:
+    if lower.endswith(GENITIVE) or (lower.endswith(("сы", "сі")) and len(lower) > 6):
         return False
     return not is_surname_like(word) or lower.endswith(("бек", "бай"))
 
@@ -131,6 +185,8 @@ def role_before(text: str, start: int, *, max_words: int = 14) -> str:
 def _role_ends_right(phrase: str) -> bool:
     """A role ends in a noun with a possessive ending (директоры, сарапшысы) or a role word (министр)."""
     last = phrase.split()[-1].casefold().strip("«»,")
-    return last.endswith(("ы", "і", "сы", "сі")) or last in ROLE_WORDS or last.endswith(
-        ("ші", "шы", "гер", "кер", "ист", "ор", "ент", "ер", "ар", "ақын", "министр", "депутат")
+    return (
+        last.endswith(("ы", "і", "сы", "сі"))
+        or last in ROLE_WORDS
+        or last.endswith(("ші", "шы", "гер", "кер", "ист", "ор", "ент", "ер", "ар", "ақын", "министр", "депутат"))
     )

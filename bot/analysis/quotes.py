@@ -51,9 +51,7 @@ def _match_openers(text: str) -> dict[int, int | None]:
     for i, ch in enumerate(text):
         if ch == "«":
             stacks["»"].append(i)
-        elif ch == "“" and not (stacks["”"] and text[stacks["”"][-1]] == "„"):
-            stacks["”"].append(i)
-        elif ch == "„":
+        elif (ch == "“" and not (stacks["”"] and text[stacks["”"][-1]] == "„")) or ch == "„":
             stacks["”"].append(i)
         elif ch in _CLOSERS:
             stack = stacks[ch]
@@ -115,7 +113,9 @@ class _Resolver:
         return role_before(self.text, mention.start)
 
 
-def _speaker_from_tail(tail: str, verb: str, resolver: _Resolver, tail_start: int, quote_start: int) -> tuple[str | None, str]:
+def _speaker_from_tail(
+    tail: str, verb: str, resolver: _Resolver, tail_start: int, quote_start: int
+) -> tuple[str | None, str]:
     """Speaker and role from the words after «деді» / inside «деп … атап өтті»."""
     between = re.sub(r"^деп\s*", "", verb)
     between = re.sub(_DEP_VERBS + "$", "", between).strip()
@@ -135,7 +135,10 @@ def _speaker_from_tail(tail: str, verb: str, resolver: _Resolver, tail_start: in
             role = zone[: person.start].strip(" ,–—-") if offset is not None else ""
             role = re.sub(r"(?i)^(ол|өз\s+сөзінде)\s+", "", role)
             return resolver.full_name(person), role
-        single = re.search(r"(?<![\w.])(?:[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?)?([А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:ов|ев|ова|ева|ин|ина|ұлы|қызы))\b", zone)
+        single = re.search(
+            r"(?<![\w.])(?:[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?)?([А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:ов|ев|ова|ева|ин|ина|ұлы|қызы))\b",
+            zone,
+        )
         if single:
             surname = single.group(1)
             full = resolver.full_names.get(surname.casefold(), surname)
@@ -207,9 +210,7 @@ def extract_quotes(body: str) -> list[Quote]:
     return [quote for _, _, quote in found]
 
 
-_SPEAKER_HEADER = re.compile(
-    r"^(?P<who>[^\n:«»]{4,160}?)\s*:\s*(?P<dash>[–—-]\s*)?(?P<rest>[^\n]*)$", re.MULTILINE
-)
+_SPEAKER_HEADER = re.compile(r"^(?P<who>[^\n:«»]{4,160}?)\s*:\s*(?P<dash>[–—-]\s*)?(?P<rest>[^\n]*)$", re.MULTILINE)
 
 
 def _add_speaker_led(text, openers, resolver, add) -> None:  # type: ignore[no-untyped-def]
@@ -233,8 +234,11 @@ def _add_speaker_led(text, openers, resolver, add) -> None:  # type: ignore[no-u
                 continue
             start, end = nxt.start(), nxt.end()
         body = text[start:end].strip()
-        if body[:1] in "«“\"":
-            close = next((c for c, o in openers.items() if o == start + (len(text[start:end]) - len(text[start:end].lstrip()))), None)
+        if body[:1] in '«“"':
+            close = next(
+                (c for c, o in openers.items() if o == start + (len(text[start:end]) - len(text[start:end].lstrip()))),
+                None,
+            )
             if close is None:
                 continue
             body = text[start:close].strip()[1:]

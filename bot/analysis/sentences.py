@@ -7,9 +7,51 @@ from dataclasses import dataclass
 
 # Abbreviations after which a full stop never ends a sentence.
 _NEVER_FINAL = {
-    "обл", "көш", "проф", "акад", "доц", "ауд", "мкр", "им", "тел", "бб", "пр", "ш", "тг", "с", "б", "ғ",
-    "ғғ", "жж", "г", "ул", "д", "т.ғ.д", "ф.ғ.д", "ф.ғ.к", "т.ғ.к", "э.ғ.д", "з.ғ.д", "п.ғ.д", "б.з.б", "б.з",
-    "млн", "млрд", "мың", "трлн", "шақ", "км", "см", "мм", "кг", "га", "ст", "қ", "м", "ж.ш", "ж",
+    "обл",
+    "көш",
+    "проф",
+    "акад",
+    "доц",
+    "ауд",
+    "мкр",
+    "им",
+    "тел",
+    "бб",
+    "пр",
+    "ш",
+    "тг",
+    "с",
+    "б",
+    "ғ",
+    "ғғ",
+    "жж",
+    "г",
+    "ул",
+    "д",
+    "т.ғ.д",
+    "ф.ғ.д",
+    "ф.ғ.к",
+    "т.ғ.к",
+    "э.ғ.д",
+    "з.ғ.д",
+    "п.ғ.д",
+    "б.з.б",
+    "б.з",
+    "млн",
+    "млрд",
+    "мың",
+    "трлн",
+    "шақ",
+    "км",
+    "см",
+    "мм",
+    "кг",
+    "га",
+    "ст",
+    "қ",
+    "м",
+    "ж.ш",
+    "ж",
 }
 # Abbreviations that may end a sentence when a capitalised sentence follows (…т.б. Келесі сөйлем).
 _MAYBE_FINAL = {"т.б", "т.с.с", "т.б.с", "т.с", "т.т", "etc"}
@@ -64,8 +106,10 @@ def split_paragraph(text: str) -> list[tuple[int, str]]:
         rest = text[end:]
         if not _starts_sentence(rest):
             continue
-        if match.group(0).startswith(".") and not match.group(0).startswith("...") and _is_abbreviation_stop(
-            text[: match.start() + 1], rest
+        if (
+            match.group(0).startswith(".")
+            and not match.group(0).startswith("...")
+            and _is_abbreviation_stop(text[: match.start() + 1], rest)
         ):
             continue
         piece = text[start:end].strip()

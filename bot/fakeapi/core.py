@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -16,10 +17,26 @@ from bot.fakeapi.html_check import check_html
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
-_JSON_FIELDS = {"reply_markup", "entities", "caption_entities", "allowed_updates", "commands", "scope",
-                "link_preview_options", "reply_parameters", "media"}
-BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Aikyn", "username": "aikyn_test_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+_JSON_FIELDS = {
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "link_preview_options",
+    "reply_parameters",
+    "media",
+}
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "Aikyn",
+    "username": "aikyn_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +80,7 @@ class FakeBotApi:
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
     _failures: list[_Failure] = field(default_factory=list)
     _changed: asyncio.Condition | None = None
-    _poller_active: bool = False
+    _poll_generation: int = 0
 
     def _condition(self) -> asyncio.Condition:
         if self._changed is None:
@@ -72,8 +89,16 @@ class FakeBotApi:
 
     # ---- what tests and the console do -------------------------------------------------------------
 
-    def fail_next(self, method: str, *, times: int = 1, status: int = 429, retry_after: int | None = None,
-                  chat_id: int | str | None = None, description: str | None = None) -> None:
+    def fail_next(
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        status: int = 429,
+        retry_after: int | None = None,
+        chat_id: int | str | None = None,
+        description: str | None = None,
+    ) -> None:
         """Make the next `times` calls of `method` (to `chat_id`, if given) fail like Telegram would."""
         if description is None:
             description = {
@@ -84,8 +109,9 @@ class FakeBotApi:
             }.get(status, "Bad Request")
         if status == 429 and retry_after is None:
             retry_after = 1
-        self._failures.append(_Failure(method, None if chat_id is None else str(chat_id), status, description,
-                                       retry_after, times))
+        self._failures.append(
+            _Failure(method, None if chat_id is None else str(chat_id), status, description, retry_after, times)
+        )
 
     def add_update(self, update: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), **update}
@@ -93,8 +119,17 @@ class FakeBotApi:
         asyncio.get_running_loop().create_task(self._notify())
         return update
 
-    def user_message(self, text: str, *, user_id: int = 100, chat_type: str = "private", language: str = "kk",
-                     chat_id: int | None = None, first_name: str = "Оқырман", edited: bool = False) -> dict[str, Any]:
+    def user_message(
+        self,
+        text: str,
+        *,
+        user_id: int = 100,
+        chat_type: str = "private",
+        language: str = "kk",
+        chat_id: int | None = None,
+        first_name: str = "Оқырман",
+        edited: bool = False,
+    ) -> dict[str, Any]:
         """An update carrying a user's text message (commands get their bot_command entity)."""
         chat = {"id": chat_id if chat_id is not None else user_id, "type": chat_type}
         if chat_type == "private":
@@ -102,7 +137,9 @@ class FakeBotApi:
         else:
             chat["title"] = "Топ"
         message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
             "from": {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language},
             "text": text,
         }
@@ -117,8 +154,15 @@ class FakeBotApi:
         update = self.user_message("x", user_id=user_id, language=language)
         message = update["message"]
         del message["text"]
-        message["sticker"] = {"file_id": "CAACAgI", "file_unique_id": "AgAD", "type": "regular", "width": 512,
-                              "height": 512, "is_animated": False, "is_video": False}
+        message["sticker"] = {
+            "file_id": "CAACAgI",
+            "file_unique_id": "AgAD",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
         return update
 
     def user_photo(self, *, user_id: int = 100, language: str = "kk", caption: str | None = None) -> dict[str, Any]:
@@ -132,18 +176,32 @@ class FakeBotApi:
 
     def button_press(self, message: Message, data: str, *, user_id: int = 100, language: str = "kk") -> dict[str, Any]:
         """An update for a press on an inline button of a message the bot sent."""
-        return {"callback_query": {
-            "id": str(next(self._update_ids) * 7919), "chat_instance": "ci",
-            "from": {"id": user_id, "is_bot": False, "first_name": "Оқырман", "language_code": language},
-            "message": {"message_id": message.message_id, "date": int(time.time()),
-                        "chat": {"id": message.chat_id, "type": "private", "first_name": "Оқырман"},
-                        "from": self.bot_user, "text": message.text},
-            "data": data,
-        }}
+        return {
+            "callback_query": {
+                "id": str(next(self._update_ids) * 7919),
+                "chat_instance": "ci",
+                "from": {"id": user_id, "is_bot": False, "first_name": "Оқырман", "language_code": language},
+                "message": {
+                    "message_id": message.message_id,
+                    "date": int(time.time()),
+                    "chat": {"id": message.chat_id, "type": "private", "first_name": "Оқырман"},
+                    "from": self.bot_user,
+                    "text": message.text,
+                },
+                "data": data,
+            }
+        }
 
-    def sent(self, method: str = "sendMessage", *, chat_id: int | str | None = None, ok_only: bool = True) -> list[RecordedCall]:
-        return [c for c in self.calls if c.method == method and (not ok_only or c.status == 200)
-                and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
+    def sent(
+        self, method: str = "sendMessage", *, chat_id: int | str | None = None, ok_only: bool = True
+    ) -> list[RecordedCall]:
+        return [
+            c
+            for c in self.calls
+            if c.method == method
+            and (not ok_only or c.status == 200)
+            and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+        ]
 
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
         """Wait, at most `timeout` seconds, until `predicate()` is truthy; return its value."""
@@ -152,8 +210,9 @@ class FakeBotApi:
             try:
                 await asyncio.wait_for(condition.wait_for(predicate), timeout)
             except TimeoutError:
-                raise AssertionError(f"timed out after {timeout}s; calls so far: "
-                                     f"{[(c.method, c.status) for c in self.calls][-15:]}") from None
+                raise AssertionError(
+                    f"timed out after {timeout}s; calls so far: {[(c.method, c.status) for c in self.calls][-15:]}"
+                ) from None
         return predicate()
 
     async def _notify(self) -> None:
@@ -182,8 +241,10 @@ class FakeBotApi:
 
     def _injected_failure(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
         for failure in self._failures:
-            if failure.method == method and failure.remaining > 0 and (
-                failure.chat_id is None or failure.chat_id == str(params.get("chat_id"))
+            if (
+                failure.method == method
+                and failure.remaining > 0
+                and (failure.chat_id is None or failure.chat_id == str(params.get("chat_id")))
             ):
                 failure.remaining -= 1
                 body: dict[str, Any] = {"ok": False, "error_code": failure.status, "description": failure.description}
@@ -212,21 +273,22 @@ class FakeBotApi:
         offset = int(params.get("offset") or 0)
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
-        if self._poller_active:
-            raise _Rejected(409, "Conflict: terminated by other getUpdates request; make sure that only one "
-                                 "bot instance is running")
+        # Like Telegram, a newer getUpdates ends a waiting older one with 409 Conflict.
+        self._poll_generation += 1
+        generation = self._poll_generation
+        await self._notify()
         if not self._updates:
             timeout = min(float(params.get("timeout") or 0), 2.0)
-            self._poller_active = True
-            try:
-                condition = self._condition()
-                async with condition:
-                    try:
-                        await asyncio.wait_for(condition.wait_for(lambda: bool(self._updates)), timeout)
-                    except TimeoutError:
-                        pass
-            finally:
-                self._poller_active = False
+            condition = self._condition()
+            async with condition:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        condition.wait_for(lambda: bool(self._updates) or self._poll_generation != generation), timeout
+                    )
+        if self._poll_generation != generation:
+            raise _Rejected(
+                409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+            )
         limit = int(params.get("limit") or 100)
         return self._updates[:limit]
 
@@ -245,24 +307,54 @@ class FakeBotApi:
     async def _api_getChat(self, params: dict[str, Any]) -> Any:
         chat_id = params.get("chat_id")
         if str(chat_id).startswith("@") or str(chat_id).startswith("-100"):
-            return {"id": -1001234567890 if str(chat_id).startswith("@") else int(chat_id), "type": "channel",
-                    "title": "Aikyn", "accent_color_id": 0, "max_reaction_count": 11,
-                    "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                            "unique_gifts": False, "premium_subscription": False}}
-        return {"id": int(chat_id), "type": "private", "first_name": "Оқырман", "accent_color_id": 0,
+            return {
+                "id": -1001234567890 if str(chat_id).startswith("@") else int(chat_id),
+                "type": "channel",
+                "title": "Aikyn",
+                "accent_color_id": 0,
                 "max_reaction_count": 11,
-                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                        "unique_gifts": False, "premium_subscription": False}}
+                "accepted_gift_types": {
+                    "unlimited_gifts": False,
+                    "limited_gifts": False,
+                    "unique_gifts": False,
+                    "premium_subscription": False,
+                },
+            }
+        return {
+            "id": int(chat_id),
+            "type": "private",
+            "first_name": "Оқырман",
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+            },
+        }
 
     async def _api_getChatMember(self, params: dict[str, Any]) -> Any:
         status = "administrator" if self.channel_admin else "left"
         member: dict[str, Any] = {"status": status, "user": self.bot_user}
         if self.channel_admin:
-            member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                           "can_delete_messages": True, "can_manage_video_chats": False,
-                           "can_restrict_members": False, "can_promote_members": False, "can_change_info": False,
-                           "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
-                           "can_delete_stories": False, "can_post_messages": True})
+            member.update(
+                {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": False,
+                    "can_restrict_members": False,
+                    "can_promote_members": False,
+                    "can_change_info": False,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                    "can_post_messages": True,
+                }
+            )
         return member
 
     def _check_chat(self, params: dict[str, Any]) -> int | str:
@@ -291,8 +383,12 @@ class FakeBotApi:
         if not plain.strip():
             raise _Rejected(400, f"Bad Request: {what} is empty")
         if len(plain.encode("utf-16-le")) // 2 > limit:
-            raise _Rejected(400, "Bad Request: message is too long" if limit == MESSAGE_LIMIT
-                            else "Bad Request: message caption is too long")
+            raise _Rejected(
+                400,
+                "Bad Request: message is too long"
+                if limit == MESSAGE_LIMIT
+                else "Bad Request: message caption is too long",
+            )
         return text
 
     @staticmethod
@@ -305,11 +401,17 @@ class FakeBotApi:
             for button in row:
                 if not button.get("text"):
                     raise _Rejected(400, "Bad Request: text buttons are unallowed in the inline keyboard")
-                kinds = [k for k in ("url", "callback_data", "switch_inline_query", "login_url", "pay",
-                                     "web_app", "copy_text") if k in button]
+                kinds = [
+                    k
+                    for k in ("url", "callback_data", "switch_inline_query", "login_url", "pay", "web_app", "copy_text")
+                    if k in button
+                ]
                 if len(kinds) != 1:
-                    raise _Rejected(400, "Bad Request: can't parse inline keyboard button: exactly one of the "
-                                         "optional fields must be used")
+                    raise _Rejected(
+                        400,
+                        "Bad Request: can't parse inline keyboard button: exactly one of the "
+                        "optional fields must be used",
+                    )
                 data = button.get("callback_data")
                 if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
                     raise _Rejected(400, "Bad Request: BUTTON_DATA_INVALID")
@@ -326,9 +428,11 @@ class FakeBotApi:
     def _message_json(self, message: Message) -> dict[str, Any]:
         chat_id = message.chat_id
         is_channel = isinstance(chat_id, str)
-        chat: dict[str, Any] = ({"id": -1001234567890 if chat_id.startswith("@") else int(chat_id), "type": "channel",
-                                 "title": "Aikyn"} if is_channel else {"id": chat_id, "type": "private",
-                                                                      "first_name": "Оқырман"})
+        chat: dict[str, Any] = (
+            {"id": -1001234567890 if chat_id.startswith("@") else int(chat_id), "type": "channel", "title": "Aikyn"}
+            if is_channel
+            else {"id": chat_id, "type": "private", "first_name": "Оқырман"}
+        )
         _, plain = check_html(message.text)
         body: dict[str, Any] = {"message_id": message.message_id, "date": int(time.time()), "chat": chat}
         if not is_channel:
@@ -365,8 +469,11 @@ class FakeBotApi:
         markup = self._check_markup(params.get("reply_markup"))
         message = self.messages[key]
         if message.text == text and message.reply_markup == markup:
-            raise _Rejected(400, "Bad Request: message is not modified: specified new message content and reply "
-                                 "markup are exactly the same as a current content and reply markup of the message")
+            raise _Rejected(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
         message.text, message.reply_markup, message.edited = text, markup, True
         return self._message_json(message)
 

@@ -6,8 +6,23 @@ import re
 from html import unescape
 
 ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
-    "blockquote", "tg-emoji", "tg-time",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+    "tg-time",
 }
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*(/?)>")
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
@@ -30,8 +45,10 @@ def check_html(text: str) -> tuple[str | None, str]:
                 return f'Can\'t parse entities: unsupported start tag "{name}" at byte offset {position}', ""
             if closing:
                 if not stack or stack[-1] != name:
-                    return (f"Can't parse entities: can't find end tag corresponding to start tag "
-                            f"\"{stack[-1] if stack else name}\""), ""
+                    return (
+                        f"Can't parse entities: can't find end tag corresponding to start tag "
+                        f'"{stack[-1] if stack else name}"'
+                    ), ""
                 stack.pop()
             else:
                 stack.append(name)

@@ -39,8 +39,9 @@ async def schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tz = svc.settings.timezone
     match = _SCHEDULE.fullmatch(argument_text(update).strip())
     if not match:
-        await send(update, Reply("Қолданылуы: <code>/schedule &lt;id&gt; YYYY-MM-DD HH:MM</code> (уақыт: "
-                                 f"{escape(str(tz))})"))
+        await send(
+            update, Reply(f"Қолданылуы: <code>/schedule &lt;id&gt; YYYY-MM-DD HH:MM</code> (уақыт: {escape(str(tz))})")
+        )
         return
     article_id = int(match[1])
     try:
@@ -50,21 +51,36 @@ async def schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     now = svc.clock()
     if local <= now:
-        await send(update, Reply(f"Бұл уақыт өтіп кетті: {local_datetime(local, tz)} ({escape(str(tz))}). "
-                                 f"Қазір: {local_datetime(now, tz)}."))
+        await send(
+            update,
+            Reply(
+                f"Бұл уақыт өтіп кетті: {local_datetime(local, tz)} ({escape(str(tz))}). "
+                f"Қазір: {local_datetime(now, tz)}."
+            ),
+        )
         return
     article = await articles.get(svc.db, article_id)
     if article is None:
         await send(update, Reply(f"№{article_id} мақала табылмады."))
         return
-    post_id = await posts.create(svc.db, article_id, local, "admin", created_by=update.effective_user.id if
-                                 update.effective_user else None, now=now)
+    post_id = await posts.create(
+        svc.db,
+        article_id,
+        local,
+        "admin",
+        created_by=update.effective_user.id if update.effective_user else None,
+        now=now,
+    )
     log.info("admin %s scheduled article %s for %s as post %s", _who(update), article_id, local.isoformat(), post_id)
     earlier = [p for p in await posts.of_article(svc.db, article_id) if p.status == "sent"]
     note = "\n⚠️ Бұл мақала арнаға бұрын жарияланған." if earlier else ""
-    await send(update, Reply(
-        f"✅ Пост №{post_id}: «{escape(shorten(article.title, 120))}»\n"
-        f"{local:%Y-%m-%d %H:%M} ({escape(str(tz))}, UTC{local:%z}){note}"))
+    await send(
+        update,
+        Reply(
+            f"✅ Пост №{post_id}: «{escape(shorten(article.title, 120))}»\n"
+            f"{local:%Y-%m-%d %H:%M} ({escape(str(tz))}, UTC{local:%z}){note}"
+        ),
+    )
 
 
 async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -73,9 +89,11 @@ async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not pending:
         await send(update, Reply("Кезекте пост жоқ."))
         return
-    lines = [f"<b>{p.id}</b> · {local_datetime(p.due_at, svc.settings.timezone)} · №{p.article_id} "
-             f"{escape(shorten(p.article_title, 80))}" + (f" <i>({escape(p.last_error)})</i>" if p.last_error else "")
-             for p in pending]
+    lines = [
+        f"<b>{p.id}</b> · {local_datetime(p.due_at, svc.settings.timezone)} · №{p.article_id} "
+        f"{escape(shorten(p.article_title, 80))}" + (f" <i>({escape(p.last_error)})</i>" if p.last_error else "")
+        for p in pending
+    ]
     await send(update, Reply("<b>Кезек</b>\n" + "\n".join(lines)))
 
 
@@ -104,8 +122,9 @@ async def post_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, Reply(f"№{article_id} мақала табылмады."))
         return
     now = svc.clock()
-    post_id = await posts.create(svc.db, article_id, now, "now", created_by=update.effective_user.id
-                                 if update.effective_user else None, now=now)
+    post_id = await posts.create(
+        svc.db, article_id, now, "now", created_by=update.effective_user.id if update.effective_user else None, now=now
+    )
     log.info("admin %s posts article %s now (post %s)", _who(update), article_id, post_id)
     outcomes = {o.post_id: o for o in await posting.send_due_posts(svc, context.bot)}
     outcome = outcomes.get(post_id or 0)
@@ -136,8 +155,10 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             member = await context.bot.get_chat_member(svc.settings.channel_chat_id, context.bot.id)
             can_post = member.status in ("administrator", "creator")
-            lines.append(f"Арна {escape(svc.settings.channel_id)}: " + ("✅ қолжетімді" if can_post else
-                         f"⚠️ бот әкімші емес ({member.status})"))
+            lines.append(
+                f"Арна {escape(svc.settings.channel_id)}: "
+                + ("✅ қолжетімді" if can_post else f"⚠️ бот әкімші емес ({member.status})")
+            )
         except TelegramError as exc:
             lines.append(f"Арна {escape(svc.settings.channel_id)}: ❌ {escape(exc.message)}")
     else:
@@ -149,8 +170,10 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if due:
         lines.append(f"Келесі пост: {local_datetime(due, tz)}")
     counts = await posts.status_counts(svc.db)
-    lines.append(f"Кезекте: {counts.get('pending', 0)}, жіберілді: {counts.get('sent', 0)}, "
-                 f"қате: {counts.get('failed', 0)}, өткізілді: {counts.get('missed', 0)}")
+    lines.append(
+        f"Кезекте: {counts.get('pending', 0)}, жіберілді: {counts.get('sent', 0)}, "
+        f"қате: {counts.get('failed', 0)}, өткізілді: {counts.get('missed', 0)}"
+    )
     lines.append(f"Мақалалар: {await articles.count(svc.db)}")
     await send(update, Reply("\n".join(lines)))
 
@@ -169,6 +192,9 @@ def next_slot(svc, now: datetime) -> datetime | None:  # type: ignore[no-untyped
 
 
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.warning("user %s tried an admin command: %s", _who(update), (update.effective_message.text or "")[:80]
-                if update.effective_message else "")
+    log.warning(
+        "user %s tried an admin command: %s",
+        _who(update),
+        (update.effective_message.text or "")[:80] if update.effective_message else "",
+    )
     await send(update, Reply("Бұл команда тек редакторларға арналған."))

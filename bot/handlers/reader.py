@@ -37,7 +37,9 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = reader_context(update, context)
-    await _send_or_explain(update, reader.article_messages(ctx, reader.parse_article_id(ctx, argument_text(update), "/article")))
+    await _send_or_explain(
+        update, reader.article_messages(ctx, reader.parse_article_id(ctx, argument_text(update), "/article"))
+    )
 
 
 async def quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

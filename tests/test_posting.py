@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot import posting
+from bot.fakeapi import FakeBotApi
+from bot.services import services
+from storage import open_database, posts
+from storage.timestamps import utc_now
+from tests.harness import ADMIN_ID, CHANNEL, READER_ID, running_bot
+
+
+async def _post_statuses(bot) -> list[str]:  # type: ignore[no-untyped-def]
+    return [p.status for p in await posts.of_article(services(bot.app).db, 1)]
+
+
+async def _settled_statuses(bot, timeout: float = 5.0) -> list[str]:  # type: ignore[no-untyped-def]
+    """Statuses once no post is mid-send (the fake records a call before the bot stores its answer)."""
+
+    async def settled() -> list[str] | None:
+        statuses = await _post_statuses(bot)
+        return None if "sending" in statuses else statuses
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (statuses := await settled()) is None:
+        assert asyncio.get_running_loop().time() < deadline, "a post stayed 'sending'"
+        await asyncio.sleep(0.02)
+    return statuses
+
+
+async def test_a_post_scheduled_a_second_ahead_arrives_once(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        svc = services(bot.app)
+        await posts.create(svc.db, 1, utc_now() + timedelta(seconds=1), "admin", created_by=ADMIN_ID, now=utc_now())
+        await bot.fake.wait_for(lambda: bot.channel_posts(), timeout=5)
+        assert await _settled_statuses(bot) == ["sent"]
+        assert await posting.send_due_posts(svc, bot.app.bot) == []
+        [post] = bot.channel_posts()
+        text = post.params["text"]
+        assert text.startswith("<b>Бейбітшілік және келісім керуені")
+        assert "#AMANAT" in text and "Жаулыбаев" in text
+        assert post.params["reply_markup"]["inline_keyboard"][0][0]["url"] == (
+            "https://t.me/aikyn_test_bot?start=article_1"
+        )
+        assert await _post_statuses(bot) == ["sent"]
+
+
+async def test_pending_post_survives_a_restart_and_is_sent_once(tmp_path: Path) -> None:
+    fake = FakeBotApi()
+    async with running_bot(tmp_path, fake, send_interval=3600) as bot:
+        svc = services(bot.app)
+        # the sender job ran once at start; this post comes due while the bot is "down"
+        await posts.create(svc.db, 1, utc_now() + timedelta(seconds=1), "admin", created_by=ADMIN_ID, now=utc_now())
+    assert fake.sent("sendMessage", chat_id=CHANNEL) == []
+    async with running_bot(tmp_path, fake) as bot:
+        await fake.wait_for(lambda: fake.sent("sendMessage", chat_id=CHANNEL))
+        assert await _settled_statuses(bot) == ["sent"]
+    async with running_bot(tmp_path, fake) as bot:
+        [reply] = await bot.ask("/queue", user_id=ADMIN_ID)
+        assert "Кезекте пост жоқ" in reply
+    assert len(fake.sent("sendMessage", chat_id=CHANNEL)) == 1
+
+
+async def test_post_left_sending_by_a_crash_is_not_sent_again_and_admins_are_told(tmp_path: Path) -> None:
+    fake = FakeBotApi()
+    async with running_bot(tmp_path, fake, send_interval=3600) as bot:
+        svc = services(bot.app)
+        await posts.create(svc.db, 1, utc_now() - timedelta(seconds=5), "admin", created_by=ADMIN_ID, now=utc_now())
+        await posts.claim_due(svc.db, utc_now())  # the process dies right after claiming (kill -9)
+    async with running_bot(tmp_path, fake) as bot:
+        await fake.wait_for(lambda: fake.sent("sendMessage", chat_id=ADMIN_ID))
+        assert "үзілді" in fake.sent("sendMessage", chat_id=ADMIN_ID)[0].params["text"]
+        assert await _post_statuses(bot) == ["failed"]
+    assert fake.sent("sendMessage", chat_id=CHANNEL) == []
+
+
+async def test_post_more_than_the_grace_period_late_is_marked_missed(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "aikyn.sqlite3")
+    from bot import importer
+    from tests.conftest import SEED
+
+    await importer.import_paths(db, [SEED])
+    await posts.create(db, 1, utc_now() - timedelta(hours=2), "admin", created_by=ADMIN_ID, now=utc_now())
+    await posts.create(db, 1, utc_now() - timedelta(minutes=5), "admin", created_by=ADMIN_ID, now=utc_now())
+    await db.close()
+    async with running_bot(tmp_path, post_grace_minutes=30) as bot:
+        await bot.fake.wait_for(lambda: bot.channel_posts())
+        assert sorted(await _settled_statuses(bot)) == ["missed", "sent"]
+        assert any("уақыты өтіп кетті" in c.params["text"] for c in bot.fake.sent("sendMessage", chat_id=ADMIN_ID))
+
+
+async def test_429_twice_then_success_sends_the_post_once(tmp_path: Path) -> None:
+    fake = FakeBotApi()
+    fake.fail_next("sendMessage", chat_id=CHANNEL, status=429, retry_after=1, times=2)
+    async with running_bot(tmp_path, fake) as bot:
+        svc = services(bot.app)
+        await posts.create(svc.db, 1, utc_now(), "admin", created_by=ADMIN_ID, now=utc_now())
+        await fake.wait_for(lambda: fake.sent("sendMessage", chat_id=CHANNEL), timeout=10)
+        attempts = [c.status for c in fake.calls if c.method == "sendMessage" and c.params["chat_id"] == CHANNEL]
+        assert attempts == [429, 429, 200]
+        await _settled_statuses(bot)
+        [post] = await posts.of_article(svc.db, 1)
+        assert (post.status, post.attempts) == ("sent", 3)
+
+
+async def test_readers_are_answered_while_the_channel_is_rate_limited(tmp_path: Path) -> None:
+    fake = FakeBotApi()
+    fake.fail_next("sendMessage", chat_id=CHANNEL, status=429, retry_after=30, times=1)
+    async with running_bot(tmp_path, fake) as bot:
+        svc = services(bot.app)
+        await posts.create(svc.db, 1, utc_now(), "admin", created_by=ADMIN_ID, now=utc_now())
+        await fake.wait_for(lambda: [c for c in fake.calls if c.status == 429])
+        await _settled_statuses(bot)
+        started = datetime.now(UTC)
+        [reply] = await bot.ask("/latest")
+        assert "Бейбітшілік" in reply
+        assert datetime.now(UTC) - started < timedelta(seconds=5)
+        [post] = await posts.of_article(svc.db, 1)
+        assert post.status == "pending" and "429" in (post.last_error or "")
+
+
+async def test_forbidden_channel_marks_the_post_failed_and_tells_admins(tmp_path: Path) -> None:
+    fake = FakeBotApi(channel_admin=False)
+    async with running_bot(tmp_path, fake) as bot:
+        [reply] = await bot.ask("/postnow 1", user_id=ADMIN_ID)
+        assert "failed" in reply and "Forbidden" in reply
+        assert await _post_statuses(bot) == ["failed"]
+        [status] = await bot.ask("/status", user_id=ADMIN_ID)
+        assert "қате: 1" in status
+
+
+async def test_non_admin_cannot_schedule_and_nothing_is_scheduled(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        for command in ["/schedule 1 2030-01-01 09:00", "/postnow 1", "/cancel 1", "/queue", "/preview 1", "/status"]:
+            [reply] = await bot.ask(command, user_id=READER_ID)
+            assert "тек редакторларға" in reply, command
+        assert await _post_statuses(bot) == []
+        assert bot.channel_posts() == []
+
+
+async def test_schedule_converts_almaty_time_to_utc_and_cancel_stops_the_post(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        [reply] = await bot.ask("/schedule 1 2030-01-01 09:00", user_id=ADMIN_ID)
+        assert "Пост №1" in reply and "2030-01-01 09:00 (Asia/Almaty, UTC+0500)" in reply
+        post = await posts.get(services(bot.app).db, 1)
+        assert post is not None and post.due_at == datetime(2030, 1, 1, 4, 0, tzinfo=UTC)
+        [queue] = await bot.ask("/queue", user_id=ADMIN_ID)
+        assert "01.01.2030 09:00" in queue
+        [cancelled] = await bot.ask("/cancel 1", user_id=ADMIN_ID)
+        assert "тоқтатылды" in cancelled
+        [again] = await bot.ask("/cancel 1", user_id=ADMIN_ID)
+        assert "cancelled" in again
+        assert await _post_statuses(bot) == ["cancelled"]
+        [past] = await bot.ask("/schedule 1 2020-01-01 09:00", user_id=ADMIN_ID)
+        assert "өтіп кетті" in past
+        [bad] = await bot.ask("/schedule 1 tomorrow", user_id=ADMIN_ID)
+        assert "Қолданылуы" in bad
+
+
+async def test_preview_shows_the_exact_channel_post_privately(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        [preview] = await bot.ask("/preview 1", user_id=ADMIN_ID)
+        await bot.ask("/postnow 1", user_id=ADMIN_ID)
+        [posted] = bot.channel_posts()
+        assert posted.params["text"] == preview
+
+
+async def test_daily_slot_posts_the_newest_article_not_yet_posted(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        svc = services(bot.app)
+        slot = utc_now().replace(second=0)
+        assert await posting.create_slot_post(svc, slot) is not None
+        assert await posting.create_slot_post(svc, slot) is None  # nothing new left, and the slot is taken
+        await bot.fake.wait_for(lambda: bot.channel_posts())
+        jobs = [j.name for j in bot.app.job_queue.jobs()]  # type: ignore[union-attr]
+        assert "send-due-posts" in jobs
+
+
+async def test_post_times_become_daily_jobs_in_almaty_time(tmp_path: Path) -> None:
+    from datetime import time
+
+    async with running_bot(tmp_path, post_times=(time(9), time(18, 30))) as bot:
+        jobs = {j.name: j for j in bot.app.job_queue.jobs()}  # type: ignore[union-attr]
+        nine = jobs["slot-09:00"].next_t
+        assert nine is not None and nine.astimezone(UTC).hour == 4 and nine.astimezone(UTC).minute == 0
+        assert jobs["slot-18:30"].next_t.astimezone(UTC).hour == 13  # type: ignore[union-attr]
