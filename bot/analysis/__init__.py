@@ -20,14 +20,15 @@ __all__ = ["ANALYSIS_VERSION", "Analysis", "Entity", "Event", "Quote", "analyze_
 def analyze_article(title: str, lead: str, body: str, published_at: datetime | None = None) -> Analysis:
     """Everything the bot knows about an article's text. `body` has paragraphs separated by blank lines."""
     text = "\n".join(p.strip() for p in body.split("\n") if p.strip())
-    events = extract_events(text)
+    sentences = split_sentences(text)
+    events = extract_events(text, sentences)
     own = publication_event(title, published_at)
     if own is not None:
         events.insert(0, own)
     return Analysis(
-        sentences=[s.text for s in split_sentences(text)],
+        sentences=[s.text for s in sentences],
         quotes=extract_quotes(text),
         events=events,
         entities=extract_entities("\n".join(part for part in (title, lead, text) if part)),
-        summary=summarize(title, text),
+        summary=summarize(title, text, sentences=sentences),
     )

@@ -45,6 +45,10 @@ def _fixed_org_pattern(name: str) -> re.Pattern[str]:
 
 
 _FIXED = [(name, _fixed_org_pattern(name)) for name in FIXED_ORGS]
+_ANY_FIXED = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _FIXED))
+_PLACE_ENDINGS = tuple(
+    sorted({*CASE_ENDINGS, "ы", "і", "сы", "сі", "ның", "нің", "нан", "нен", "на", "не"}, key=len, reverse=True)
+)
 
 
 def extract_entities(text: str) -> list[Entity]:
@@ -67,10 +71,11 @@ def extract_entities(text: str) -> list[Entity]:
             head = head.upper()
         name = f"«{match['name']}» {match['mid']}{head}".replace("  ", " ")
         add(name, "org", fold(match["name"]), match.start(), match.end())
-    for org, pattern in _FIXED:
-        for match in pattern.finditer(text):
-            if not _inside(covered, match.start()):
-                add(org, "org", fold(org), match.start(), match.end())
+    for match in _ANY_FIXED.finditer(text):
+        if _inside(covered, match.start()):
+            continue
+        org = next(name for name, pattern in _FIXED if pattern.fullmatch(match[0]))
+        add(org, "org", fold(org), match.start(), match.end())
     for match in _CAP_ORG.finditer(text):
         if _inside(covered, match.start()):
             continue

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from bot.analysis.lexicon import MONTHS
 from bot.analysis.models import Event
-from bot.analysis.sentences import split_sentences
+from bot.analysis.sentences import Sentence, split_sentences
 
 _MONTH = r"(?P<month>" + "|".join(MONTHS) + r")[а-яәғқңөұүһі]*"
 _MONTH2 = r"(?P<month2>" + "|".join(MONTHS) + r")[а-яәғқңөұүһі]*"
@@ -36,6 +36,7 @@ _PATTERNS = [
     # 1995 жылы; 2015 жылдан бастап; 2026 жылға арналған; 2020 жыл
     re.compile(rf"(?<![\d,.]){_YEAR}{_YEAR_WORD}{_AFTER}"),
 ]
+_HAS_DIGITS = re.compile(r"\d{4}|ғасыр")
 _CLAUSE_SPLIT = re.compile(r"[,;:]\s+|\s+[–—]\s+")
 _LEADING_FILLER = re.compile(r"^(?:ал|және|сондай-ақ|сонымен\s+қатар|яғни|бұл|осы|ол)\s+", re.IGNORECASE)
 MAX_WHAT_WORDS = 14
@@ -93,10 +94,12 @@ def _what(sentence: str, when: str) -> str:
     return phrase[:1].upper() + phrase[1:] if phrase else ""
 
 
-def extract_events(text: str) -> list[Event]:
+def extract_events(text: str, sentences: list[Sentence] | None = None) -> list[Event]:
     """Every explicit date expression that names a year, in text order, once per expression."""
     events: list[Event] = []
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(text) if sentences is None else sentences:
+        if "жыл" not in sentence.text and not _HAS_DIGITS.search(sentence.text):
+            continue
         taken: list[tuple[int, int]] = []
         for pattern in _PATTERNS:
             for match in pattern.finditer(sentence.text):

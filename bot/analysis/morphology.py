@@ -8,6 +8,7 @@ for the kind of word at hand, and keep a minimum stem length so short words are 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 GENITIVE = ("ның", "нің", "дың", "дің", "тың", "тің")
 DATIVE = ("ға", "ге", "қа", "ке", "на", "не")
@@ -54,23 +55,45 @@ SURNAME_ENDINGS = (
 _VOWELS = set("аәеёиоөуұүыіэюя")
 
 
+@lru_cache(maxsize=65536)
 def is_surname_like(word: str) -> bool:
     """Ends like a Kazakh or Russian surname (-ов, -ева, -ин, -ұлы, -қызы …)."""
     lower = word.casefold()
     return len(lower) >= 4 and lower.endswith(SURNAME_ENDINGS)
 
 
+_BY_LENGTH: dict[tuple[str, ...], list[tuple[int, frozenset[str]]]] = {}
+
+
+def _endings_by_length(endings: tuple[str, ...]) -> list[tuple[int, frozenset[str]]]:
+    table = _BY_LENGTH.get(endings)
+    if table is None:
+        lengths = sorted({len(e) for e in endings}, reverse=True)
+        table = [(n, frozenset(e for e in endings if len(e) == n)) for n in lengths]
+        _BY_LENGTH[endings] = table
+    return table
+
+
 def _strip_once(word: str, endings: tuple[str, ...], min_stem: int) -> str | None:
+    """The word without its longest ending from `endings`, if at least `min_stem` letters remain."""
     lower = word.casefold()
-    for ending in endings:
-        if lower.endswith(ending) and len(lower) - len(ending) >= min_stem:
-            stem = word[: len(word) - len(ending)]
+    for length, group in _endings_by_length(endings):
+        if len(lower) - length < min_stem:
+            continue
+        if lower[-length:] in group:
+            stem = word[:-length]
             if lower.endswith("стан") and not stem.casefold().endswith("стан"):
                 continue  # Қазақстан, Шешенстан: -тан here is part of the name, not the ablative
             return stem
     return None
 
 
+_SURNAME_CASE_ENDINGS = tuple(
+    sorted({*NAME_CASE_ENDINGS, "на", "не", "да", "де", "та", "те", "ны", "ні"}, key=len, reverse=True)
+)
+
+
+@lru_cache(maxsize=65536)
 def name_nominative(word: str) -> str:
     """One word of a person's name in the nominative: Абдуллиннің → Абдуллин, Италиеваға → Италиева.
 
@@ -82,7 +105,7 @@ def name_nominative(word: str) -> str:
     if is_surname_like(word) and not word.casefold().endswith(("ова", "ева", "ина")):
         return word
     lower = word.casefold()
-    for ending in sorted({*NAME_CASE_ENDINGS, "на", "не", "да", "де", "та", "те", "ны", "ні"}, key=len, reverse=True):
+    for ending in _SURNAME_CASE_ENDINGS:
         if lower.endswith(ending):
             stem = word[: len(word) - len(ending)]
             if len(stem) >= 3 and is_surname_like(stem):
@@ -95,6 +118,7 @@ def name_nominative(word: str) -> str:
     return stripped
 
 
+@lru_cache(maxsize=262144)
 def word_stem(word: str, *, min_stem: int = 4) -> str:
     """A conservative stem for search: one case or adjectival ending, then plural, stripped."""
     lower = word.casefold()

@@ -30,7 +30,7 @@ _NEWS_CREDIT = re.compile(
     r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
     r"baq|tengrinews|orda|zakon|inform\.kz|редакцияға"
 )
-_INDIRECT = re.compile(r"(?P<who>[^.!?\n]{3,200}?)(?:ның|нің|дың|дің|тың|тің)\s+(?:айтуынша|сөзінше|пікірінше)\s*,\s*")
+_INDIRECT = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+(?:айтуынша|сөзінше|пікірінше)\s*,\s*")
 _PRONOUNS = re.compile(r"(?i)^(?:ол|олар|ол\s+өз|ол\s+кісі)\b")
 _OPEN_TO_CLOSE = {"«": "»", "“": "”", "„": "“"}
 _CLOSERS = "»”"
@@ -257,7 +257,8 @@ def _title_role(role: str) -> str:
 def _add_indirect(text, resolver, add) -> None:  # type: ignore[no-untyped-def]
     """Reported speech: «Руслан Абдуllinнің айтуынша, …» — the clause after it, kind «indirect»."""
     for match in _INDIRECT.finditer(text):
-        who = match["who"] + text[match.end("who") : match.end("who") + 4]
+        begin = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()), match.start() - 200) + 1
+        who = text[begin : match.start() + 4]
         people = find_people(who, strict=False)
         if not people:
             continue
@@ -266,5 +267,5 @@ def _add_indirect(text, resolver, add) -> None:  # type: ignore[no-untyped-def]
         clause = text[match.end() : clause_end].strip()
         if not clause:
             continue
-        role = role_before(text, match.start("who") + person.start)
+        role = role_before(text, begin + person.start)
         add(match.end(), clause_end, Quote(clause, resolver.full_name(person), role, "indirect"))

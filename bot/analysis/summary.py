@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections import Counter
 
 from bot.analysis.lexicon import BOILERPLATE_CREDIT, DANGLING_OPENERS
@@ -58,6 +59,7 @@ _STOP = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _stems(text: str) -> list[str]:
     return [word_stem(w) for w in _WORD.findall(text) if w.casefold() not in _STOP and len(w) > 2]
 
@@ -96,14 +98,21 @@ def _similar(a: str, b: str) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
-def summarize(title: str, body: str, *, max_chars: int = MAX_CHARS, max_sentences: int = MAX_SENTENCES) -> str:
+def summarize(
+    title: str,
+    body: str,
+    *,
+    max_chars: int = MAX_CHARS,
+    max_sentences: int = MAX_SENTENCES,
+    sentences: list[Sentence] | None = None,
+) -> str:
     """2–3 central, self-contained sentences of the body in their original order, at most `max_chars`.
 
     Each sentence scores by how much of the article's recurring vocabulary it carries (TF-IDF-like weights of
     stems repeated across sentences), by its overlap with the title, and by an early position; sentences that
     start by pointing back («Ол …», «Өз кезегінде …») are allowed only right after the sentence they lean on.
     """
-    sentences = split_sentences(body)
+    sentences = split_sentences(body) if sentences is None else sentences
     if not sentences:
         return ""
     stems_per = [set(_stems(s.text)) for s in sentences]
