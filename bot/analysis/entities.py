@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from bot.analysis.lexicon import FIXED_ORGS, LEGAL_FORMS, ORG_HEADS, PLACE_HEADS, PLACES
 from bot.analysis.models import Entity, EntityKind
@@ -56,14 +57,14 @@ def extract_entities(text: str) -> list[Entity]:
     counts: Counter[tuple[str, EntityKind]] = Counter()
     names: dict[tuple[str, EntityKind], str] = {}
     first: dict[tuple[str, EntityKind], int] = {}
-    covered: list[tuple[int, int]] = []
+    covered = bytearray(len(text) + 1)
 
     def add(name: str, kind: EntityKind, key: str, start: int, end: int) -> None:
         k = (key, kind)
         counts[k] += 1
         names.setdefault(k, name)
         first.setdefault(k, start)
-        covered.append((start, end))
+        covered[start:end] = b"\x01" * (end - start)
 
     for match in _QUOTED_ORG.finditer(text):
         head = match["head"]
@@ -79,7 +80,9 @@ def extract_entities(text: str) -> list[Entity]:
     for match in _CAP_ORG.finditer(text):
         if _inside(covered, match.start()):
             continue
-        name = f"{match['name']} {match['head']}"
+        words = match["name"].split()
+        words[0] = _place_of(words[0]) or words[0]  # Астананың әкімдігі → Астана әкімдігі
+        name = " ".join([*words, match["head"]])
         add(name, "org", fold(name), match.start(), match.end())
     for person in find_people(text):
         if not _inside(covered, person.start):
@@ -100,10 +103,11 @@ def extract_entities(text: str) -> list[Entity]:
     return [Entity(names[k], k[1], k[0], counts[k]) for k in ordered]
 
 
-def _inside(covered: list[tuple[int, int]], position: int) -> bool:
-    return any(a <= position < b for a, b in covered)
+def _inside(covered: bytearray, position: int) -> bool:
+    return covered[position] == 1
 
 
+@lru_cache(maxsize=65536)
 def _place_of(word: str) -> str | None:
     """A known place in any case form: Қазақстанның → Қазақстан, Шешенстанға → Шешенстан."""
     key = fold(word)

@@ -43,22 +43,22 @@ class _Span:
     end: int
 
 
+_MARKS = re.compile("[«»“”„]")
+
+
 def _match_openers(text: str) -> dict[int, int | None]:
     """For each closing mark, the position of its opening mark (None when the opener is missing)."""
     pairs: dict[int, int | None] = {}
     stacks: dict[str, list[int]] = {"»": [], "”": []}
-    paragraph_start = 0
-    for i, ch in enumerate(text):
+    for match in _MARKS.finditer(text):
+        i, ch = match.start(), match.group()
         if ch == "«":
             stacks["»"].append(i)
         elif (ch == "“" and not (stacks["”"] and text[stacks["”"][-1]] == "„")) or ch == "„":
             stacks["”"].append(i)
-        elif ch in _CLOSERS:
+        else:
             stack = stacks[ch]
             pairs[i] = stack.pop() if stack else None
-        elif ch == "\n":
-            paragraph_start = i
-    del paragraph_start
     return pairs
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from collections import Counter
+from functools import lru_cache
 
 from bot.analysis.lexicon import BOILERPLATE_CREDIT, DANGLING_OPENERS
 from bot.analysis.morphology import word_stem
