@@ -127,7 +127,7 @@ def summarize(
         centrality = sum(math.log(1 + frequency[s]) for s in stems if frequency[s] > 1) / math.sqrt(len(stems))
         title_overlap = len(stems & title_stems) / (len(title_stems) or 1)
         position = 1.0 / (1 + index / 3)
-        scores.append(centrality + 2.0 * title_overlap + 1.5 * position)
+        scores.append(centrality + 2.0 * title_overlap + 3.0 * position)
     ranked = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: -scores[i])
     chosen: list[int] = []
     length = 0
