@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.render import MESSAGE_LIMIT, Button, Reply, hashtag, shorten, visible_length
+from bot.render import MESSAGE_LIMIT, Button, Reply, hashtag, in_guillemets, shorten, visible_length
 from storage.analysis import StoredEntity, StoredQuote
 from storage.articles import Article
 
@@ -30,7 +30,7 @@ def render_post(article: Article, quotes: list[StoredQuote], entities: list[Stor
     quote = key_quote(quotes)
     if quote is not None:
         role = f", {escape(shorten(quote.role, 100))}" if quote.role else ""
-        parts.append(f"«{escape(shorten(quote.text, 350))}»\n— <i>{escape(quote.speaker or '')}{role}</i>")
+        parts.append(f"{in_guillemets(escape(shorten(quote.text, 350)))}\n— <i>{escape(quote.speaker or '')}{role}</i>")
     tags = []
     for entity in entities:
         tag = hashtag(entity.name)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.analysis.morphology import name_nominative, search_stems
 from bot.i18n import text
-from bot.render import Button, Reply, local_date, pack_paragraphs, shorten
+from bot.render import Button, Reply, in_guillemets, local_date, pack_paragraphs, shorten
 from storage import Database, articles
 from storage import analysis as stored
 from storage.articles import Headline
@@ -108,7 +108,7 @@ def _quote_lines(quotes: list[stored.StoredQuote], *, with_article: bool) -> str
         role = f", {escape(shorten(q.role, 120))}" if q.role else ""
         source = f"\n<i>№{q.article_id}. {escape(shorten(q.article_title, 80))}</i>" if with_article else ""
         marker = "" if q.kind == "direct" else (" (жанама)" if q.kind == "indirect" else "")
-        lines.append(f"«{escape(shorten(q.text, 600))}»\n— <b>{who}</b>{role}{marker}{source}")
+        lines.append(f"{in_guillemets(escape(shorten(q.text, 600)))}\n— <b>{who}</b>{role}{marker}{source}")
     return "\n\n".join(lines)
 
 

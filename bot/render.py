@@ -138,3 +138,8 @@ def hashtag(name: str) -> str | None:
     if tag.isdigit() or len(tag) > 40:
         return None
     return "#" + tag
+
+
+def in_guillemets(escaped_text: str) -> str:
+    """«…» around a quote; a quote that opens with a nested «…» shares its opening mark, as Kazakh print does."""
+    return f"{escaped_text}»" if escaped_text.startswith("«") else f"«{escaped_text}»"
