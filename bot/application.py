@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -33,6 +34,7 @@ from storage import open_database, posts
 log = logging.getLogger(__name__)
 
 SEND_JOB = "send-due-posts"
+CONFLICT_KEY = "polling-conflict"
 READER_COMMANDS = ["start", "help", "latest", "article", "quotes", "related", "events", "search", "lang"]
 ADMIN_COMMANDS = ["schedule", "queue", "cancel", "postnow", "preview", "status"]
 COMMAND_DESCRIPTIONS = {
@@ -206,9 +208,29 @@ async def _tell_admins(app: Application, message: str) -> None:  # type: ignore[
             log.warning("could not notify admin %s: %s", admin_id, exc.message)
 
 
+def _stop_unless_stopping(app: Application) -> None:  # type: ignore[type-arg]
+    """stop_running(), unless a signal has already begun the shutdown (the updater stops first)."""
+    if app.updater is None or app.updater.running:
+        app.stop_running()
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The one error handler: explain reader mistakes; log anything else with context and apologise."""
     error = context.error
+    if isinstance(error, Conflict):
+        if not context.application.bot_data.get(CONFLICT_KEY):
+            context.application.bot_data[CONFLICT_KEY] = True
+            log.error(
+                "409 Conflict: another instance is polling this bot token. Stop the other one (or use a "
+                "webhook); this instance is shutting down."
+            )
+            # Deferred and once: a 409 can arrive while run_polling is still starting, and stop_running()
+            # only takes effect once the loop runs forever; a second stop during shutdown would break it.
+            asyncio.get_running_loop().call_later(1.0, _stop_unless_stopping, context.application)
+        return
+    if update is None and isinstance(error, NetworkError):
+        log.warning("network error while polling (will retry): %s", error)
+        return
     if isinstance(update, Update) and isinstance(error, BadRequest) and update.effective_chat:
         await update.effective_chat.send_message(str(error))
         return

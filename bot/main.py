@@ -6,9 +6,8 @@ import logging
 import sys
 
 from telegram import Update
-from telegram.error import Conflict, TelegramError
 
-from bot.application import build_application
+from bot.application import CONFLICT_KEY, build_application
 from bot.config import Settings
 
 log = logging.getLogger("bot")
@@ -49,20 +48,6 @@ def run_bot(settings: Settings) -> int:
         return 2
     configure_logging(settings.bot_token)
     app = build_application(settings)
-    conflict = {"seen": False}
-
-    def polling_error(error: TelegramError) -> None:
-        if isinstance(error, Conflict):
-            if not conflict["seen"]:
-                log.error(
-                    "409 Conflict: another instance is polling this bot token. Stop it (or use a webhook) — "
-                    "this instance is shutting down."
-                )
-            conflict["seen"] = True
-            app.stop_running()
-        else:
-            log.warning("polling error: %s", error)
-
     if settings.webhook_url:
         app.run_webhook(
             listen="0.0.0.0",
@@ -72,8 +57,8 @@ def run_bot(settings: Settings) -> int:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, error_callback=polling_error)
-    return 3 if conflict["seen"] else 0
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 3 if app.bot_data.get(CONFLICT_KEY) else 0
 
 
 def run_console(settings: Settings, *, user_id: int | None, language: str) -> int:

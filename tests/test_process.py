@@ -1,0 +1,74 @@
+"""`aikyn-bot run` as a real process against the HTTP Bot API fake: clean SIGTERM, 409 Conflict, no token in logs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+from bot.fakeapi.server import FakeBotApiServer
+from tests.conftest import ROOT, SEED
+
+
+async def _start(server: FakeBotApiServer, workdir: Path) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": server.token,
+        "TELEGRAM_API_URL": server.base_url,
+        "CHANNEL_ID": "@aikyn_test_channel",
+        "ADMIN_IDS": "42",
+        "DATABASE_PATH": str(workdir / "aikyn.sqlite3"),
+        "SEEDS_DIR": str(workdir / "seeds"),
+        "PYTHONPATH": str(ROOT),
+    }
+    with open(workdir / "run.log", "wb") as log:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT
+        )
+
+
+def _workdir(tmp_path: Path) -> Path:
+    (tmp_path / "seeds").mkdir(parents=True)
+    shutil.copy(SEED, tmp_path / "seeds" / SEED.name)
+    return tmp_path
+
+
+async def test_sigterm_stops_the_bot_cleanly_and_the_token_stays_out_of_logs(tmp_path: Path) -> None:
+    workdir = _workdir(tmp_path)
+    async with FakeBotApiServer() as server:
+        process = await _start(server, workdir)
+        await server.fake.wait_for(lambda: server.fake.sent("getUpdates", ok_only=False), timeout=20)
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 20)
+    log = (workdir / "run.log").read_text()
+    assert process.returncode == 0, log
+    assert "Application.stop() complete" in log
+    assert server.token not in log
+    with sqlite3.connect(workdir / "aikyn.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+async def test_a_second_instance_on_the_same_token_is_reported_as_a_conflict(tmp_path: Path) -> None:
+    first_dir = _workdir(tmp_path / "a")
+    second_dir = _workdir(tmp_path / "b")
+    async with FakeBotApiServer() as server:
+        first = await _start(server, first_dir)
+        await server.fake.wait_for(lambda: server.fake.sent("getUpdates", ok_only=False), timeout=20)
+        second = await _start(server, second_dir)
+        waits = [asyncio.ensure_future(p.wait()) for p in (first, second)]
+        done, _ = await asyncio.wait(waits, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        for process in (first, second):
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        _, still_running = await asyncio.wait(waits, timeout=30)
+        logs = [(d / "run.log").read_text() for d in (first_dir, second_dir)]
+        assert done, f"neither instance stopped after 409 Conflict: {logs}"
+        assert not still_running, f"an instance ignored SIGTERM: {logs}"
+    codes = [first.returncode, second.returncode]
+    assert 3 in codes, (codes, logs)
+    assert any("409 Conflict: another instance is polling this bot token" in log for log in logs)
