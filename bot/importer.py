@@ -43,7 +43,9 @@ async def save_article(db: Database, draft: ArticleDraft) -> SavedArticle:
         saved = await articles.save_draft(conn, draft, digest)
         if saved.outcome != "unchanged":
             analysis = analyze_article(draft.title, draft.lead, draft.body, draft.published_at)
-            await stored_analysis.replace_analysis(conn, saved.id, analysis, version=ANALYSIS_VERSION)
+            await stored_analysis.replace_analysis(
+                conn, saved.id, analysis, version=ANALYSIS_VERSION, new_article=saved.outcome == "imported"
+            )
     return saved
 
 

@@ -70,16 +70,15 @@ async def replace_analysis(conn: aiosqlite.Connection, article_id: int, analysis
             for n, e in enumerate(analysis.events)
         ],
     )
-    for entity in analysis.entities:
-        await conn.execute(
-            "INSERT INTO entities (key, kind, name) VALUES (?, ?, ?) ON CONFLICT (key, kind) DO NOTHING",
-            (entity.key, entity.kind, entity.name),
-        )
-        await conn.execute(
-            "INSERT INTO article_entities (article_id, entity_id, mentions)"
-            " SELECT ?, id, ? FROM entities WHERE key = ? AND kind = ?",
-            (article_id, entity.mentions, entity.key, entity.kind),
-        )
+    entity_rows = [(e.key, e.kind, e.name) for e in analysis.entities]
+    await conn.executemany(
+        "INSERT INTO entities (key, kind, name) VALUES (?, ?, ?) ON CONFLICT (key, kind) DO NOTHING", entity_rows
+    )
+    await conn.executemany(
+        "INSERT INTO article_entities (article_id, entity_id, mentions)"
+        " SELECT ?, id, ? FROM entities WHERE key = ? AND kind = ?",
+        [(article_id, e.mentions, e.key, e.kind) for e in analysis.entities],
+    )
     await conn.execute(
         "UPDATE articles SET summary = ?, analysis_version = ? WHERE id = ?",
         (analysis.summary, version, article_id),

@@ -1,0 +1,296 @@
+"""Benchmarks: import throughput, command latency, end-to-end throughput, search baseline, storage, memory.
+
+    python bench/run.py            # 1k / 10k / 100k articles (several minutes)
+    python bench/run.py --quick    # 1k / 5k, fewer repetitions (under a minute)
+
+Each figure that can be is also given as a ratio against a baseline measured in the same run. Needs the test
+extras (aiohttp for the Bot API fake). Articles are synthetic, built from real sentences of seeds/ and, when it
+is beside the checkout, ../shared/corpus/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from bench.synthetic import articles, real_sentences  # noqa: E402
+
+SOURCES = [ROOT / "seeds", ROOT.parent / "shared" / "corpus"]
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
+
+
+# ---- workers (each in its own process, so peak memory is its own) -------------------------------------------
+
+
+async def _import_worker(count: int, db_path: Path) -> dict[str, float]:
+    from bot import importer
+    from storage import open_database
+
+    drafts = list(articles(count, real_sentences([s for s in SOURCES if s.exists()])))
+    db = await open_database(db_path)
+    started = time.perf_counter()
+    for draft in drafts:
+        await importer.save_article(db, draft)
+    elapsed = time.perf_counter() - started
+    await db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    await db.close()
+    size = db_path.stat().st_size
+    return {
+        "articles": count,
+        "seconds": elapsed,
+        "per_second": count / elapsed,
+        "peak_rss_mb": _peak_rss_mb(),
+        "db_mb_per_1000": size / 1e6 / count * 1000,
+    }
+
+
+async def _handler_worker(db_path: Path, repeats: int) -> dict[str, dict[str, float]]:
+    """Each reader command's service call plus rendering, timed alone (no Telegram)."""
+    from zoneinfo import ZoneInfo
+
+    from bot import reader
+    from storage import articles as stored_articles
+    from storage import open_database
+
+    db = await open_database(db_path)
+    ctx = reader.ReaderContext(db, "kk", ZoneInfo("Asia/Almaty"))
+    total = await stored_articles.count(db)
+    ids = [1 + (i * 7919) % total for i in range(repeats)]
+    names = ["Абдуллов", "Жұмабаевтың", "Серікбаевқа", "Тоқтаров", "Ахметова"]
+    words = ["жоба", "мектеп", "қазақстан", "жол", "ауыл", "театр"]
+    cases = {
+        "/latest": lambda i: reader.latest(ctx, (i % 20) * 5),
+        "/article": lambda i: reader.article_messages(ctx, ids[i]),
+        "/quotes name": lambda i: reader.quotes(ctx, names[i % len(names)]),
+        "/related": lambda i: reader.related(ctx, str(ids[i])),
+        "/events word": lambda i: reader.events(ctx, words[i % len(words)]),
+        "/search": lambda i: reader.search(ctx, words[i % len(words)], 0),
+    }
+    results: dict[str, dict[str, float]] = {}
+    for name, call in cases.items():
+        await call(0)
+        samples = []
+        for i in range(repeats):
+            started = time.perf_counter()
+            await call(i)
+            samples.append((time.perf_counter() - started) * 1000)
+        results[name] = {"p50": statistics.median(samples), "p99": _percentile(samples, 0.99)}
+    like, fts = [], []
+    for word in words:
+        from bot.analysis.morphology import search_stems
+
+        started = time.perf_counter()
+        await stored_articles.search_by_substring(db, [word], limit=5)
+        like.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        await stored_articles.search(db, search_stems(word), limit=5)
+        fts.append(time.perf_counter() - started)
+    results["search LIKE vs FTS"] = {"like_ms": statistics.median(like) * 1000, "fts_ms": statistics.median(fts) * 1000}
+    await db.close()
+    return results
+
+
+def _bot_env(db_path: Path, base_url: str, token: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "BOT_TOKEN": token,
+        "TELEGRAM_API_URL": base_url,
+        "DATABASE_PATH": str(db_path),
+        "CHANNEL_ID": "@bench_channel",
+        "ADMIN_IDS": "42",
+        "POST_TIMES": "",
+        "PYTHONPATH": str(ROOT),
+        "SEEDS_DIR": str(ROOT / "seeds"),
+    }
+
+
+async def _end_to_end(db_path: Path, command_repeats: int, burst: int) -> dict[str, object]:
+    """The bot as a real process (`aikyn-bot run`) against the HTTP fake: latency, throughput, memory;
+    then a minimal PTB echo bot on the same fake as the throughput baseline."""
+    from bot.fakeapi.server import FakeBotApiServer
+
+    out: dict[str, object] = {}
+    async with FakeBotApiServer() as server:
+        fake = server.fake
+        bots = {
+            "aikyn": [sys.executable, "-m", "bot", "run"],
+            "echo": [sys.executable, str(ROOT / "bench" / "echo_bot.py")],
+        }
+        for label, command in bots.items():
+            fake.calls.clear()
+            process = await asyncio.create_subprocess_exec(
+                *command,
+                cwd=ROOT,
+                env=_bot_env(db_path, server.base_url, server.token),
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            try:
+                await fake.wait_for(lambda: fake.sent("getUpdates", ok_only=False), timeout=60)
+                if label == "aikyn":
+                    out["latency"] = await _latencies(fake, command_repeats)
+                out[f"{label} updates/s"] = await _throughput(fake, burst, "/latest" if label == "aikyn" else "hi")
+                if label == "aikyn":
+                    out["bot rss_mb"] = _rss_of(process.pid)
+            finally:
+                process.terminate()
+                await asyncio.wait_for(process.wait(), 30)
+    return out
+
+
+def _rss_of(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _latencies(fake, repeats: int) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+    commands = ["/latest", "/article 1", "/quotes Абдуллов", "/related 2", "/events жоба", "/search мектеп"]
+    results = {}
+    for command in commands:
+        samples = []
+        for i in range(repeats):
+            user = 1000 + i
+            before = len(fake.sent("sendMessage", chat_id=user))
+            started = time.perf_counter()
+            fake.add_update(fake.user_message(command, user_id=user))
+            await fake.wait_for(lambda u=user, b=before: len(fake.sent("sendMessage", chat_id=u)) > b, timeout=30)
+            samples.append((time.perf_counter() - started) * 1000)
+        results[
+            command.split()[0] + (" " + command.split()[1] if command.startswith(("/quotes", "/events")) else "")
+        ] = {"p50": statistics.median(samples), "p99": _percentile(samples, 0.99)}
+    return results
+
+
+async def _throughput(fake, burst: int, text: str) -> float:  # type: ignore[no-untyped-def]
+    before = len(fake.sent("sendMessage"))
+    started = time.perf_counter()
+    for i in range(burst):
+        fake.add_update(fake.user_message(text, user_id=50_000 + i))
+    await fake.wait_for(lambda: len(fake.sent("sendMessage")) - before >= burst, timeout=300)
+    return burst / (time.perf_counter() - started)
+
+
+def _worker(argv: list[str]) -> None:
+    kind, arg, path = argv[0], argv[1], Path(argv[2])
+    if kind == "import":
+        result: object = asyncio.run(_import_worker(int(arg), path))
+    elif kind == "handlers":
+        result = asyncio.run(_handler_worker(path, int(arg)))
+    else:
+        repeats, burst = (int(x) for x in arg.split(","))
+        result = asyncio.run(_end_to_end(path, repeats, burst))
+    print(json.dumps(result))
+
+
+def _run_worker(*args: str) -> dict:  # type: ignore[type-arg]
+    output = subprocess.run(
+        [sys.executable, __file__, "--worker", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _analysis_baseline() -> float:
+    """Articles per second for the analysis alone on the same synthetic articles (the import's floor)."""
+    from bot.analysis import analyze_article
+
+    drafts = list(articles(300, real_sentences([s for s in SOURCES if s.exists()]), seed=11))
+    started = time.perf_counter()
+    for d in drafts:
+        analyze_article(d.title, d.lead, d.body)
+    return len(drafts) / (time.perf_counter() - started)
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        _worker(sys.argv[2:])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--sizes", default=None, help="comma-separated archive sizes")
+    args = parser.parse_args()
+    sizes = [int(s) for s in (args.sizes or ("1000,5000" if args.quick else "1000,10000,100000")).split(",")]
+    repeats = 30 if args.quick else 200
+    e2e = "10,200" if args.quick else "50,2000"
+    print(
+        f"# Aikyn bot benchmarks — {time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}\n"
+    )
+    analysis_rate = _analysis_baseline()
+    rows = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            db_path = Path(tmp) / f"bench-{size}.sqlite3"
+            imported = _run_worker("import", str(size), str(db_path))
+            handlers = _run_worker("handlers", str(repeats), str(db_path))
+            rows[size] = (imported, handlers)
+            print(f"… {size} articles done", file=sys.stderr)
+        largest = Path(tmp) / f"bench-{sizes[-1]}.sqlite3"
+        end_to_end = _run_worker("e2e", e2e, str(largest))
+    print("## Import and analysis\n")
+    print("| articles | seconds | articles/s | vs analysis alone | peak RSS MB | DB MB per 1,000 |")
+    print("|---|---|---|---|---|---|")
+    for size, (imported, _) in rows.items():
+        print(
+            f"| {size:,} | {imported['seconds']:.1f} | {imported['per_second']:.0f} | "
+            f"{imported['per_second'] / analysis_rate:.2f} | {imported['peak_rss_mb']:.0f} | "
+            f"{imported['db_mb_per_1000']:.2f} |"
+        )
+    print(f"\nAnalysis alone (baseline): {analysis_rate:.0f} articles/s.\n")
+    print("## Handler latency (database work + rendering), ms\n")
+    commands = [c for c in rows[sizes[0]][1] if c != "search LIKE vs FTS"]
+    print("| command | " + " | ".join(f"p50 / p99 at {s:,}" for s in sizes) + " | growth exponent |")
+    print("|---|" + "---|" * (len(sizes) + 1))
+    for command in commands:
+        cells = [f"{rows[s][1][command]['p50']:.2f} / {rows[s][1][command]['p99']:.2f}" for s in sizes]
+        first, last = rows[sizes[0]][1][command]["p50"], rows[sizes[-1]][1][command]["p50"]
+        exponent = math.log(last / first) / math.log(sizes[-1] / sizes[0]) if first > 0 else float("nan")
+        print(f"| {command} | " + " | ".join(cells) + f" | {exponent:.2f} |")
+    like = rows[sizes[-1]][1]["search LIKE vs FTS"]
+    print(
+        f"\nSearch at {sizes[-1]:,}: LIKE '%word%' {like['like_ms']:.1f} ms vs FTS5 {like['fts_ms']:.2f} ms "
+        f"(LIKE / FTS = {like['like_ms'] / like['fts_ms']:.0f}×).\n"
+    )
+    print(f"## End to end through python-telegram-bot and the HTTP Bot API fake, {sizes[-1]:,} articles\n")
+    print("| command | p50 ms | p99 ms |\n|---|---|---|")
+    for command, values in end_to_end["latency"].items():
+        print(f"| {command} | {values['p50']:.1f} | {values['p99']:.1f} |")
+    ours, echo = end_to_end["aikyn updates/s"], end_to_end["echo updates/s"]
+    print(
+        f"\nThroughput, a burst of concurrent readers' /latest: {ours:.0f} updates/s; minimal PTB echo bot on the "
+        f"same fake: {echo:.0f} updates/s; ratio {ours / echo:.2f}."
+    )
+    print(f"Resident memory of the running bot with {sizes[-1]:,} articles: {end_to_end['bot rss_mb']:.0f} MB.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
