@@ -50,11 +50,14 @@ class RelatedArticle:
     topic: str = ""
 
 
-async def replace_analysis(conn: aiosqlite.Connection, article_id: int, analysis: Analysis, *, version: int) -> None:
+async def replace_analysis(
+    conn: aiosqlite.Connection, article_id: int, analysis: Analysis, *, version: int, new_article: bool = False
+) -> None:
     """Store an article's analysis in place of any earlier one; call inside the article's transaction."""
-    await conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
-    await conn.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
-    await conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+    if not new_article:
+        await conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+        await conn.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
+        await conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
     await conn.executemany(
         "INSERT INTO quotes (article_id, position, text, speaker, speaker_surname, role, kind)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
