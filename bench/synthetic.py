@@ -121,10 +121,11 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(GIVEN)} {surname}"
 
 
-def articles(count: int, sentences: list[str], *, seed: int = 7) -> Iterator[ArticleDraft]:
-    """`count` distinct articles: 8–16 real sentences each, with people, quotes, organisations, places, years."""
-    rng = random.Random(seed)
-    for n in range(count):
+def articles(count: int, sentences: list[str], *, seed: int = 7, start: int = 0) -> Iterator[ArticleDraft]:
+    """Articles number `start` … `start + count - 1` (each the same in every run): 8–16 real sentences each,
+    with people, quotes, organisations, places, years."""
+    for n in range(start, start + count):
+        rng = random.Random(seed * 1_000_003 + n)
         person = _person(rng)
         # a long tail of people: most articles get someone rare, some the frequent ones
         if rng.random() < 0.2:

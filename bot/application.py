@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 SEND_JOB = "send-due-posts"
 CONFLICT_KEY = "polling-conflict"
+CONCURRENT_UPDATES = 32
 READER_COMMANDS = ["start", "help", "latest", "article", "quotes", "related", "events", "search", "lang"]
 ADMIN_COMMANDS = ["schedule", "queue", "cancel", "postnow", "preview", "status"]
 COMMAND_DESCRIPTIONS = {
@@ -83,8 +84,10 @@ def build_application(
             )
         )
         # max_retries=0: a 429 is handled by whoever sent the message; PTB's own retry would pause every chat.
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=0))
-        .concurrent_updates(32)
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate_limit, group_max_rate=20, max_retries=0))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        # httpcore scans its whole pool for every request: a pool sized to the concurrency, not PTB's 256
+        .connection_pool_size(CONCURRENT_UPDATES + 8)
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("Asia/Almaty")
     post_times: Annotated[tuple[time, ...], NoDecode] = (time(9), time(13), time(18))
     post_grace_minutes: int = Field(default=30, ge=0)
+    send_rate_limit: float = Field(default=30.0, ge=0)
     seeds_dir: Path = Path("seeds")
     webhook_url: str = ""
     webhook_secret: str = ""

@@ -231,7 +231,8 @@ async def search(ctx: ReaderContext, query: str, offset: int = 0) -> tuple[Reply
     found, total = await articles.search(ctx.db, stems, limit=PAGE_SIZE, offset=max(0, offset))
     if total == 0:
         return Reply(ctx.t("nothing_found", query=escape(shorten(query, 60)))), False
-    header = ctx.t("search_title", query=escape(shorten(query, 60)), total=total)
+    shown_total = f"{total}+" if total >= articles.COUNTED_MATCHES else str(total)
+    header = ctx.t("search_title", query=escape(shorten(query, 60)), total=shown_total)
     pager = _pager(ctx, "s", offset, total)
     buttons = [row for row in (_open_buttons(ctx, found), pager) if row]
     return Reply(f"{header}\n\n{_headline_lines(ctx, found)}", buttons), bool(pager)

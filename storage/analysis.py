@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -154,9 +153,10 @@ async def events_matching(db: Database, stems: list[str], *, limit: int) -> list
     if not stems:
         return []
     match = " AND ".join('"' + s.replace('"', '""') + '"*' for s in stems)
+    # The newest matching events (by rowid), not a ranking of every match: the cost stays flat as the archive grows.
     rows = await db.fetchall(
         f"{_EVENT_SELECT} WHERE e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?"
-        " ORDER BY rank LIMIT ?) ORDER BY e.year, e.day, e.article_id, e.position",
+        " ORDER BY rowid DESC LIMIT ?) ORDER BY e.year, e.day, e.article_id, e.position",
         (match, limit),
     )
     return [_event(row) for row in rows]
@@ -172,32 +172,40 @@ async def entities_of_article(db: Database, article_id: int) -> list[StoredEntit
 
 
 async def related_articles(
-    db: Database, article_id: int, *, limit: int, max_entity_share: float = 0.05
+    db: Database, article_id: int, *, limit: int, max_entity_share: float = 0.05, max_entity_articles: int = 300
 ) -> list[RelatedArticle]:
-    """Articles sharing this one's entities, ranked by the summed rarity (IDF) of what they share.
+    """Articles sharing this one's entities, ranked by the summed rarity of what they share (1 / articles
+    mentioning it; people count 1.5×).
 
-    Entities found in more than `max_entity_share` of the archive (say, «Қазақстан») link everything to
-    everything; they are skipped, which also keeps the query from growing with the archive.
+    Entities in more than `max_entity_share` of the archive or more than `max_entity_articles` articles (say,
+    «Қазақстан») link everything to everything; they are skipped, which also bounds the query's cost.
     """
-    total = int(await db.fetchval("SELECT count(*) FROM articles")) or 1
-    ceiling = max(3, int(total * max_entity_share))
-    rows = await db.fetchall(
-        "SELECT other.article_id, e.id, e.name, e.kind, e.key, e.article_count, other.mentions"
+    from storage.articles import count
+
+    total = await count(db) or 1
+    ceiling = max(3, min(max_entity_articles, int(total * max_entity_share)))
+    best = await db.fetchall(
+        "SELECT other.article_id, a.title,"
+        " sum((CASE e.kind WHEN 'person' THEN 1.5 ELSE 1.0 END) / e.article_count) AS score"
         " FROM article_entities mine"
         " JOIN entities e ON e.id = mine.entity_id AND e.article_count BETWEEN 2 AND ?"
         " JOIN article_entities other ON other.entity_id = mine.entity_id AND other.article_id != mine.article_id"
-        " WHERE mine.article_id = ?",
-        (ceiling, article_id),
+        " JOIN articles a ON a.id = other.article_id"
+        " WHERE mine.article_id = ? GROUP BY other.article_id ORDER BY score DESC, other.article_id DESC LIMIT ?",
+        (ceiling, article_id, limit),
     )
-    scores: dict[int, float] = {}
-    shared: dict[int, list[StoredEntity]] = {}
-    for other_id, _entity_id, name, kind, key, article_count, mentions in rows:
-        weight = math.log(total / article_count) + 1.0
-        scores[other_id] = scores.get(other_id, 0.0) + weight * (1.5 if kind == "person" else 1.0)
-        shared.setdefault(other_id, []).append(StoredEntity(name, kind, key, mentions))
-    best = sorted(scores, key=lambda a: (-scores[a], -a))[:limit]
     if not best:
         return []
-    marks = ",".join("?" * len(best))
-    titles = {r[0]: r[1] for r in await db.fetchall(f"SELECT id, title FROM articles WHERE id IN ({marks})", best)}
-    return [RelatedArticle(a, titles[a], round(scores[a], 3), shared[a]) for a in best if a in titles]
+    ids = [row[0] for row in best]
+    marks = ",".join("?" * len(ids))
+    shared_rows = await db.fetchall(
+        "SELECT other.article_id, e.name, e.kind, e.key, other.mentions FROM article_entities mine"
+        " JOIN article_entities other ON other.entity_id = mine.entity_id"
+        f" JOIN entities e ON e.id = mine.entity_id WHERE mine.article_id = ? AND other.article_id IN ({marks})"
+        " ORDER BY e.article_count, e.name",
+        [article_id, *ids],
+    )
+    shared: dict[int, list[StoredEntity]] = {}
+    for other_id, name, kind, key, mentions in shared_rows:
+        shared.setdefault(other_id, []).append(StoredEntity(name, kind, key, mentions))
+    return [RelatedArticle(row[0], row[1], round(row[2], 4), shared.get(row[0], [])) for row in best]

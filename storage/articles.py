@@ -163,7 +163,8 @@ async def get_many(db: Database, article_ids: list[int]) -> dict[int, Article]:
 
 
 async def count(db: Database) -> int:
-    return int(await db.fetchval("SELECT count(*) FROM articles"))
+    """How many articles are stored (a trigger-kept counter, not a scan)."""
+    return int(await db.fetchval("SELECT value FROM counters WHERE name = 'articles'"))
 
 
 async def newest(db: Database, *, limit: int, offset: int = 0) -> list[Headline]:
@@ -180,18 +181,31 @@ def _match_expression(stems: list[str]) -> str:
     return " AND ".join('"' + stem.replace('"', '""') + '"*' for stem in stems)
 
 
+RANKED_MATCHES = 500
+COUNTED_MATCHES = 1000
+
+
 async def search(db: Database, stems: list[str], *, limit: int, offset: int = 0) -> tuple[list[Headline], int]:
-    """Articles containing a word form of every stem, best BM25 first (title counts most); plus the total."""
+    """Articles containing a word form of every stem, best BM25 first (title counts most); plus the total.
+
+    BM25 ranks the newest RANKED_MATCHES matches only, and the total stops counting at COUNTED_MATCHES, so a
+    word found in most of a large archive costs no more than a rarer one (readers want recent news first).
+    """
     if not stems:
         return [], 0
     match = _match_expression(stems)
     rows = await db.fetchall(
         "SELECT a.id, a.title, a.summary, a.sort_at FROM articles_fts"
         " JOIN articles a ON a.id = articles_fts.rowid"
-        " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0), a.id DESC LIMIT ? OFFSET ?",
-        (match, limit, offset),
+        " WHERE articles_fts MATCH ? AND articles_fts.rowid >= coalesce(("
+        "  SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0)"
+        " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0), a.id DESC LIMIT ? OFFSET ?",
+        (match, match, RANKED_MATCHES - 1, limit, offset),
     )
-    total = await db.fetchval("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,))
+    total = await db.fetchval(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        (match, COUNTED_MATCHES),
+    )
     return [_headline(row) for row in rows], int(total)
 
 

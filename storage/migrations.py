@@ -126,6 +126,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX posts_by_article ON posts(article_id);
     CREATE UNIQUE INDEX posts_one_per_slot ON posts(due_at) WHERE origin = 'slot';
     """,
+    # 4: the article count kept by triggers, so pages and ranking do not count a large archive each time
+    """
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO counters (name, value) SELECT 'articles', count(*) FROM articles;
+    CREATE TRIGGER articles_count_up AFTER INSERT ON articles BEGIN
+        UPDATE counters SET value = value + 1 WHERE name = 'articles';
+    END;
+    CREATE TRIGGER articles_count_down AFTER DELETE ON articles BEGIN
+        UPDATE counters SET value = value - 1 WHERE name = 'articles';
+    END;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

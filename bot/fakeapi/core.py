@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,6 +76,7 @@ class FakeBotApi:
     calls: list[RecordedCall] = field(default_factory=list)
     messages: dict[tuple[str, int], Message] = field(default_factory=dict)
     channel_admin: bool = True
+    ok_counts: Counter[str] = field(default_factory=Counter)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
@@ -227,6 +229,8 @@ class FakeBotApi:
         params = {k: self._decode(k, v) for k, v in raw_params.items()}
         status, body = await self._answer(method, params)
         self.calls.append(RecordedCall(method, params, status, time.monotonic()))
+        if status == 200:
+            self.ok_counts[method] += 1
         await self._notify()
         return status, body
 
