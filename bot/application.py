@@ -23,17 +23,19 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import importer, posting
+from bot import feeds, importer, posting
 from bot.config import Settings
 from bot.handlers import admin, reader
 from bot.i18n import text
 from bot.reader import BadRequest
 from bot.services import SERVICES_KEY, Services, services
+from bot.web_fetch import Fetcher
 from storage import open_database, posts
 
 log = logging.getLogger(__name__)
 
 SEND_JOB = "send-due-posts"
+FEED_JOB = "poll-feeds"
 CONFLICT_KEY = "polling-conflict"
 CONCURRENT_UPDATES = 32
 READER_COMMANDS = ["start", "help", "latest", "article", "quotes", "related", "events", "search", "lang"]
@@ -70,12 +72,14 @@ def build_application(
     request: BaseRequest | None = None,
     send_interval: float = 10.0,
     clock=None,  # type: ignore[no-untyped-def]
+    fetcher_options: dict[str, float] | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot: handlers registered, database opened in post_init and closed in post_shutdown."""
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token or "0:offline-console")
         .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -97,6 +101,7 @@ def build_application(
     app.bot_data["settings"] = settings
     app.bot_data["send_interval"] = send_interval
     app.bot_data["clock"] = clock
+    app.bot_data["fetcher_options"] = fetcher_options or {}
     register_handlers(app, settings)
     app.add_error_handler(on_error)
     return app
@@ -125,6 +130,10 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     for name, callback in reader_handlers.items():
         app.add_handler(CommandHandler(name, callback, filters=private & filters.UpdateType.MESSAGE))
     app.add_handler(CallbackQueryHandler(reader.button))
+    # editors send articles: a .txt/.json/.jsonl file, or the text pasted as a message
+    new_message = private & admins & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(new_message & filters.Document.ALL, admin.receive_document))
+    app.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, admin.receive_text))
     # what is left: edits, unknown commands, non-text messages, commands in groups
     app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, reader.edited))
     app.add_handler(MessageHandler(private & filters.COMMAND, reader.unknown_command))
@@ -138,6 +147,8 @@ async def _on_startup(app: Application) -> None:  # type: ignore[type-arg]
     db = await open_database(settings.database_path)
     clock = app.bot_data.get("clock")
     svc = Services(settings, db, clock) if clock else Services(settings, db)
+    if settings.feed_urls:
+        svc.fetcher = Fetcher(**app.bot_data["fetcher_options"])
     app.bot_data[SERVICES_KEY] = svc
     seeded = await importer.import_seeds_if_empty(db, settings.seeds_dir)
     if seeded:
@@ -175,6 +186,14 @@ def schedule_jobs(app: Application, settings: Settings) -> None:  # type: ignore
     for slot in settings.post_times:
         at = slot.replace(tzinfo=settings.timezone)
         job_queue.run_daily(_slot_job, time=at, name=f"slot-{slot:%H:%M}")
+    if settings.feed_urls:
+        job_queue.run_repeating(_feed_job, interval=settings.feed_interval * 60, first=1, name=FEED_JOB)
+
+
+async def _feed_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    assert svc.fetcher is not None
+    await feeds.poll_all(svc.db, svc.fetcher, svc.settings.feed_urls, svc.clock())
 
 
 async def _send_due_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -198,6 +217,8 @@ async def _slot_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _on_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     svc = app.bot_data.get(SERVICES_KEY)
+    if svc is not None and svc.fetcher is not None:
+        await svc.fetcher.close()
     if svc is not None:
         await svc.db.close()
 

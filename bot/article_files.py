@@ -74,12 +74,19 @@ def read_article_file(path: Path) -> ParsedFile:
         raw = path.read_bytes()
     except OSError as exc:
         raise ArticleFileError(f"cannot read: {exc.strerror or exc}") from exc
+    return parse_article_bytes(raw, suffix=suffix, source=str(path))
+
+
+def parse_article_bytes(raw: bytes, *, suffix: str, source: str) -> ParsedFile:
+    """Articles from the bytes of a .txt, .json or .jsonl file (read from disk or sent to the bot)."""
+    if not raw:
+        raise ArticleFileError("empty file")
     text = decode_text(raw)
     if suffix == ".json":
-        return _parse_json(text, source=str(path))
+        return _parse_json(text, source=source)
     if suffix == ".jsonl":
-        return _parse_jsonl(text, source=str(path))
-    return ParsedFile([parse_article_text(text, source=str(path))], [])
+        return _parse_jsonl(text, source=source)
+    return ParsedFile([parse_article_text(text, source=source)], [])
 
 
 def decode_text(raw: bytes) -> str:
@@ -112,11 +119,17 @@ def _clean_lines(text: str) -> list[str]:
     return lines
 
 
-def _is_promo(paragraph: str) -> bool:
+def is_promo(paragraph: str) -> bool:
+    """Aikyn's boilerplate promo paragraph («…«Айқынның» Telegram арнасынан таба аласыз.»)."""
     return any(p.search(paragraph) for p in _PROMO_PATTERNS)
 
 
-def _views(line: str) -> int | None:
+def is_views_marker(line: str) -> bool:
+    return bool(_VIEWS_WORD.fullmatch(line.strip()))
+
+
+def view_count(line: str) -> int | None:
+    """The number on a view-count line («1,142»), else None."""
     if _VIEWS_LINE.fullmatch(line):
         return int(re.sub(r"\D", "", line))
     return None
@@ -137,22 +150,22 @@ def parse_article_text(text: str, *, source: str = "") -> ArticleDraft:
     lead = ""
     body_from: int
     marker = next((k for k, line in enumerate(head) if _VIEWS_WORD.fullmatch(line)), None)
-    if marker is not None and marker >= 2 and _views(head[marker - 1]) is not None:
-        views = _views(head[marker - 1])
+    if marker is not None and marker >= 2 and view_count(head[marker - 1]) is not None:
+        views = view_count(head[marker - 1])
         title = head[marker - 2]
         if marker >= 3:
             lead = " ".join(head[: marker - 2])
         body_from = nonempty[marker] + 1
     else:
         first = 0
-        if _views(head[0]) is not None and len(head) > 1:
-            views, first = _views(head[0]), 1
+        if view_count(head[0]) is not None and len(head) > 1:
+            views, first = view_count(head[0]), 1
         title = head[first]
         body_from = nonempty[first] + 1
     if lead == title:
         lead = ""
     paragraphs = [line for line in lines[body_from:] if line]
-    while paragraphs and _is_promo(paragraphs[-1]):
+    while paragraphs and is_promo(paragraphs[-1]):
         paragraphs.pop()
     if len(title) > MAX_TITLE_CHARS:
         paragraphs.insert(0, title)
@@ -215,7 +228,7 @@ def draft_from_record(record: object, *, source: str) -> ArticleDraft:
     if isinstance(body_value, list):
         body_value = "\n\n".join(str(p) for p in body_value)
     body_lines = [line for line in _clean_lines(str(body_value or "")) if line]
-    while body_lines and _is_promo(body_lines[-1]):
+    while body_lines and is_promo(body_lines[-1]):
         body_lines.pop()
     if not title:
         raise ArticleFileError("missing field 'title'")

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     post_grace_minutes: int = Field(default=30, ge=0)
     send_rate_limit: float = Field(default=30.0, ge=0)
     seeds_dir: Path = Path("seeds")
+    feed_urls: Annotated[tuple[str, ...], NoDecode] = ()
+    feed_interval: float = Field(default=5.0, gt=0, description="minutes between feed polls")
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_port: int = Field(default=8443, ge=1, le=65535)
@@ -80,6 +82,17 @@ class Settings(BaseSettings):
             times.add(time(int(match[1]), int(match[2])))
         return tuple(sorted(times))
 
+    @field_validator("feed_urls", mode="before")
+    @classmethod
+    def _parse_feed_urls(cls, value: object) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        urls = tuple(u.strip() for u in str(value).split(",") if u.strip())
+        for url in urls:
+            if not re.match(r"https?://\S+$", url):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return urls
+
     @field_validator("telegram_api_url", mode="before")
     @classmethod
     def _parse_api_url(cls, value: object) -> str:
@@ -95,6 +108,12 @@ class Settings(BaseSettings):
         if channel and not re.fullmatch(r"@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+", channel):
             raise ValueError(f"{channel!r} is neither @channelname nor a numeric chat id")
         return channel
+
+    @property
+    def telegram_file_url(self) -> str:
+        """Where files sent to the bot are downloaded from: …/bot → …/file/bot (also for self-hosted servers)."""
+        base = self.telegram_api_url.rstrip("/")
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
 
     @property
     def channel_chat_id(self) -> int | str:

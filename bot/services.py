@@ -9,6 +9,7 @@ from datetime import datetime
 from telegram.ext import Application, CallbackContext
 
 from bot.config import Settings
+from bot.web_fetch import Fetcher
 from storage import Database
 from storage.timestamps import utc_now
 
@@ -20,6 +21,7 @@ class Services:
     settings: Settings
     db: Database
     clock: Callable[[], datetime] = field(default=utc_now)
+    fetcher: Fetcher | None = None
 
 
 def services(context: CallbackContext | Application) -> Services:  # type: ignore[type-arg]

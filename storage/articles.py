@@ -25,6 +25,7 @@ class ArticleDraft:
     published_at: datetime | None = None
     views: int | None = None
     source: str = ""
+    image_url: str | None = None
 
     @property
     def identity(self) -> str:
@@ -111,7 +112,7 @@ async def save_draft(conn: aiosqlite.Connection, draft: ArticleDraft, content_ha
     if existing is None:
         cursor = await conn.execute(
             "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source,"
-            " content_hash, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, imported_at, image_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 draft.identity,
                 draft.title,
@@ -123,6 +124,7 @@ async def save_draft(conn: aiosqlite.Connection, draft: ArticleDraft, content_ha
                 draft.source,
                 content_hash,
                 now,
+                draft.image_url,
             ),
         )
         return SavedArticle(int(cursor.lastrowid or 0), "imported")
@@ -132,7 +134,7 @@ async def save_draft(conn: aiosqlite.Connection, draft: ArticleDraft, content_ha
     await conn.execute(
         "UPDATE articles SET title = ?, lead = ?, body = ?, url = coalesce(?, url),"
         " published_at = coalesce(?, published_at), views = coalesce(?, views), source = ?,"
-        " content_hash = ?, updated_at = ? WHERE id = ?",
+        " content_hash = ?, updated_at = ?, image_url = coalesce(?, image_url) WHERE id = ?",
         (
             draft.title,
             draft.lead,
@@ -143,10 +145,17 @@ async def save_draft(conn: aiosqlite.Connection, draft: ArticleDraft, content_ha
             draft.source,
             content_hash,
             now,
+            draft.image_url,
             article_id,
         ),
     )
     return SavedArticle(article_id, "updated")
+
+
+async def id_by_url(db: Database, url: str) -> int | None:
+    """The stored article with this URL, if any."""
+    value = await db.fetchval("SELECT id FROM articles WHERE identity = ?", ("url:" + url.strip(),))
+    return int(value) if value is not None else None
 
 
 async def get(db: Database, article_id: int) -> Article | None:

@@ -137,6 +137,27 @@ MIGRATIONS: list[str] = [
         UPDATE counters SET value = value - 1 WHERE name = 'articles';
     END;
     """,
+    # 5: feeds polled, the items seen in them, and the image of an article
+    """
+    ALTER TABLE articles ADD COLUMN image_url TEXT;
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        last_poll_at TEXT,
+        last_ok_at TEXT,
+        last_result TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE feed_items (
+        item_url TEXT PRIMARY KEY,
+        feed_url TEXT NOT NULL,
+        entry_updated TEXT NOT NULL DEFAULT '',
+        article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+        etag TEXT,
+        last_modified TEXT,
+        seen_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

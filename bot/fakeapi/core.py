@@ -77,6 +77,7 @@ class FakeBotApi:
     messages: dict[tuple[str, int], Message] = field(default_factory=dict)
     channel_admin: bool = True
     ok_counts: Counter[str] = field(default_factory=Counter)
+    files: dict[str, bytes] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
@@ -175,6 +176,28 @@ class FakeBotApi:
         if caption:
             message["caption"] = caption
         return update
+
+    def user_document(
+        self, content: bytes, file_name: str, *, user_id: int = 100, language: str = "kk"
+    ) -> dict[str, Any]:
+        """An update carrying a file the user sent; the fake keeps its bytes for getFile and the download."""
+        update = self.user_message("x", user_id=user_id, language=language)
+        message = update["message"]
+        del message["text"]
+        file_id = f"BQACAgI{len(self.files) + 1}"
+        self.files[file_id] = content
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": f"AgAD{len(self.files)}",
+            "file_name": file_name,
+            "file_size": len(content),
+            "mime_type": "text/plain",
+        }
+        return update
+
+    def file_content(self, path: str) -> bytes | None:
+        """Bytes behind a file_path that getFile returned (documents/<file_id>)."""
+        return self.files.get(path.rsplit("/", 1)[-1])
 
     def button_press(self, message: Message, data: str, *, user_id: int = 100, language: str = "kk") -> dict[str, Any]:
         """An update for a press on an inline button of a message the bot sent."""
@@ -493,6 +516,17 @@ class FakeBotApi:
         if self.messages.pop(key, None) is None:
             raise _Rejected(400, "Bad Request: message to delete not found")
         return True
+
+    async def _api_getFile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.files:
+            raise _Rejected(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": "AgAD" + file_id[-4:],
+            "file_size": len(self.files[file_id]),
+            "file_path": f"documents/{file_id}",
+        }
 
     async def _api_close(self, params: dict[str, Any]) -> Any:
         return True

@@ -35,6 +35,9 @@ class InProcessRequest(BaseRequest):
         connect_timeout: object = None,
         pool_timeout: object = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            content = self.fake.file_content(url.split("/file/bot", 1)[1].split("/", 1)[1])
+            return (200, content) if content is not None else (404, b"Not Found")
         api_method = url.rsplit("/", 1)[-1]
         params: dict[str, object] = dict(request_data.json_parameters) if request_data else {}
         if request_data and request_data.contains_files:

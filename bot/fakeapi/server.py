@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.fakeapi.core import FakeBotApi
 
 _PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>\w+)$")
+_FILE_PATH = re.compile(r"^/file/bot(?P<token>[^/]+)/(?P<path>.+)$")
 
 
 class FakeBotApiServer:
@@ -43,6 +44,12 @@ class FakeBotApiServer:
             await self._runner.cleanup()
 
     async def _dispatch(self, request: web.Request) -> web.Response:
+        file_match = _FILE_PATH.match(request.path)
+        if file_match and file_match["token"] == self.token:
+            content = self.fake.file_content(file_match["path"])
+            if content is None:
+                return web.Response(status=404, text="Not Found")
+            return web.Response(body=content, content_type="application/octet-stream")
         match = _PATH.match(request.path)
         if not match:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)

@@ -11,11 +11,13 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import posting
+from bot import importer, posting
+from bot.article_files import ArticleFileError, parse_article_bytes, parse_article_text
 from bot.handlers.common import argument_text, send
 from bot.render import Reply, local_datetime, shorten
 from bot.services import services
 from storage import articles, posts
+from storage import feeds as stored_feeds
 
 log = logging.getLogger(__name__)
 _SCHEDULE = re.compile(r"#?(\d{1,19})\s+(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})")
@@ -175,6 +177,9 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"қате: {counts.get('failed', 0)}, өткізілді: {counts.get('missed', 0)}"
     )
     lines.append(f"Мақалалар: {await articles.count(svc.db)}")
+    for feed in await stored_feeds.statuses(svc.db):
+        when = local_datetime(feed.last_poll_at, tz) if feed.last_poll_at else "—"
+        lines.append(f"Лента {escape(shorten(feed.url, 60))}: {when} — {escape(feed.last_result)}")
     await send(update, Reply("\n".join(lines)))
 
 
@@ -189,6 +194,78 @@ def next_slot(svc, now: datetime) -> datetime | None:  # type: ignore[no-untyped
             if moment > local_now:
                 return moment
     return None
+
+
+ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl")
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MIN_PASTED_CHARS = 200
+
+
+async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An editor's article file: imported, analysed, answered with its id, title and channel post preview."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    name = document.file_name or "article.txt"
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in ARTICLE_SUFFIXES:
+        await send(update, Reply("Мақаланы .txt, .json немесе .jsonl файлымен жіберіңіз."))
+        return
+    if (document.file_size or 0) > MAX_UPLOAD_BYTES:
+        await send(update, Reply(f"Файл тым үлкен (2 МБ-тан аспасын): {escape(name)}"))
+        return
+    telegram_file = await document.get_file()
+    raw = bytes(await telegram_file.download_as_bytearray())
+    try:
+        parsed = parse_article_bytes(raw, suffix=suffix, source=f"telegram:{name}")
+    except ArticleFileError as exc:
+        await send(update, Reply(f"{escape(name)}: {escape(str(exc))}"))
+        return
+    await _import_and_preview(update, context, parsed.drafts, parsed.problems)
+
+
+async def receive_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An editor's pasted article (title on the first line); short texts get the help instead."""
+    message = update.effective_message
+    assert message is not None
+    text_value = message.text or ""
+    if len(text_value) < MIN_PASTED_CHARS:
+        await send(
+            update,
+            Reply(
+                "Мақаланы импорттау үшін толық мәтінін (бірінші жолы — тақырып) немесе "
+                ".txt/.json файлын жіберіңіз. Командалар: /help"
+            ),
+        )
+        return
+    try:
+        draft = parse_article_text(text_value, source="telegram:pasted")
+    except ArticleFileError as exc:
+        await send(update, Reply(escape(str(exc))))
+        return
+    await _import_and_preview(update, context, [draft], [])
+
+
+async def _import_and_preview(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, drafts: list, problems: list[str]
+) -> None:  # type: ignore[type-arg]
+    svc = services(context)
+    lines = []
+    last_id = None
+    for draft in drafts:
+        saved = await importer.save_article(svc.db, draft)
+        last_id = saved.id
+        lines.append(f"№{saved.id} ({_OUTCOMES[saved.outcome]}): {escape(shorten(draft.title, 150))}")
+        log.info("admin %s imported article %s (%s)", _who(update), saved.id, saved.outcome)
+    lines += [f"⚠️ {escape(problem)}" for problem in problems[:5]]
+    await send(update, Reply("\n".join(lines)))
+    if last_id is not None:
+        preview_reply = await posting.post_for_article(svc, last_id, context.bot.username)
+        if preview_reply is not None:
+            await send(update, preview_reply)
+
+
+_OUTCOMES = {"imported": "жаңа", "updated": "жаңартылды", "unchanged": "өзгеріссіз"}
 
 
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
