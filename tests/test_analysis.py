@@ -182,3 +182,32 @@ def test_analyze_command_prints_one_json_object() -> None:
     assert set(record) == {"title", "lead", "summary", "sentences", "quotes", "events", "entities"}
     assert record["quotes"][0]["speaker"] == "Еркебұлан Жаулыбаев"
     assert {"when", "year", "date", "what"} <= set(record["events"][0])
+
+
+def test_speakers_found_by_role_before_the_quote_and_not_the_addressee() -> None:
+    text = (
+        "Белгілі ақын Серік Жанботаев тілші Дана Омарқызына сұхбат берді.\n"
+        'Тілші "Өлеңдеріңіз неге мұңды?" деп сұрады.\n'
+        '"Өмір солай" деп жауап берді ақын.\n'
+        "«Рахмет саған», – деді ақын Дана Омарқызына.\n"
+        "Бірде Мұхаң: «Ертең келесің бе?» – деп сұрады.\n"
+    )
+    quotes = extract_quotes(text)
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Өлеңдеріңіз неге мұңды?", "Дана Омарқызы"),
+        ("Өмір солай", "Серік Жанботаев"),
+        ("Рахмет саған", "Серік Жанботаев"),
+        ("Ертең келесің бе?", "Мұхаң"),
+    ]
+
+
+def test_degen_needs_someone_who_said_it() -> None:
+    text = (
+        "Министр Асқар Маминнің «Экономика өседі» деген мәлімдемесі талқыланды.\n"
+        "«Ел іші – алтын бесік» деген сөз бар.\n"
+        "Жиында «Жол салынады» деген тілші сөзіне әкім жауап бермеді.\n"
+    )
+    assert [(q.text, q.speaker) for q in extract_quotes(text)] == [
+        ("Экономика өседі", "Асқар Мамин"),
+        ("Жол салынады", "тілші"),
+    ]

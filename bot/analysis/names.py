@@ -12,10 +12,16 @@ UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁЎA-Z"
 LOWER = "а-яәғқңөұүһіёўa-z"
 CAP_WORD = rf"[{UPPER}](?:[{LOWER}]+|[{UPPER}]+(?=[\s,.:;!?»)]|$))(?:-[{UPPER}]?[{LOWER}]+)?"
 _INITIALS = rf"(?:[{UPPER}]\.\s?){{1,2}}"
-_PAIR = re.compile(rf"(?<![\w.«])(?P<given>{CAP_WORD})\s+(?P<surname>{CAP_WORD})(?![\w»])")
+# A lookahead, so that overlapping candidates are all seen: «Министр Асқар Маминнің» tries «Асқар Маминнің» too.
+_PAIR = re.compile(rf"(?<![\w.«])(?=(?P<given>{CAP_WORD})\s+(?P<surname>{CAP_WORD})(?![\w»]))")
 _INITIAL_SURNAME = re.compile(rf"(?<![\w.])(?P<initials>{_INITIALS})(?P<surname>{CAP_WORD})(?![\w»])")
 
 _FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
+    "бірде",
+    "кейде",
+    "тіпті",
+    "белгілі",
+    "айтыскер",
     "мен",
     "біз",
     "сіз",
@@ -92,7 +98,7 @@ class PersonMention:
 
     @property
     def is_nominative(self) -> bool:
-        return self.written.split()[-1].casefold() == self.surname.casefold()
+        return re.split(r"[\s.]+", self.written)[-1].casefold() == self.surname.casefold()
 
 
 def _title_case(word: str) -> str:
@@ -133,15 +139,14 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
     taken: set[int] = set()
     for match in _PAIR.finditer(text):
         given, surname = match["given"], match["surname"]
-        if not _looks_like_given_name(given) or not _is_name_word(surname):
+        start, end = match.start("given"), match.end("surname")
+        if start in taken or not _looks_like_given_name(given) or not _is_name_word(surname):
             continue
         base = name_nominative(_title_case(surname))
         if strict and not is_surname_like(base):
             continue
-        if match.start() in taken:
-            continue
-        found.append(PersonMention(match.start(), match.end(), f"{_title_case(given)} {base}", base, match[0]))
-        taken.update(range(match.start(), match.end()))
+        found.append(PersonMention(start, end, f"{_title_case(given)} {base}", base, text[start:end]))
+        taken.update(range(start, end))
     for match in _INITIAL_SURNAME.finditer(text):
         if match.start() in taken or not _is_name_word(match["surname"]):
             continue
@@ -169,6 +174,9 @@ def role_before(text: str, start: int, *, max_words: int = 14) -> str:
         cut = match.end()
     phrase = window[cut:].strip(" ,–—-\n")
     phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
+    earlier = find_people(phrase, strict=False)
+    if earlier:  # «ақын Айбек Қалиев журналист [Нартай …]»: the role starts after the previous name
+        phrase = phrase[earlier[-1].end :].strip(" ,")
     words = phrase.split()
     if len(words) > max_words:
         words = words[-max_words:]

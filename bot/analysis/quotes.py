@@ -18,7 +18,7 @@ _SAY = r"(?:деді|дейді|депті|деседі|деген(?:\s+еді)?
 _DEP_VERBS = (
     r"(?:атап\s+өт|атап\s+көрсет|мәлім\s+ет|мәлімде|жаз|хабарла|түсіндір|сендір|қос|айт|толықтыр|түйінде|"
     r"қорытындыла|сұра|жауап\s+(?:бер|қайтар)|есепте|сана|ойла|пікір\s+білдір|білдір|ескерт|үнде|шақыр|"
-    r"тапсыр|мойында|бөліс|сипатта|баға\s+бер|пайымда|тұжырымда|нақтыла|мақтан|уәде\s+бер|кеңес\s+бер|"
+    r"тапсыр|мойында|бөліс|сипатта|баға\s+бер|жауап|қағыт|тұжырымдады|пайымда|тұжырымда|нақтыла|мақтан|уәде\s+бер|кеңес\s+бер|"
     r"сөзін\s+\w+|қуан|алаңда|таңдан|күлді|жалғастыр|еске\s+сал|сөзін|атады|дәлелде|баса\s+(?:айт|назар))\w*"
 )
 # After «деп» up to six words may stand before the verb (– деп Name атап өтті).
@@ -31,6 +31,7 @@ _NEWS_CREDIT = re.compile(
     r"baq|tengrinews|orda|zakon|inform\.kz|редакцияға"
 )
 _INDIRECT = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+(?:айтуынша|сөзінше|пікірінше)\s*,\s*")
+_AUXILIARY = re.compile(r"^(?:қалды|жіберді|отырды|тұрды|кетті|салды|берді|алды|өтті|шықты)(?=[\s.,!?]|$)")
 _PRONOUNS = re.compile(r"(?i)^(?:ол|олар|ол\s+өз|ол\s+кісі)\b")
 _OPEN_TO_CLOSE = {"«": "»", "“": "”", "„": "“"}
 _CLOSERS = "»”"
@@ -97,7 +98,10 @@ class _Resolver:
     def __init__(self, text: str, quoted: list[_Span]) -> None:
         self.text = text
         self.people = [
-            m for m in find_people(text, strict=False) if not any(s.start <= m.start < s.end for s in quoted)
+            m
+            for m in find_people(text, strict=False)
+            if not any(s.start <= m.start < s.end for s in quoted)
+            and not text[m.end : m.end + 12].lstrip().startswith("атында")  # Ғ.Мүсірепов атындағы театр
         ]
         self.full_names = {m.surname.casefold(): m.name for m in self.people if " " in m.name and "." not in m.name}
 
@@ -112,14 +116,35 @@ class _Resolver:
     def role_of(self, mention: PersonMention) -> str:
         return role_before(self.text, mention.start)
 
+    def by_role(self, phrase: str, pos: int) -> PersonMention | None:
+        """The person the text gave this role (министр, ақын, аудан басшысы …): the nearest before `pos`,
+        else the nearest after; None when no one carries it."""
+        stems = [w[:5].casefold() for w in re.findall(r"[^\W\d_]{3,}", phrase)]
+        if not stems:
+            return None
+        carriers = []
+        for mention in self.people:
+            role = self.role_of(mention).casefold()
+            if role and all(stem in role for stem in stems[-1:]):
+                carriers.append(mention)
+        before = [m for m in carriers if m.end <= pos]
+        after = [m for m in carriers if m.start > pos]
+        return before[-1] if before else (after[0] if after else None)
+
 
 def _speaker_from_tail(
     tail: str, verb: str, resolver: _Resolver, tail_start: int, quote_start: int
 ) -> tuple[str | None, str]:
-    """Speaker and role from the words after «деді» / inside «деп … атап өтті»."""
+    """Speaker and role from the words after «деді» / inside «деп … атап өтті».
+
+    A name in the nominative is the speaker; a name in another case (the dative «Фархадқа») is whom the words
+    were addressed to. A pronoun (ол) points to the last person introduced; a role noun (министр, ақын) to the
+    person the text gave that role, else to the last person introduced; «-мыз» (редакциямыз) is the outlet.
+    """
     between = re.sub(r"^деп\s*", "", verb)
     between = re.sub(_DEP_VERBS + "$", "", between).strip()
-    words_after = tail.strip(" ,")
+    # an auxiliary after the verb (деп қағытып қалды, деп айтып берді) belongs to the verb, not the speaker
+    words_after = _AUXILIARY.sub("", tail.strip(" ,")).strip(" ,")
     if _PRONOUNS.match(words_after) or (between and _PRONOUNS.match(between)):
         person = resolver.last_before(quote_start)
         if person is None:
@@ -128,15 +153,14 @@ def _speaker_from_tail(
     for zone, offset in ((between, None), (words_after, tail_start)):
         if not zone:
             continue
-        people = [m for m in find_people(zone, strict=False)]
-        nominative = [m for m in people if m.is_nominative] or people
-        if nominative:
-            person = nominative[0]
+        people = [m for m in find_people(zone, strict=False) if m.is_nominative]
+        if people:
+            person = people[0]
             role = zone[: person.start].strip(" ,–—-") if offset is not None else ""
             role = re.sub(r"(?i)^(ол|өз\s+сөзінде)\s+", "", role)
             return resolver.full_name(person), role
         single = re.search(
-            r"(?<![\w.])(?:[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?)?([А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:ов|ев|ова|ева|ин|ина|ұлы|қызы))\b",
+            r"(?<![\w.])(?:[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?)?([А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:ов|ев|ова|ева|ин|ина|ұлы|қызы))(?![\w])",
             zone,
         )
         if single:
@@ -145,16 +169,56 @@ def _speaker_from_tail(
             return full, zone[: single.start()].strip(" ,") if offset is not None else ""
     phrase = re.split(r"\s+(?:өз\s+\w+(?:нде|нда|де|да)|брифингте|жиында|отырыста|сұхбатында)\b", words_after)[0]
     phrase = phrase.strip(" ,")
+    addressees = find_people(phrase, strict=False)
+    if addressees:  # only an addressee (dative) was named: a role before it, else whoever was introduced last
+        addressee = addressees[0].surname.casefold()
+        role_words = phrase[: addressees[0].start].strip()
+        person = resolver.by_role(role_words, quote_start) if role_words else None
+        if person is None:
+            earlier = [m for m in resolver.people if m.end <= quote_start and m.surname.casefold() != addressee]
+            person = earlier[-1] if earlier else None
+        return (resolver.full_name(person), resolver.role_of(person)) if person else (None, "")
     if not phrase:
         return None, ""
-    if _ORG_TAIL.search(phrase) and len(phrase.split()) <= 8:
+    words = phrase.split()
+    if re.search(r"(мыз|міз)$", words[0]):
+        return words[0], ""
+    if _ORG_TAIL.search(phrase) and len(words) <= 8:
         return phrase, ""
-    if re.search(r"(мыз|міз|ымыз|іміз)$", phrase.split()[-1]):
-        return phrase, ""
-    person = resolver.last_before(quote_start)
-    if person is not None and len(phrase.split()) <= 5:
-        return resolver.full_name(person), resolver.role_of(person) or phrase
-    return None, phrase if len(phrase.split()) <= 8 else ""
+    if len(words) <= 5:
+        person = resolver.by_role(" ".join(words[:3]), quote_start) or resolver.last_before(quote_start)
+        if person is not None:
+            return resolver.full_name(person), resolver.role_of(person) or phrase
+    return None, phrase if len(words) <= 8 else ""
+
+
+def _speaker_before(text: str, open_: int, resolver: _Resolver) -> tuple[str | None, str]:
+    """When «деп сұрады» names no one: the speaker stands before the quote in its sentence
+    («Бірде Мұзағам: «…» – деп сұрады», «Айтыскердің бұл сөзіне журналист "…" деп қағытты»)."""
+    sentence_start = max(text.rfind(". ", 0, open_), text.rfind("\n", 0, open_)) + 1
+    before = text[sentence_start:open_].strip(" :,–—-")
+    if not before:
+        return None, ""
+    people = [m for m in find_people(before, strict=False) if m.is_nominative]
+    if people and not before[people[-1].end :].strip(" :"):
+        return resolver.full_name(people[-1]), role_before(before, people[-1].start)
+    last = before.split()[-1]
+    person = resolver.by_role(last, open_)
+    if person is not None:
+        return resolver.full_name(person), resolver.role_of(person)
+    return (last, "") if last[:1].isupper() and len(last) > 2 else (None, "")
+
+
+def _speaker_of_degen(text: str, open_: int, tail: str, resolver: _Resolver) -> tuple[str | None, str]:
+    """«…» деген (“the words …”): said by a person named just before in the genitive (Асқар Маминнің «…»
+    деген мәлімдемесі) or by the noun that owns «сөзі» after it («…» деген тілші сөзіне)."""
+    before = text[max(0, open_ - 80) : open_]
+    people = find_people(before, strict=False)
+    if people and not before[people[-1].end :].strip():
+        person = people[-1]
+        return resolver.full_name(person), role_before(before, person.start)
+    owner = re.match(r"\s*([^\W\d_]+)\s+сөз", tail)
+    return (owner.group(1), "") if owner else (None, "")
 
 
 def extract_quotes(body: str) -> list[Quote]:
@@ -187,7 +251,14 @@ def extract_quotes(body: str) -> list[Quote]:
         tail = text[tail_start : _sentence_end(text, tail_start)]
         if _NEWS_CREDIT.search(tail):
             continue
-        speaker, role = _speaker_from_tail(tail, match["verb"], resolver, tail_start, open_ + 1)
+        if match["verb"].startswith("деген"):
+            speaker, role = _speaker_of_degen(text, open_, tail, resolver)
+        else:
+            speaker, role = _speaker_from_tail(tail, match["verb"], resolver, tail_start, open_ + 1)
+            if speaker is None and not role:
+                speaker, role = _speaker_before(text, open_, resolver)
+        if speaker is None and not role:
+            continue  # «…» деген with no one saying it: a saying, a title, a thought — not a quote
         add(open_, tail_start, Quote(_clean_quote(text[open_ + 1 : close]), speaker, role, "direct"))
 
     for line in re.finditer(r"[^\n]+", text):
