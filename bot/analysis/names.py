@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.analysis.lexicon import DANGLING_OPENERS, MONTHS, ORG_HEADS, PLACES, ROLE_WORDS
 from bot.analysis.morphology import GENITIVE, is_surname_like, name_nominative
@@ -108,6 +109,7 @@ def _title_case(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def _is_name_word(word: str) -> bool:
     lower = word.casefold()
     base = name_nominative(_title_case(word)).casefold()
@@ -118,6 +120,7 @@ def _is_name_word(word: str) -> bool:
     return not base.endswith(("стан", "лігі", "лығы", "дігі", "дығы", "тігі", "тығы", "сының", "сінің"))
 
 
+@lru_cache(maxsize=65536)
 def _looks_like_given_name(word: str) -> bool:
     """A given name stands in the nominative: not genitive, not possessive."""
     lower = word.casefold()

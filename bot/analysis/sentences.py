@@ -103,13 +103,13 @@ def split_paragraph(text: str) -> list[tuple[int, str]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        rest = text[end:]
+        rest = text[end : end + 12]
         if not _starts_sentence(rest):
             continue
         if (
             match.group(0).startswith(".")
             and not match.group(0).startswith("...")
-            and _is_abbreviation_stop(text[: match.start() + 1], rest)
+            and _is_abbreviation_stop(text[max(0, match.start() - 24) : match.start() + 1], rest)
         ):
             continue
         piece = text[start:end].strip()
