@@ -51,12 +51,14 @@ async def _import_worker(start: int, count: int, db_path: Path) -> dict[str, flo
 
     drafts = list(articles(count, real_sentences([s for s in SOURCES if s.exists()]), start=start))
     db = await open_database(db_path)
-    started = time.perf_counter()
-    for draft in drafts:
-        await importer.save_article(db, draft)
-    elapsed = time.perf_counter() - started
-    await db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    await db.close()
+    try:
+        started = time.perf_counter()
+        for draft in drafts:
+            await importer.save_article(db, draft)
+        elapsed = time.perf_counter() - started
+        await db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        await db.close()  # aiosqlite's thread is not a daemon: an unclosed connection keeps the process alive
     size = db_path.stat().st_size
     total = start + count
     return {
@@ -71,13 +73,23 @@ async def _import_worker(start: int, count: int, db_path: Path) -> dict[str, flo
 
 async def _handler_worker(db_path: Path, repeats: int) -> dict[str, dict[str, float]]:
     """Each reader command's service call plus rendering, timed alone (no Telegram)."""
-    from zoneinfo import ZoneInfo
 
-    from bot import reader
-    from storage import articles as stored_articles
     from storage import open_database
 
     db = await open_database(db_path)
+    try:
+        return await _time_handlers(db, repeats)
+    finally:
+        await db.close()
+
+
+async def _time_handlers(db, repeats: int) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from bot import reader
+    from bot.analysis.morphology import search_stems
+    from storage import articles as stored_articles
+
     ctx = reader.ReaderContext(db, "kk", ZoneInfo("Asia/Almaty"))
     total = await stored_articles.count(db)
     ids = [1 + (i * 7919) % total for i in range(repeats)]
@@ -100,8 +112,6 @@ async def _handler_worker(db_path: Path, repeats: int) -> dict[str, dict[str, fl
             await call(i)
             samples.append((time.perf_counter() - started) * 1000)
         results[name] = {"p50": statistics.median(samples), "p99": _percentile(samples, 0.99)}
-    from bot.analysis.morphology import search_stems
-
     for label, group in (("common", words), ("rare", ["гидротехник", "этномедиация", "голштин", "зымыран"])):
         like, fts = [], []
         for word in group:
@@ -115,7 +125,6 @@ async def _handler_worker(db_path: Path, repeats: int) -> dict[str, dict[str, fl
             "like_ms": statistics.median(like) * 1000,
             "fts_ms": statistics.median(fts) * 1000,
         }
-    await db.close()
     return results
 
 

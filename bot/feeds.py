@@ -118,7 +118,13 @@ async def _take_entry(
     published = _entry_time(entry) or draft.published_at
     title = " ".join(str(_field(entry, "title") or "").split()) or draft.title
     draft = replace(draft, title=title, published_at=published, image_url=image)
-    saved = await importer.save_article(db, draft)
+    try:
+        saved = await importer.save_article(db, draft)
+    except Exception as exc:  # a page that breaks the analysis is one failed item, not a failed feed
+        log.exception("feed %s: item %s could not be imported", feed_url, link)
+        report.failed += 1
+        report.errors.append(f"{link}: {type(exc).__name__}: {exc}")
+        return
     setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
     await stored_feeds.remember_item(
         db,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,8 @@ from bot.article_files import ArticleFileError, find_article_files, read_article
 from storage import Database, articles
 from storage import analysis as stored_analysis
 from storage.articles import ArticleDraft, SavedArticle
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -66,7 +69,13 @@ async def import_paths(
             report.failed += 1
             report.errors.append(f"{path}: {problem}")
         for draft in parsed.drafts:
-            saved = await save_article(db, draft)
+            try:
+                saved = await save_article(db, draft)
+            except Exception as exc:  # one article that breaks the analysis must not stop the batch
+                log.exception("%s: could not import %r", path, draft.title[:80])
+                report.failed += 1
+                report.errors.append(f"{path}: {draft.title[:60]!r}: {type(exc).__name__}: {exc}")
+                continue
             setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
             if saved.outcome != "unchanged":
                 report.changed.append((saved.id, saved.outcome, draft.title))

@@ -211,3 +211,9 @@ def test_degen_needs_someone_who_said_it() -> None:
         ("Экономика өседі", "Асқар Мамин"),
         ("Жол салынады", "тілші"),
     ]
+
+
+def test_a_stray_closing_guillemet_before_a_name_does_not_break_the_analysis() -> None:
+    text = "Жиын басталды, оның ұраны» Ерлан Тоқтаров сөз сөйледі. «Бәрі дайын», – деді ол."
+    analysis = analyze_article("Жиын", "", text)
+    assert [q.speaker for q in analysis.quotes] == ["Ерлан Тоқтаров"]

@@ -100,3 +100,22 @@ async def test_seeds_are_imported_on_first_start_only(fresh_db: Database) -> Non
     first = await importer.import_seeds_if_empty(fresh_db, SEED.parent)
     assert first is not None and first.imported == 1
     assert await importer.import_seeds_if_empty(fresh_db, SEED.parent) is None
+
+
+async def test_an_article_that_breaks_the_analysis_is_reported_and_the_batch_goes_on(
+    fresh_db: Database, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    real = importer.analyze_article
+
+    def fragile(title: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if "сынық" in title.casefold():
+            raise ValueError("unexpected text")
+        return real(title, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "analyze_article", fragile)
+    (tmp_path / "a.txt").write_text("Сынық мақала\n\nМәтін.")
+    (tmp_path / "b.txt").write_text("Дұрыс мақала\n\nМәтін.")
+    report = await importer.import_paths(fresh_db, [tmp_path])
+    assert (report.imported, report.failed) == (1, 1)
+    assert "ValueError: unexpected text" in report.errors[0]
+    assert await articles.count(fresh_db) == 1

@@ -188,7 +188,7 @@ def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     phrase = " ".join(words)
     if phrase.count("«") != phrase.count("»"):
         phrase = phrase.split("»", 1)[-1].strip() if phrase.count("»") > phrase.count("«") else phrase
-    if not words or not _role_ends_right(phrase):
+    if not phrase.split() or not _role_ends_right(phrase):
         return ""
     return phrase
 
