@@ -46,16 +46,21 @@ def _percentile(samples: list[float], q: float) -> float:
 
 
 async def _import_worker(start: int, count: int, db_path: Path) -> dict[str, float]:
+    """Import articles start … start + count - 1; only the import is timed (articles are made in chunks
+    beforehand, so the peak memory is the importer's, not the generator's)."""
     from bot import importer
     from storage import open_database
 
-    drafts = list(articles(count, real_sentences([s for s in SOURCES if s.exists()]), start=start))
+    sentences = real_sentences([s for s in SOURCES if s.exists()])
     db = await open_database(db_path)
+    elapsed = 0.0
     try:
-        started = time.perf_counter()
-        for draft in drafts:
-            await importer.save_article(db, draft)
-        elapsed = time.perf_counter() - started
+        for chunk_start in range(start, start + count, 1000):
+            chunk = list(articles(min(1000, start + count - chunk_start), sentences, start=chunk_start))
+            started = time.perf_counter()
+            for draft in chunk:
+                await importer.save_article(db, draft)
+            elapsed += time.perf_counter() - started
         await db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         await db.close()  # aiosqlite's thread is not a daemon: an unclosed connection keeps the process alive
@@ -231,6 +236,7 @@ def _run_worker(*args: str) -> dict:  # type: ignore[type-arg]
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=1800,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
 

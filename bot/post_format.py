@@ -49,4 +49,5 @@ def render_post(article: Article, quotes: list[StoredQuote], entities: list[Stor
     buttons = [Button("Толық оқу", url=deep_link(bot_username, article.id))]
     if article.url:
         buttons.append(Button("aikyn.kz", url=article.url))
-    return Reply(text, [buttons])
+    # The article's own page as the link preview brings its photo without a second message or a 1,024 caption.
+    return Reply(text, [buttons], preview_url=article.url)

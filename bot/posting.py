@@ -11,7 +11,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.post_format import render_post
@@ -33,6 +33,14 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row] for row in reply.buttons]
     )
+
+
+def preview(reply: Reply) -> LinkPreviewOptions:
+    if reply.preview_url:
+        return LinkPreviewOptions(
+            is_disabled=False, url=reply.preview_url, prefer_large_media=True, show_above_text=True
+        )
+    return LinkPreviewOptions(is_disabled=True)
 
 
 async def post_for_article(svc: Services, article_id: int, bot_username: str) -> Reply | None:
@@ -88,7 +96,9 @@ async def _send_claimed(svc: Services, bot: Bot, post: posts.Post) -> SendOutcom
         await posts.mark_failed(svc.db, post.id, "article no longer exists")
         return SendOutcome(post.id, "failed", "article no longer exists")
     try:
-        message = await bot.send_message(svc.settings.channel_chat_id, reply.text, reply_markup=keyboard(reply))
+        message = await bot.send_message(
+            svc.settings.channel_chat_id, reply.text, reply_markup=keyboard(reply), link_preview_options=preview(reply)
+        )
     except RetryAfter as exc:
         wait = _retry_after_seconds(exc)
         return await _retry_or_fail(svc, post, f"429 Too Many Requests: retry after {wait:g} s", wait)

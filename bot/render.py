@@ -34,6 +34,7 @@ class Reply:
 
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
+    preview_url: str | None = None  # a page whose link preview (with its image) shows above the text
 
 
 def local_date(moment: datetime, tz: ZoneInfo) -> str:

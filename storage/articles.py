@@ -219,14 +219,16 @@ async def search(db: Database, stems: list[str], *, limit: int, offset: int = 0)
 
 
 async def search_any(db: Database, stems: list[str], *, limit: int) -> list[Headline]:
-    """Articles containing a word form of any of the stems, best BM25 first: topic neighbours."""
+    """Articles containing a word form of any of the stems, best BM25 among the newest matches: topic neighbours."""
     if not stems:
         return []
     match = " OR ".join('"' + stem.replace('"', '""') + '"*' for stem in stems)
     rows = await db.fetchall(
         "SELECT a.id, a.title, a.summary, a.sort_at FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-        " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) LIMIT ?",
-        (match, limit),
+        " WHERE articles_fts MATCH ? AND articles_fts.rowid >= coalesce(("
+        "  SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0)"
+        " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) LIMIT ?",
+        (match, match, RANKED_MATCHES - 1, limit),
     )
     return [_headline(row) for row in rows]
 

@@ -158,6 +158,30 @@ MIGRATIONS: list[str] = [
         seen_at TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 6: prefix indexes for the article index: searches are prefix queries (қазақстан* finds Қазақстанның),
+    # which otherwise merge every term sharing the prefix (measured 5× slower at 10,000 articles)
+    f"""
+    DROP TRIGGER articles_fts_insert;
+    DROP TRIGGER articles_fts_delete;
+    DROP TRIGGER articles_fts_update;
+    DROP TABLE articles_fts;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, lead, body, content='articles', content_rowid='id', tokenize='{FTS_TOKENIZER}', prefix='3 4 5 6'
+    );
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, lead, body) VALUES (new.id, new.title, new.lead, new.body);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, lead, body)
+        VALUES ('delete', old.id, old.title, old.lead, old.body);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, lead, body ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, lead, body)
+        VALUES ('delete', old.id, old.title, old.lead, old.body);
+        INSERT INTO articles_fts(rowid, title, lead, body) VALUES (new.id, new.title, new.lead, new.body);
+    END;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -225,7 +225,14 @@ async def test_the_running_bot_polls_feeds_and_new_articles_reach_the_next_slot(
         assert await posting.create_slot_post(svc, slot) is not None
         assert await posting.create_slot_post(svc, slot - timedelta(minutes=1)) is not None
         await bot.fake.wait_for(lambda: len(bot.channel_posts()) == 2)
-        assert any("Қарағандыда жаңа мектеп ашылды" in c.params["text"] for c in bot.channel_posts())
+        [post] = [c for c in bot.channel_posts() if "Қарағандыда жаңа мектеп ашылды" in c.params["text"]]
+        # the page's own link preview carries its photo above the text: one message, no 1,024-character caption
+        assert post.params["link_preview_options"] == {
+            "is_disabled": False,
+            "url": f"{site.base}/news/1",
+            "prefer_large_media": True,
+            "show_above_text": True,
+        }
         [status] = await bot.ask("/status", user_id=ADMIN_ID)
         assert "rss.xml" in status and "new 1" in status
 

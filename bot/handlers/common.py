@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import pick_language
-from bot.posting import keyboard
+from bot.posting import keyboard, preview
 from bot.reader import ReaderContext
 from bot.render import Reply
 from bot.services import services
@@ -28,7 +28,7 @@ async def send(update: Update, replies: Reply | list[Reply]) -> None:
     chat = update.effective_chat
     assert chat is not None
     for reply in replies if isinstance(replies, list) else [replies]:
-        await chat.send_message(reply.text, reply_markup=keyboard(reply))
+        await chat.send_message(reply.text, reply_markup=keyboard(reply), link_preview_options=preview(reply))
 
 
 def argument_text(update: Update) -> str:
