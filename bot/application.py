@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -71,7 +72,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     send_interval: float = 10.0,
-    clock=None,  # type: ignore[no-untyped-def]
+    clock: Callable[[], datetime] | None = None,
     fetcher_options: dict[str, float] | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot: handlers registered, database opened in post_init and closed in post_shutdown."""

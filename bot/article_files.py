@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from storage.articles import ArticleDraft
 
@@ -273,7 +274,5 @@ def parse_published_at(value: object) -> datetime | None:
     except ValueError as exc:
         raise ArticleFileError(f"field 'published_at' is not an ISO date: {value!r}") from exc
     if moment.tzinfo is None:
-        from zoneinfo import ZoneInfo
-
         moment = moment.replace(tzinfo=ZoneInfo("Asia/Almaty"))
     return moment.astimezone(UTC)

@@ -12,6 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
+from storage import Database
+from storage.articles import Article
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -96,7 +98,7 @@ async def _archive_command(settings: Settings, args: argparse.Namespace) -> int:
     return 2
 
 
-async def _import(db, paths: list[Path]) -> int:  # type: ignore[no-untyped-def]
+async def _import(db: Database, paths: list[Path]) -> int:
     from bot import importer
 
     missing = [p for p in paths if not p.exists()]
@@ -119,7 +121,7 @@ async def _import(db, paths: list[Path]) -> int:  # type: ignore[no-untyped-def]
     return 1 if report.failed else 0
 
 
-def _format_article(article, settings: Settings) -> str:  # type: ignore[no-untyped-def]
+def _format_article(article: Article, settings: Settings) -> str:
     local = article.shown_at.astimezone(settings.timezone)
     lines = [f"#{article.id}  {article.title}", f"{local:%Y-%m-%d %H:%M}"]
     if article.views is not None:

@@ -93,6 +93,22 @@ class Settings(BaseSettings):
                 raise ValueError(f"{url!r} is not an http(s) URL")
         return urls
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _parse_webhook_url(cls, value: object) -> str:
+        url = str(value).strip()
+        if url and not re.match(r"https?://[^/\s]+", url):
+            raise ValueError(f"{url!r} is not an http(s) URL")
+        return url
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _parse_webhook_secret(cls, value: object) -> str:
+        secret = str(value).strip()
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("use 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)")
+        return secret
+
     @field_validator("telegram_api_url", mode="before")
     @classmethod
     def _parse_api_url(cls, value: object) -> str:

@@ -7,7 +7,9 @@ import asyncio
 import logging
 import re
 import sys
+from collections.abc import AsyncIterator
 from html import unescape
+from typing import Any, TextIO
 
 from telegram import Update
 
@@ -26,7 +28,7 @@ def plain(html_text: str) -> str:
     return unescape(re.sub(r"</?(?:b|strong)>", "*", re.sub(r"<(?!/?(?:b|strong)>)[^>]+>", "", html_text)))
 
 
-def show(message: Message, buttons: list[dict[str, str]], out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+def show(message: Message, buttons: list[dict[str, Any]], out: TextIO = sys.stdout) -> None:
     where = "📢 channel" if isinstance(message.chat_id, str) else "🤖 bot"
     edited = " (edited)" if message.edited else ""
     print(f"\n── {where}{edited} ──\n{plain(message.text)}", file=out)
@@ -39,13 +41,13 @@ def show(message: Message, buttons: list[dict[str, str]], out=sys.stdout) -> Non
         print("   " + "   ".join(cells), file=out)
 
 
-async def console(settings: Settings, *, user_id: int, language: str, lines=None) -> None:  # type: ignore[no-untyped-def]
+async def console(settings: Settings, *, user_id: int, language: str, lines: AsyncIterator[str] | None = None) -> None:
     fake = FakeBotApi()
     if not settings.channel_id:
         settings = settings.model_copy(update={"channel_id": CONSOLE_CHANNEL})
     app = build_application(settings, request=InProcessRequest(fake), send_interval=1.0)
     seen: set[tuple[str, int]] = set()
-    buttons: list[dict[str, str]] = []
+    buttons: list[dict[str, Any]] = []
 
     def flush() -> None:
         for key, message in list(fake.messages.items()):
@@ -96,7 +98,7 @@ async def console(settings: Settings, *, user_id: int, language: str, lines=None
     flush()
 
 
-async def _stdin_lines():  # type: ignore[no-untyped-def]
+async def _stdin_lines() -> AsyncIterator[str]:
     while True:
         try:
             line = await asyncio.to_thread(input, "› ")

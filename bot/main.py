@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from urllib.parse import urlsplit
 
 from telegram import Update
 
@@ -52,6 +53,7 @@ def run_bot(settings: Settings) -> int:
         app.run_webhook(
             listen="0.0.0.0",
             port=settings.webhook_port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret or None,
             allowed_updates=Update.ALL_TYPES,

@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 
 from bot.analysis.morphology import name_nominative, search_stems
 from bot.i18n import text
-from bot.render import Button, Reply, in_guillemets, local_date, pack_paragraphs, shorten
+from bot.render import (
+    MESSAGE_LIMIT,
+    Button,
+    Reply,
+    in_guillemets,
+    local_date,
+    pack_paragraphs,
+    shorten,
+    visible_length,
+)
 from storage import Database, articles
 from storage import analysis as stored
 from storage.articles import Headline
@@ -147,8 +156,6 @@ def _as_messages(title: str, body_html: str) -> list[Reply]:
     messages, current = [], title
     for item in items:
         candidate = f"{current}\n\n{item}"
-        from bot.render import MESSAGE_LIMIT, visible_length
-
         if visible_length(candidate) > MESSAGE_LIMIT and current != title:
             messages.append(Reply(current))
             current = item

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
+from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 MESSAGE_LIMIT = 4096
@@ -56,8 +56,6 @@ def shorten(text: str, limit: int) -> str:
 
 def visible_length(html_text: str) -> int:
     """Length of an HTML message as Telegram counts it: after tags are removed and entities decoded."""
-    from html import unescape
-
     return len(unescape(re.sub(r"<[^>]+>", "", html_text)))
 
 

@@ -8,6 +8,7 @@ from datetime import date
 import aiosqlite
 
 from bot.analysis.models import Analysis
+from storage.articles import count
 from storage.db import Database
 
 
@@ -180,8 +181,6 @@ async def related_articles(
     Entities in more than `max_entity_share` of the archive or more than `max_entity_articles` articles (say,
     «Қазақстан») link everything to everything; they are skipped, which also bounds the query's cost.
     """
-    from storage.articles import count
-
     total = await count(db) or 1
     ceiling = max(3, min(max_entity_articles, int(total * max_entity_share)))
     best = await db.fetchall(

@@ -14,7 +14,9 @@ from bot.fakeapi.server import FakeBotApiServer
 from tests.conftest import ROOT, SEED
 
 
-async def _start(server: FakeBotApiServer, workdir: Path) -> asyncio.subprocess.Process:
+async def _start(
+    server: FakeBotApiServer, workdir: Path, env_extra: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "BOT_TOKEN": server.token,
@@ -24,6 +26,7 @@ async def _start(server: FakeBotApiServer, workdir: Path) -> asyncio.subprocess.
         "DATABASE_PATH": str(workdir / "aikyn.sqlite3"),
         "SEEDS_DIR": str(workdir / "seeds"),
         "PYTHONPATH": str(ROOT),
+        **(env_extra or {}),
     }
     with open(workdir / "run.log", "wb") as log:
         return await asyncio.create_subprocess_exec(
@@ -72,3 +75,47 @@ async def test_a_second_instance_on_the_same_token_is_reported_as_a_conflict(tmp
     codes = [first.returncode, second.returncode]
     assert 3 in codes, (codes, logs)
     assert any("409 Conflict: another instance is polling this bot token" in log for log in logs)
+
+
+async def test_webhook_mode_registers_the_hook_checks_the_secret_and_answers(tmp_path: Path) -> None:
+    import json
+    import socket
+
+    import httpx
+
+    workdir = _workdir(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with FakeBotApiServer() as server:
+        env_extra = {
+            "WEBHOOK_URL": "https://bot.aikyn.example/tg-hook",
+            "WEBHOOK_SECRET": "s3cret-Token",
+            "WEBHOOK_PORT": str(port),
+        }
+        process = await _start(server, workdir, env_extra)
+        await server.fake.wait_for(lambda: server.fake.sent("setWebhook"), timeout=20)
+        [hook] = server.fake.sent("setWebhook")
+        assert hook.params["url"] == "https://bot.aikyn.example/tg-hook"
+        assert hook.params["secret_token"] == "s3cret-Token"
+        update = server.fake.user_message("/latest", user_id=777)
+        update["update_id"] = 1
+        async with httpx.AsyncClient() as client:
+            url = f"http://127.0.0.1:{port}/tg-hook"
+            forged = await client.post(
+                url,
+                content=json.dumps(update),
+                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "wrong"},
+            )
+            assert forged.status_code == 403
+            accepted = await client.post(
+                url,
+                content=json.dumps(update),
+                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"},
+            )
+            assert accepted.status_code == 200
+        await server.fake.wait_for(lambda: server.fake.sent("sendMessage", chat_id=777), timeout=20)
+        assert len(server.fake.sent("sendMessage", chat_id=777)) == 1
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 20)
+    assert process.returncode == 0, (workdir / "run.log").read_text()

@@ -8,6 +8,7 @@ Kazakh news attributes a quote after it: «…», – деді ROLE NAME. / «�
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.analysis.lexicon import ORG_HEADS
@@ -36,6 +37,9 @@ _PRONOUNS = re.compile(r"(?i)^(?:ол|олар|ол\s+өз|ол\s+кісі)\b")
 _OPEN_TO_CLOSE = {"«": "»", "“": "”", "„": "“"}
 _CLOSERS = "»”"
 _ORG_TAIL = re.compile(r"(?i)(" + "|".join(h for h in ORG_HEADS if len(h) > 3) + r")\b")
+
+
+_Add = Callable[[int, int, Quote], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +288,7 @@ def extract_quotes(body: str) -> list[Quote]:
 _SPEAKER_HEADER = re.compile(r"^(?P<who>[^\n:«»]{4,160}?)\s*:\s*(?P<dash>[–—-]\s*)?(?P<rest>[^\n]*)$", re.MULTILINE)
 
 
-def _add_speaker_led(text, openers, resolver, add) -> None:  # type: ignore[no-untyped-def]
+def _add_speaker_led(text: str, openers: dict[int, int | None], resolver: _Resolver, add: _Add) -> None:
     """Quotes led by their speaker: «Name, role:» headers (TV captions, transcripts) and «Name: «…»»."""
     for match in _SPEAKER_HEADER.finditer(text):
         who = match["who"]
@@ -318,14 +322,10 @@ def _add_speaker_led(text, openers, resolver, add) -> None:  # type: ignore[no-u
             kind = "dialogue"
         if not re.search(r"[.!?…»]$", body.rstrip()):
             continue
-        add(start, end, Quote(_clean_quote(body), resolver.full_name(person), _title_role(role), kind))
+        add(start, end, Quote(_clean_quote(body), resolver.full_name(person), role, kind))
 
 
-def _title_role(role: str) -> str:
-    return role
-
-
-def _add_indirect(text, resolver, add) -> None:  # type: ignore[no-untyped-def]
+def _add_indirect(text: str, resolver: _Resolver, add: _Add) -> None:
     """Reported speech: «Руслан Абдуllinнің айтуынша, …» — the clause after it, kind «indirect»."""
     for match in _INDIRECT.finditer(text):
         begin = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()), match.start() - 200) + 1

@@ -322,6 +322,15 @@ class FakeBotApi:
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
         return True
 
+    async def _api_setWebhook(self, params: dict[str, Any]) -> Any:
+        url = str(params.get("url") or "")
+        if url and not url.startswith("https://"):
+            raise _Rejected(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = str(params.get("secret_token") or "")
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise _Rejected(400, "Bad Request: secret token contains unallowed characters")
+        return True
+
     async def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands") or []
         for command in commands:

@@ -15,7 +15,7 @@ from bot import importer, posting
 from bot.article_files import ArticleFileError, parse_article_bytes, parse_article_text
 from bot.handlers.common import argument_text, send
 from bot.render import Reply, local_datetime, shorten
-from bot.services import services
+from bot.services import Services, services
 from storage import articles, posts
 from storage import feeds as stored_feeds
 
@@ -183,7 +183,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, Reply("\n".join(lines)))
 
 
-def next_slot(svc, now: datetime) -> datetime | None:  # type: ignore[no-untyped-def]
+def next_slot(svc: Services, now: datetime) -> datetime | None:
     """The next daily POST_TIMES slot after `now`, in the configured time zone."""
     tz = svc.settings.timezone
     local_now = now.astimezone(tz)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -10,8 +11,9 @@ from telegram.ext import ContextTypes
 from bot import reader
 from bot.handlers.common import argument_text, language, reader_context, send
 from bot.i18n import text
+from bot.posting import keyboard
 from bot.reader import BadRequest
-from bot.render import Reply
+from bot.render import Button, Reply
 
 _DEEP_LINK = re.compile(r"article_(\d{1,19})")
 _MAX_SEARCHES_KEPT = 20
@@ -77,9 +79,7 @@ def _bind_search(context: ContextTypes.DEFAULT_TYPE, reply: Reply, query: str) -
     return Reply(reply.text, rows)
 
 
-def _with_token(button, token: int):  # type: ignore[no-untyped-def]
-    from bot.render import Button
-
+def _with_token(button: Button, token: int) -> Button:
     if button.data and button.data.startswith("s:"):
         return Button(button.label, data=f"s:{token}:{button.data[2:]}")
     return button
@@ -121,8 +121,6 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _edit_or_send(update: Update, reply: Reply) -> None:
-    from bot.posting import keyboard
-
     query = update.callback_query
     assert query is not None
     message = query.message
@@ -134,7 +132,7 @@ async def _edit_or_send(update: Update, reply: Reply) -> None:
         await send(update, reply)
 
 
-async def _send_or_explain(update: Update, pending) -> None:  # type: ignore[no-untyped-def]
+async def _send_or_explain(update: Update, pending: Awaitable[Reply | list[Reply]]) -> None:
     """Await a reader service call; a BadRequest becomes its polite explanation."""
     try:
         result = await pending
