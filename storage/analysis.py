@@ -173,25 +173,34 @@ async def entities_of_article(db: Database, article_id: int) -> list[StoredEntit
 
 
 async def related_articles(
-    db: Database, article_id: int, *, limit: int, max_entity_share: float = 0.05, max_entity_articles: int = 300
+    db: Database,
+    article_id: int,
+    *,
+    limit: int,
+    max_entity_share: float = 0.05,
+    max_entity_articles: int = 300,
+    rarest_entities: int = 8,
 ) -> list[RelatedArticle]:
     """Articles sharing this one's entities, ranked by the summed rarity of what they share (1 / articles
     mentioning it; people count 1.5×).
 
     Entities in more than `max_entity_share` of the archive or more than `max_entity_articles` articles (say,
-    «Қазақстан») link everything to everything; they are skipped, which also bounds the query's cost.
+    «Қазақстан») link everything to everything; they are skipped, and only the `rarest_entities` rarest of the
+    rest are followed, which bounds the query's cost whatever the archive's size.
     """
     total = await count(db) or 1
     ceiling = max(3, min(max_entity_articles, int(total * max_entity_share)))
     best = await db.fetchall(
         "SELECT other.article_id, a.title,"
         " sum((CASE e.kind WHEN 'person' THEN 1.5 ELSE 1.0 END) / e.article_count) AS score"
-        " FROM article_entities mine"
-        " JOIN entities e ON e.id = mine.entity_id AND e.article_count BETWEEN 2 AND ?"
-        " JOIN article_entities other ON other.entity_id = mine.entity_id AND other.article_id != mine.article_id"
+        " FROM (SELECT mine.entity_id FROM article_entities mine"
+        "  JOIN entities e2 ON e2.id = mine.entity_id AND e2.article_count BETWEEN 2 AND ?"
+        "  WHERE mine.article_id = ? ORDER BY e2.article_count LIMIT ?) mine"
+        " JOIN entities e ON e.id = mine.entity_id"
+        " JOIN article_entities other ON other.entity_id = mine.entity_id AND other.article_id != ?"
         " JOIN articles a ON a.id = other.article_id"
-        " WHERE mine.article_id = ? GROUP BY other.article_id ORDER BY score DESC, other.article_id DESC LIMIT ?",
-        (ceiling, article_id, limit),
+        " GROUP BY other.article_id ORDER BY score DESC, other.article_id DESC LIMIT ?",
+        (ceiling, article_id, rarest_entities, article_id, limit),
     )
     if not best:
         return []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.analysis.entities import extract_entities
 from bot.analysis.events import extract_events, publication_event
 from bot.analysis.models import Analysis, Entity, Event, Quote
+from bot.analysis.morphology import is_surname_like
+from bot.analysis.names import find_people
 from bot.analysis.quotes import extract_quotes
 from bot.analysis.sentences import split_sentences
 from bot.analysis.summary import summarize
@@ -25,10 +28,16 @@ def analyze_article(title: str, lead: str, body: str, published_at: datetime | N
     own = publication_event(title, published_at)
     if own is not None:
         events.insert(0, own)
+    # one pass for names over title, lead and body serves both the entities and the quotes
+    head = "\n".join(part for part in (title, lead) if part)
+    whole = f"{head}\n{text}" if head else text
+    offset = len(whole) - len(text)
+    people = find_people(whole, strict=False)
+    in_body = [replace(m, start=m.start - offset, end=m.end - offset) for m in people if m.start >= offset]
     return Analysis(
         sentences=[s.text for s in sentences],
-        quotes=extract_quotes(text),
+        quotes=extract_quotes(text, in_body),
         events=events,
-        entities=extract_entities("\n".join(part for part in (title, lead, text) if part)),
+        entities=extract_entities(whole, [m for m in people if is_surname_like(m.surname)]),
         summary=summarize(title, text, sentences=sentences),
     )

@@ -9,7 +9,7 @@ from functools import lru_cache
 from bot.analysis.lexicon import FIXED_ORGS, LEGAL_FORMS, ORG_HEADS, PLACE_HEADS, PLACES
 from bot.analysis.models import Entity, EntityKind
 from bot.analysis.morphology import CASE_ENDINGS, fold, name_nominative
-from bot.analysis.names import find_people
+from bot.analysis.names import PersonMention, find_people
 
 _LETTERS = "а-яәғқңөұүһіёa-z"
 _ENDING = rf"(?:{'|'.join(CASE_ENDINGS)}|ы|і|сы|сі|ның|нің)?"
@@ -21,15 +21,16 @@ _QUOTED_ORG = re.compile(
     re.IGNORECASE,
 )
 _CAP_ORG = re.compile(
-    rf"(?<![\w«])(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ][{_LETTERS}]+(?:\s+[{_LETTERS}-]+){{0,3}}?)\s+"
+    rf"(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ][{_LETTERS}]+(?:\s+[{_LETTERS}-]+){{0,3}}?)\s+"
     rf"(?P<head>министрлігі|комитеті|департаменті|басқармасы|әкімдігі|агенттігі|университеті|институты|"
     rf"академиясы|театры|орталығы|қоры|партиясы|Ассамблеясы|кеңесі|банкі)(?P<ending>[{_LETTERS}]*)(?![\w])"
 )
 _PLACE_WITH_HEAD = re.compile(
-    rf"(?<![\w«])(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ][{_LETTERS}-]+)\s+(?P<head>{'|'.join(PLACE_HEADS)})"
+    rf"(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ][{_LETTERS}-]+)\s+(?P<head>{'|'.join(PLACE_HEADS)})"
     rf"(?P<ending>[{_LETTERS}]*)(?![\w])"
 )
-_CAP_TOKEN = re.compile(rf"(?<![\w«-])[А-ЯӘҒҚҢӨҰҮҺІA-Z][{_LETTERS}-]+|(?<![\w«-])[А-ЯӘҒҚҢӨҰҮҺІA-Z]{{2,6}}(?![\w])")
+# No look-behind at the start (it stops the regex engine from skipping ahead): word starts are checked in Python.
+_CAP_TOKEN = re.compile(rf"[А-ЯӘҒҚҢӨҰҮҺІA-Z](?:[{_LETTERS}-]+|[А-ЯӘҒҚҢӨҰҮҺІA-Z]{{1,5}}(?![\w]))")
 _PLACE_KEYS = {fold(p): p for p in PLACES}
 
 
@@ -51,7 +52,7 @@ _PLACE_ENDINGS = tuple(
 )
 
 
-def extract_entities(text: str) -> list[Entity]:
+def extract_entities(text: str, people: list[PersonMention] | None = None) -> list[Entity]:
     """Entities of a text, each once, with how often it is mentioned; the order is by first mention."""
     counts: Counter[tuple[str, EntityKind]] = Counter()
     names: dict[tuple[str, EntityKind], str] = {}
@@ -77,29 +78,37 @@ def extract_entities(text: str) -> list[Entity]:
             if not (before.isalnum() or before == "«") and not _inside(covered, match.start()):
                 add(org, "org", fold(org), match.start(), match.end())
     for match in _CAP_ORG.finditer(text):
-        if _inside(covered, match.start()):
+        if _inside(covered, match.start()) or not _starts_word(text, match.start()):
             continue
         words = match["name"].split()
         words[0] = _place_of(words[0]) or words[0]  # Астананың әкімдігі → Астана әкімдігі
         name = " ".join([*words, match["head"]])
         add(name, "org", fold(name), match.start(), match.end())
-    for person in find_people(text):
+    for person in find_people(text) if people is None else people:
         if not _inside(covered, person.start):
             add(person.name, "person", fold(person.name), person.start, person.end)
     _merge_surnames(counts, names, first)
     for match in _PLACE_WITH_HEAD.finditer(text):
-        if _inside(covered, match.start()):
+        if _inside(covered, match.start()) or not _starts_word(text, match.start()):
             continue
         name = f"{name_nominative(match['name'])} {match['head']}"
         add(name, "place", fold(name), match.start(), match.end())
     for match in _CAP_TOKEN.finditer(text):
-        if _inside(covered, match.start()):
+        if _inside(covered, match.start()) or not _starts_word(text, match.start(), also="-"):
             continue
         place = _place_of(match[0])
         if place:
             add(place, "place", fold(place), match.start(), match.end())
     ordered = sorted(counts, key=lambda k: first[k])
     return [Entity(names[k], k[1], k[0], counts[k]) for k in ordered]
+
+
+def _starts_word(text: str, position: int, *, also: str = "") -> bool:
+    """Does a word start here (not inside a word, a «…» name, or after `also`)?"""
+    if position == 0:
+        return True
+    before = text[position - 1]
+    return not (before.isalnum() or before == "_" or before == "«" or before in also)
 
 
 def _inside(covered: bytearray, position: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,9 +14,10 @@ UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁЎA-Z"
 LOWER = "а-яәғқңөұүһіёўa-z"
 CAP_WORD = rf"[{UPPER}](?:[{LOWER}]+|[{UPPER}]+(?=[\s,.:;!?»)]|$))(?:-[{UPPER}]?[{LOWER}]+)?"
 _INITIALS = rf"(?:[{UPPER}]\.\s?){{1,2}}"
-# A lookahead, so that overlapping candidates are all seen: «Министр Асқар Маминнің» tries «Асқар Маминнің» too.
-_PAIR = re.compile(rf"(?<![\w.«])(?=(?P<given>{CAP_WORD})\s+(?P<surname>{CAP_WORD})(?![\w»]))")
-_INITIAL_SURNAME = re.compile(rf"(?<![\w.])(?P<initials>{_INITIALS})(?P<surname>{CAP_WORD})(?![\w»])")
+# Patterns start with a character class (no look-behind) so the regex engine can skip ahead quickly;
+# word boundaries are checked in Python.
+_CAPITALISED = re.compile(CAP_WORD)
+_INITIAL_SURNAME = re.compile(rf"(?P<initials>{_INITIALS})(?P<surname>{CAP_WORD})")
 
 _FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
     "бірде",
@@ -140,10 +142,17 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
     """
     found: list[PersonMention] = []
     taken: set[int] = set()
-    for match in _PAIR.finditer(text):
-        given, surname = match["given"], match["surname"]
-        start, end = match.start("given"), match.end("surname")
-        if start in taken or not _looks_like_given_name(given) or not _is_name_word(surname):
+    words = [(m.start(), m.end(), m.group()) for m in _CAPITALISED.finditer(text)]
+    # consecutive capitalised words; overlapping candidates are all tried («Министр Асқар Маминнің» → «Асқар …»)
+    for (start, given_end, given), (surname_start, end, surname) in itertools.pairwise(words):
+        gap = text[given_end:surname_start]
+        if not gap or not gap.isspace() or start in taken:
+            continue
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_.«"):
+            continue
+        if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
+            continue
+        if not _looks_like_given_name(given) or not _is_name_word(surname):
             continue
         base = name_nominative(_title_case(surname))
         if strict and not is_surname_like(base):
@@ -151,11 +160,16 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
         found.append(PersonMention(start, end, f"{_title_case(given)} {base}", base, text[start:end]))
         taken.update(range(start, end))
     for match in _INITIAL_SURNAME.finditer(text):
-        if match.start() in taken or not _is_name_word(match["surname"]):
+        start, end = match.start(), match.end()
+        if start in taken or not _is_name_word(match["surname"]):
+            continue
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
+            continue
+        if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
             continue
         base = name_nominative(_title_case(match["surname"]))
         initials = re.sub(r"\s+", "", match["initials"])
-        found.append(PersonMention(match.start(), match.end(), f"{initials} {base}", base, match[0]))
+        found.append(PersonMention(start, end, f"{initials} {base}", base, match[0]))
     found.sort(key=lambda m: m.start)
     return found
 

@@ -99,11 +99,11 @@ def _clean_quote(text: str) -> str:
 class _Resolver:
     """Finds who the text had last introduced before a position (for «– деді ол»)."""
 
-    def __init__(self, text: str, quoted: list[_Span]) -> None:
+    def __init__(self, text: str, quoted: list[_Span], people: list[PersonMention] | None = None) -> None:
         self.text = text
         self.people = [
             m
-            for m in find_people(text, strict=False)
+            for m in (find_people(text, strict=False) if people is None else people)
             if not any(s.start <= m.start < s.end for s in quoted)
             and not text[m.end : m.end + 12].lstrip().startswith("атында")  # Ғ.Мүсірепов атындағы театр
         ]
@@ -225,14 +225,15 @@ def _speaker_of_degen(text: str, open_: int, tail: str, resolver: _Resolver) -> 
     return (owner.group(1), "") if owner else (None, "")
 
 
-def extract_quotes(body: str) -> list[Quote]:
-    """Quotes of a body whose paragraphs are separated by line breaks, in text order."""
+def extract_quotes(body: str, people: list[PersonMention] | None = None) -> list[Quote]:
+    """Quotes of a body whose paragraphs are separated by line breaks, in text order; `people` are the body's
+    names (find_people(body, strict=False)) when the caller has them already."""
     text = body
     openers = _match_openers(text)
     openers.update(_straight_pairs(text))
     found: list[tuple[int, int, Quote]] = []
     quoted = [_Span(o, c) for c, o in openers.items() if o is not None]
-    resolver = _Resolver(text, quoted)
+    resolver = _Resolver(text, quoted, people)
     claimed: list[_Span] = []
 
     def add(start: int, end: int, quote: Quote) -> None:
