@@ -194,11 +194,11 @@ class _Related:
 
 
 async def _topic_neighbours(ctx: ReaderContext, article: articles.Article, *, exclude: set[int], limit: int) -> list:  # type: ignore[type-arg]
-    """Articles about the same topic: full-text search for the title's longer words (any of them)."""
+    """Articles about the same topic: full-text search for the title's two longest words."""
     stems = [s for s in search_stems(article.title) if len(s) >= 5][:6]
     if not stems:
         return []
-    found = await articles.search_any(ctx.db, stems, limit=limit + len(exclude))
+    found = await articles.search_topic(ctx.db, stems, limit=limit + len(exclude))
     topic = ", ".join(stems[:3])
     return [_Related(h.id, h.title, [], topic) for h in found if h.id not in exclude][:limit]
 
@@ -238,7 +238,7 @@ async def search(ctx: ReaderContext, query: str, offset: int = 0) -> tuple[Reply
     found, total = await articles.search(ctx.db, stems, limit=PAGE_SIZE, offset=max(0, offset))
     if total == 0:
         return Reply(ctx.t("nothing_found", query=escape(shorten(query, 60)))), False
-    shown_total = f"{total}+" if total >= articles.COUNTED_MATCHES else str(total)
+    shown_total = f"{total}+" if total >= articles.RANKED_MATCHES else str(total)
     header = ctx.t("search_title", query=escape(shorten(query, 60)), total=shown_total)
     pager = _pager(ctx, "s", offset, total)
     buttons = [row for row in (_open_buttons(ctx, found), pager) if row]
