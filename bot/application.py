@@ -91,13 +91,14 @@ def build_application(
         # max_retries=0: a 429 is handled by whoever sent the message; PTB's own retry would pause every chat.
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate_limit, group_max_rate=20, max_retries=0))
         .concurrent_updates(CONCURRENT_UPDATES)
-        # httpcore scans its whole pool for every request: a pool sized to the concurrency, not PTB's 256
-        .connection_pool_size(CONCURRENT_UPDATES + 8)
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        # httpcore scans its whole pool for every request: a pool sized to the concurrency, not PTB's 256
+        builder = builder.connection_pool_size(CONCURRENT_UPDATES + 8)
     app = builder.build()
     app.bot_data["settings"] = settings
     app.bot_data["send_interval"] = send_interval

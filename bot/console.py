@@ -28,7 +28,8 @@ def plain(html_text: str) -> str:
     return unescape(re.sub(r"</?(?:b|strong)>", "*", re.sub(r"<(?!/?(?:b|strong)>)[^>]+>", "", html_text)))
 
 
-def show(message: Message, buttons: list[dict[str, Any]], out: TextIO = sys.stdout) -> None:
+def show(message: Message, buttons: list[dict[str, Any]], out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     where = "📢 channel" if isinstance(message.chat_id, str) else "🤖 bot"
     edited = " (edited)" if message.edited else ""
     print(f"\n── {where}{edited} ──\n{plain(message.text)}", file=out)
