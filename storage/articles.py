@@ -163,14 +163,6 @@ async def get(db: Database, article_id: int) -> Article | None:
     return _article(row) if row else None
 
 
-async def get_many(db: Database, article_ids: list[int]) -> dict[int, Article]:
-    if not article_ids:
-        return {}
-    marks = ",".join("?" * len(article_ids))
-    rows = await db.fetchall(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", article_ids)
-    return {row["id"]: _article(row) for row in rows}
-
-
 async def count(db: Database) -> int:
     """How many articles are stored (a trigger-kept counter, not a scan)."""
     return int(await db.fetchval("SELECT value FROM counters WHERE name = 'articles'"))

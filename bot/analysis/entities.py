@@ -34,10 +34,6 @@ _CAP_TOKEN = re.compile(rf"[А-ЯӘҒҚҢӨҰҮҺІA-Z](?:[{_LETTERS}-]+|[А-Я�
 _PLACE_KEYS = {fold(p): p for p in PLACES}
 
 
-def _head_nominative(head: str) -> str:
-    return head.casefold()
-
-
 def _fixed_org_pattern(name: str) -> re.Pattern[str]:
     words = name.split()
     last = re.escape(words[-1][:-1] if words[-1][-1] in "ыі" else words[-1])
