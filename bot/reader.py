@@ -110,13 +110,13 @@ async def article_messages(ctx: ReaderContext, article_id: int) -> list[Reply]:
     return replies
 
 
-def _quote_lines(quotes: list[stored.StoredQuote], *, with_article: bool) -> str:
+def _quote_lines(ctx: ReaderContext, quotes: list[stored.StoredQuote], *, with_article: bool) -> str:
     lines = []
     for q in quotes:
         who = escape(q.speaker or "?")
         role = f", {escape(shorten(q.role, 120))}" if q.role else ""
         source = f"\n<i>№{q.article_id}. {escape(shorten(q.article_title, 80))}</i>" if with_article else ""
-        marker = "" if q.kind == "direct" else (" (жанама)" if q.kind == "indirect" else "")
+        marker = f" ({ctx.t('indirect')})" if q.kind == "indirect" else ""
         lines.append(f"{in_guillemets(escape(shorten(q.text, 600)))}\n— <b>{who}</b>{role}{marker}{source}")
     return "\n\n".join(lines)
 
@@ -128,7 +128,7 @@ async def quotes(ctx: ReaderContext, argument: str) -> list[Reply]:
         found = await stored.latest_quotes(ctx.db, limit=PAGE_SIZE)
         if not found:
             return [Reply(ctx.t("no_quotes"))]
-        return _as_messages(ctx.t("quotes_title"), _quote_lines(found, with_article=True))
+        return _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found, with_article=True))
     if re.fullmatch(r"[#№]?\d+", argument):
         article_id = parse_article_id(ctx, argument, "/quotes")
         if await articles.get(ctx.db, article_id) is None:
@@ -136,7 +136,7 @@ async def quotes(ctx: ReaderContext, argument: str) -> list[Reply]:
         found = await stored.quotes_of_article(ctx.db, article_id)
         if not found:
             return [Reply(ctx.t("no_quotes"))]
-        return _as_messages(ctx.t("quotes_title"), _quote_lines(found, with_article=False))
+        return _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found, with_article=False))
     words = re.findall(r"[^\W\d_][\w-]*", argument)
     if not words:
         raise BadRequest(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))
@@ -147,7 +147,7 @@ async def quotes(ctx: ReaderContext, argument: str) -> list[Reply]:
         found = [q for q in found if q.speaker and q.speaker.casefold().startswith(given[:3])] or found
     if not found:
         return [Reply(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))]
-    return _as_messages(ctx.t("quotes_title"), _quote_lines(found[:10], with_article=True))
+    return _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found[:10], with_article=True))
 
 
 def _as_messages(title: str, body_html: str) -> list[Reply]:
