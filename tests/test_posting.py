@@ -186,3 +186,11 @@ async def test_post_times_become_daily_jobs_in_almaty_time(tmp_path: Path) -> No
         nine = jobs["slot-09:00"].next_t
         assert nine is not None and nine.astimezone(UTC).hour == 4 and nine.astimezone(UTC).minute == 0
         assert jobs["slot-18:30"].next_t.astimezone(UTC).hour == 13  # type: ignore[union-attr]
+
+
+async def test_without_a_channel_editors_are_told_to_set_channel_id(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, channel_id="") as bot:
+        for command in ["/postnow 1", "/schedule 1 2030-01-01 09:00"]:
+            [reply] = await bot.ask(command, user_id=ADMIN_ID)
+            assert "CHANNEL_ID" in reply, command
+        assert await _post_statuses(bot) == []

@@ -20,6 +20,7 @@ from storage import articles, posts
 from storage import feeds as stored_feeds
 
 log = logging.getLogger(__name__)
+NO_CHANNEL = "Арна берілмеген: .env файлында CHANNEL_ID жазыңыз (мысалы, @aikyn_kz), сосын ботты қайта қосыңыз."
 _SCHEDULE = re.compile(r"#?(\d{1,19})\s+(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})")
 
 
@@ -38,6 +39,9 @@ async def _article_id_or_reply(update: Update, value: str, usage: str) -> int | 
 
 async def schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
+    if not svc.settings.channel_id:
+        await send(update, Reply(NO_CHANNEL))
+        return
     tz = svc.settings.timezone
     match = _SCHEDULE.fullmatch(argument_text(update).strip())
     if not match:
@@ -117,6 +121,9 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def post_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
+    if not svc.settings.channel_id:
+        await send(update, Reply(NO_CHANNEL))
+        return
     article_id = await _article_id_or_reply(update, argument_text(update), "/postnow <id>")
     if article_id is None:
         return
