@@ -185,22 +185,16 @@ async def related(ctx: ReaderContext, argument: str) -> Reply:
     return Reply(f"{ctx.t('related_title', id=article_id)}\n\n" + "\n\n".join(lines), buttons)
 
 
-@dataclass(frozen=True, slots=True)
-class _Related:
-    article_id: int
-    title: str
-    shared: list[stored.StoredEntity]
-    topic: str = ""
-
-
-async def _topic_neighbours(ctx: ReaderContext, article: articles.Article, *, exclude: set[int], limit: int) -> list:  # type: ignore[type-arg]
+async def _topic_neighbours(
+    ctx: ReaderContext, article: articles.Article, *, exclude: set[int], limit: int
+) -> list[stored.RelatedArticle]:
     """Articles about the same topic: full-text search for the title's two longest words."""
     stems = [s for s in search_stems(article.title) if len(s) >= 5][:6]
     if not stems:
         return []
     found = await articles.search_topic(ctx.db, stems, limit=limit + len(exclude))
     topic = ", ".join(stems[:3])
-    return [_Related(h.id, h.title, [], topic) for h in found if h.id not in exclude][:limit]
+    return [stored.RelatedArticle(h.id, h.title, 0.0, [], topic) for h in found if h.id not in exclude][:limit]
 
 
 async def events(ctx: ReaderContext, argument: str) -> list[Reply]:

@@ -10,6 +10,7 @@ import aiosqlite
 from bot.analysis.models import Analysis
 from storage.articles import count
 from storage.db import Database
+from storage.fts import prefix_query
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,7 @@ async def events_matching(db: Database, stems: list[str], *, limit: int) -> list
     """Events whose phrase contains a word form of every stem, the best matches in time order."""
     if not stems:
         return []
-    match = " AND ".join('"' + s.replace('"', '""') + '"*' for s in stems)
+    match = prefix_query(stems)
     # The newest matching events (by rowid), not a ranking of every match: the cost stays flat as the archive grows.
     rows = await db.fetchall(
         f"{_EVENT_SELECT} WHERE e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?"

@@ -9,6 +9,7 @@ from typing import Literal
 import aiosqlite
 
 from storage.db import Database
+from storage.fts import prefix_query
 from storage.timestamps import from_db, to_db, utc_now
 
 SaveOutcome = Literal["imported", "updated", "unchanged"]
@@ -177,20 +178,6 @@ async def newest(db: Database, *, limit: int, offset: int = 0) -> list[Headline]
     return [_headline(row) for row in rows]
 
 
-INDEXED_PREFIX = 6  # the longest prefix index of articles_fts (migration 6)
-
-
-def _match_expression(stems: list[str]) -> str:
-    """FTS5 query: every stem as a quoted prefix term, all required.
-
-    Stems are cut to INDEXED_PREFIX letters, which the prefix index answers with one doclist; a longer prefix
-    would merge every word form in the archive (28 ms for «қазақстан» at 100,000 articles). For Kazakh, as for
-    other Turkic languages, the first six letters mostly are the root: қазақс* still finds Қазақстанның.
-    """
-    terms = {stem[:INDEXED_PREFIX] for stem in stems}
-    return " AND ".join('"' + term.replace('"', '""') + '"*' for term in sorted(terms))
-
-
 RANKED_MATCHES = 500
 
 
@@ -216,7 +203,7 @@ async def search(db: Database, stems: list[str], *, limit: int, offset: int = 0)
     """Articles containing a word form of every stem, best first; plus how many (RANKED_MATCHES = "or more")."""
     if not stems:
         return [], 0
-    return await _ranked(db, _match_expression(stems), offset=offset, limit=limit)
+    return await _ranked(db, prefix_query(stems), offset=offset, limit=limit)
 
 
 async def search_topic(db: Database, stems: list[str], *, limit: int) -> list[Headline]:
@@ -224,7 +211,7 @@ async def search_topic(db: Database, stems: list[str], *, limit: int) -> list[He
     longest = sorted(stems, key=len, reverse=True)[:2]
     if not longest:
         return []
-    found, _ = await _ranked(db, _match_expression(longest), offset=0, limit=limit)
+    found, _ = await _ranked(db, prefix_query(longest), offset=0, limit=limit)
     return found
 
 

@@ -342,33 +342,17 @@ class FakeBotApi:
 
     async def _api_getChat(self, params: dict[str, Any]) -> Any:
         chat_id = params.get("chat_id")
-        if str(chat_id).startswith("@") or str(chat_id).startswith("-100"):
-            return {
-                "id": -1001234567890 if str(chat_id).startswith("@") else int(chat_id),
-                "type": "channel",
-                "title": "Aikyn",
-                "accent_color_id": 0,
-                "max_reaction_count": 11,
-                "accepted_gift_types": {
-                    "unlimited_gifts": False,
-                    "limited_gifts": False,
-                    "unique_gifts": False,
-                    "premium_subscription": False,
-                },
-            }
-        return {
-            "id": int(chat_id),
-            "type": "private",
-            "first_name": "Оқырман",
+        common = {
             "accent_color_id": 0,
             "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": False,
-                "limited_gifts": False,
-                "unique_gifts": False,
-                "premium_subscription": False,
-            },
+            "accepted_gift_types": dict.fromkeys(
+                ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription"), False
+            ),
         }
+        if str(chat_id).startswith("@") or str(chat_id).startswith("-100"):
+            channel_id = -1001234567890 if str(chat_id).startswith("@") else int(chat_id)
+            return {"id": channel_id, "type": "channel", "title": "Aikyn", **common}
+        return {"id": int(chat_id), "type": "private", "first_name": "Оқырман", **common}
 
     async def _api_getChatMember(self, params: dict[str, Any]) -> Any:
         status = "administrator" if self.channel_admin else "left"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -12,7 +11,6 @@ from bot import reader
 from bot.handlers.common import argument_text, language, reader_context, send
 from bot.i18n import text
 from bot.posting import keyboard
-from bot.reader import BadRequest
 from bot.render import Button, Reply
 
 _DEEP_LINK = re.compile(r"article_(\d{1,19})")
@@ -24,7 +22,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
     link = _DEEP_LINK.fullmatch(payload)
     if link:
-        await _send_or_explain(update, reader.article_messages(ctx, reader.parse_article_id(ctx, link[1], "/article")))
+        await send(update, await reader.article_messages(ctx, reader.parse_article_id(ctx, link[1], "/article")))
         return
     await send(update, Reply(f"{ctx.t('greeting')}\n\n{ctx.t('help')}"))
 
@@ -39,21 +37,21 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = reader_context(update, context)
-    await _send_or_explain(
-        update, reader.article_messages(ctx, reader.parse_article_id(ctx, argument_text(update), "/article"))
+    await send(
+        update, await reader.article_messages(ctx, reader.parse_article_id(ctx, argument_text(update), "/article"))
     )
 
 
 async def quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _send_or_explain(update, reader.quotes(reader_context(update, context), argument_text(update)))
+    await send(update, await reader.quotes(reader_context(update, context), argument_text(update)))
 
 
 async def related(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _send_or_explain(update, reader.related(reader_context(update, context), argument_text(update)))
+    await send(update, await reader.related(reader_context(update, context), argument_text(update)))
 
 
 async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _send_or_explain(update, reader.events(reader_context(update, context), argument_text(update)))
+    await send(update, await reader.events(reader_context(update, context), argument_text(update)))
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -115,9 +113,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif match["kind"] == "l":
         await _edit_or_send(update, await reader.latest(ctx, int(match["n"])))
     elif match["kind"] == "a":
-        await _send_or_explain(update, reader.article_messages(ctx, int(match["n"])))
+        await send(update, await reader.article_messages(ctx, int(match["n"])))
     else:
-        await _send_or_explain(update, reader.related(ctx, match["n"]))
+        await send(update, await reader.related(ctx, match["n"]))
 
 
 async def _edit_or_send(update: Update, reply: Reply) -> None:
@@ -130,16 +128,6 @@ async def _edit_or_send(update: Update, reply: Reply) -> None:
         await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
     else:
         await send(update, reply)
-
-
-async def _send_or_explain(update: Update, pending: Awaitable[Reply | list[Reply]]) -> None:
-    """Await a reader service call; a BadRequest becomes its polite explanation."""
-    try:
-        result = await pending
-    except BadRequest as exc:
-        await send(update, Reply(str(exc)))
-        return
-    await send(update, result)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
