@@ -30,6 +30,7 @@ from bot.handlers import admin, reader
 from bot.i18n import text
 from bot.reader import BadRequest
 from bot.services import SERVICES_KEY, Services, services
+from bot.telegram_http import JsonRequest
 from bot.web_fetch import Fetcher
 from storage import open_database, posts
 
@@ -98,7 +99,9 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     else:
         # httpcore scans its whole pool for every request: a pool sized to the concurrency, not PTB's 256
-        builder = builder.connection_pool_size(CONCURRENT_UPDATES + 8)
+        builder = builder.request(JsonRequest(pool_size=CONCURRENT_UPDATES + 8)).get_updates_request(
+            JsonRequest(pool_size=1)
+        )
     app = builder.build()
     app.bot_data["settings"] = settings
     app.bot_data["send_interval"] = send_interval
@@ -112,12 +115,6 @@ def build_application(
 def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     admins = filters.User(user_id=list(settings.admin_ids)) if settings.admin_ids else filters.User(user_id=[])
-    # group 0: commands in private chat; admin commands only for ADMIN_IDS, everyone else is refused
-    for name in ADMIN_COMMANDS:
-        app.add_handler(
-            CommandHandler(name, getattr(admin, {"postnow": "post_now"}.get(name, name)), filters=private & admins)
-        )
-        app.add_handler(CommandHandler(name, admin.refuse, filters=private))
     reader_handlers = {
         "start": reader.start,
         "help": reader.help_command,
@@ -129,8 +126,15 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
         "search": reader.search,
         "lang": reader.set_language,
     }
+    # group 0: commands in private chat, readers' first (every update is checked against handlers in order);
+    # admin commands only for ADMIN_IDS, everyone else is refused
     for name, callback in reader_handlers.items():
         app.add_handler(CommandHandler(name, callback, filters=private & filters.UpdateType.MESSAGE))
+    for name in ADMIN_COMMANDS:
+        app.add_handler(
+            CommandHandler(name, getattr(admin, {"postnow": "post_now"}.get(name, name)), filters=private & admins)
+        )
+        app.add_handler(CommandHandler(name, admin.refuse, filters=private))
     app.add_handler(CallbackQueryHandler(reader.button))
     # editors send articles: a .txt/.json/.jsonl file, or the text pasted as a message
     new_message = private & admins & filters.UpdateType.MESSAGE

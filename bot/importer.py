@@ -1,18 +1,21 @@
-"""Importing articles: parse files, analyse the text, store article and analysis in one transaction."""
+"""Importing articles: parse files, analyse the text, store each article with its analysis all or nothing."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import aiosqlite
 
 from bot.analysis import ANALYSIS_VERSION, analyze_article
 from bot.article_files import ArticleFileError, find_article_files, read_article_file
 from storage import Database, articles
 from storage import analysis as stored_analysis
 from storage.articles import ArticleDraft, SavedArticle
+from storage.db import WriteBatch
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +42,28 @@ def content_hash(draft: ArticleDraft) -> str:
 
 
 async def save_article(db: Database, draft: ArticleDraft) -> SavedArticle:
-    """Store one article and, if it is new or changed, its analysis — all or nothing."""
-    analysis = None
-    digest = content_hash(draft)
+    """Store one article and, if it is new or changed, its analysis — all or nothing, in its own transaction."""
     async with db.transaction() as conn:
-        saved = await articles.save_draft(conn, draft, digest)
-        if saved.outcome != "unchanged":
-            analysis = analyze_article(draft.title, draft.lead, draft.body, draft.published_at)
-            await stored_analysis.replace_analysis(
-                conn, saved.id, analysis, version=ANALYSIS_VERSION, new_article=saved.outcome == "imported"
-            )
-    return saved
+        return await _save(conn, draft)
+
+
+async def _save(conn: aiosqlite.Connection, draft: ArticleDraft) -> SavedArticle:
+    digest = content_hash(draft)
+    stored = await articles.find_stored(conn, draft, digest)
+    if stored is not None and stored.content_hash == digest:
+        return SavedArticle(stored.id, "unchanged")
+    analysis = analyze_article(draft.title, draft.lead, draft.body, draft.published_at)
+    if stored is None:
+        article_id = await articles.insert_article(
+            conn, draft, digest, summary=analysis.summary, analysis_version=ANALYSIS_VERSION
+        )
+    else:
+        article_id = stored.id
+        await articles.update_article(
+            conn, article_id, draft, digest, summary=analysis.summary, analysis_version=ANALYSIS_VERSION
+        )
+    await stored_analysis.replace_analysis(conn, article_id, analysis, new_article=stored is None)
+    return SavedArticle(article_id, "imported" if stored is None else "updated")
 
 
 async def import_paths(
@@ -58,30 +72,40 @@ async def import_paths(
     """Import every article file under `paths`; a bad file is reported and the rest still import."""
     report = ImportReport()
     files = list(find_article_files(paths))
-    for done, path in enumerate(files, start=1):
-        try:
-            parsed = read_article_file(path)
-        except ArticleFileError as exc:
-            report.failed += 1
-            report.errors.append(f"{path}: {exc}")
-            continue
-        for problem in parsed.problems:
-            report.failed += 1
-            report.errors.append(f"{path}: {problem}")
-        for draft in parsed.drafts:
+    async with db.write_batch() as batch:
+        for done, path in enumerate(files, start=1):
             try:
-                saved = await save_article(db, draft)
-            except Exception as exc:  # one article that breaks the analysis must not stop the batch
-                log.exception("%s: could not import %r", path, draft.title[:80])
+                parsed = read_article_file(path)
+            except ArticleFileError as exc:
                 report.failed += 1
-                report.errors.append(f"{path}: {draft.title[:60]!r}: {type(exc).__name__}: {exc}")
+                report.errors.append(f"{path}: {exc}")
                 continue
-            setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
-            if saved.outcome != "unchanged":
-                report.changed.append((saved.id, saved.outcome, draft.title))
-        if progress:
-            progress(done, len(files))
+            for problem in parsed.problems:
+                report.failed += 1
+                report.errors.append(f"{path}: {problem}")
+            await import_drafts(batch, parsed.drafts, report, source=str(path))
+            if progress:
+                progress(done, len(files))
     return report
+
+
+async def import_drafts(
+    batch: WriteBatch, drafts: Iterable[ArticleDraft], report: ImportReport, *, source: str
+) -> None:
+    """Save drafts in a write batch, each article on its own: one that breaks the analysis is reported and
+    rolled back, and the rest still import."""
+    for draft in drafts:
+        try:
+            async with batch.unit() as conn:
+                saved = await _save(conn, draft)
+        except Exception as exc:
+            log.exception("%s: could not import %r", source, draft.title[:80])
+            report.failed += 1
+            report.errors.append(f"{source}: {draft.title[:60]!r}: {type(exc).__name__}: {exc}")
+            continue
+        setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
+        if saved.outcome != "unchanged":
+            report.changed.append((saved.id, saved.outcome, draft.title))
 
 
 async def import_seeds_if_empty(db: Database, seeds_dir: Path) -> ImportReport | None:
@@ -98,6 +122,7 @@ async def reanalyse_outdated(db: Database, *, batch: int = 200) -> int:
         for article in stale:
             analysis = analyze_article(article.title, article.lead, article.body, article.published_at)
             async with db.transaction() as conn:
-                await stored_analysis.replace_analysis(conn, article.id, analysis, version=ANALYSIS_VERSION)
+                await stored_analysis.replace_analysis(conn, article.id, analysis)
+                await stored_analysis.set_summary(conn, article.id, analysis.summary, version=ANALYSIS_VERSION)
         total += len(stale)
     return total

@@ -82,11 +82,13 @@ def _pager(ctx: ReaderContext, prefix: str, offset: int, total: int) -> list[But
 
 
 async def latest(ctx: ReaderContext, offset: int = 0) -> Reply:
-    total = await articles.count(ctx.db)
-    if total == 0:
+    offset = max(0, offset)
+    headlines, total = await articles.newest_page(ctx.db, limit=PAGE_SIZE, offset=offset)
+    if not headlines and total > 0:  # a page that no longer exists (an old button): show the last one
+        offset = (total - 1) // PAGE_SIZE * PAGE_SIZE
+        headlines, total = await articles.newest_page(ctx.db, limit=PAGE_SIZE, offset=offset)
+    if not headlines:
         return Reply(ctx.t("empty_archive"))
-    offset = min(max(0, offset), max(0, total - 1) // PAGE_SIZE * PAGE_SIZE)
-    headlines = await articles.newest(ctx.db, limit=PAGE_SIZE, offset=offset)
     page = f"\n<i>{offset // PAGE_SIZE + 1}/{(total - 1) // PAGE_SIZE + 1} {ctx.t('page')}</i>"
     buttons = [row for row in (_open_buttons(ctx, headlines), _pager(ctx, "l", offset, total)) if row]
     return Reply(f"{ctx.t('latest_title')}\n\n{_headline_lines(ctx, headlines)}{page}", buttons)

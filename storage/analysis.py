@@ -52,40 +52,48 @@ class RelatedArticle:
 
 
 async def replace_analysis(
-    conn: aiosqlite.Connection, article_id: int, analysis: Analysis, *, version: int, new_article: bool = False
+    conn: aiosqlite.Connection, article_id: int, analysis: Analysis, *, new_article: bool = False
 ) -> None:
-    """Store an article's analysis in place of any earlier one; call inside the article's transaction."""
+    """Store an article's quotes, events and entities in place of any earlier ones; call inside the article's
+    transaction (the summary is stored with the article). Empty lists cost no statement."""
     if not new_article:
         await conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
         await conn.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
         await conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
-    await conn.executemany(
-        "INSERT INTO quotes (article_id, position, text, speaker, speaker_surname, role, kind)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (article_id, n, q.text, q.speaker, surname_key(q.speaker), q.role, q.kind)
-            for n, q in enumerate(analysis.quotes)
-        ],
-    )
-    await conn.executemany(
-        "INSERT INTO events (article_id, position, when_text, year, year_end, day, what) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (article_id, n, e.when, e.year, e.year_end, e.date.isoformat() if e.date else None, e.what)
-            for n, e in enumerate(analysis.events)
-        ],
-    )
-    entity_rows = [(e.key, e.kind, e.name) for e in analysis.entities]
-    await conn.executemany(
-        "INSERT INTO entities (key, kind, name) VALUES (?, ?, ?) ON CONFLICT (key, kind) DO NOTHING", entity_rows
-    )
-    await conn.executemany(
-        "INSERT INTO article_entities (article_id, entity_id, mentions)"
-        " SELECT ?, id, ? FROM entities WHERE key = ? AND kind = ?",
-        [(article_id, e.mentions, e.key, e.kind) for e in analysis.entities],
-    )
+    if analysis.quotes:
+        await conn.executemany(
+            "INSERT INTO quotes (article_id, position, text, speaker, speaker_surname, role, kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, n, q.text, q.speaker, surname_key(q.speaker), q.role, q.kind)
+                for n, q in enumerate(analysis.quotes)
+            ],
+        )
+    if analysis.events:
+        await conn.executemany(
+            "INSERT INTO events (article_id, position, when_text, year, year_end, day, what)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, n, e.when, e.year, e.year_end, e.date.isoformat() if e.date else None, e.what)
+                for n, e in enumerate(analysis.events)
+            ],
+        )
+    if analysis.entities:
+        await conn.executemany(
+            "INSERT INTO entities (key, kind, name) VALUES (?, ?, ?) ON CONFLICT (key, kind) DO NOTHING",
+            [(e.key, e.kind, e.name) for e in analysis.entities],
+        )
+        await conn.executemany(
+            "INSERT INTO article_entities (article_id, entity_id, mentions)"
+            " SELECT ?, id, ? FROM entities WHERE key = ? AND kind = ?",
+            [(article_id, e.mentions, e.key, e.kind) for e in analysis.entities],
+        )
+
+
+async def set_summary(conn: aiosqlite.Connection, article_id: int, summary: str, *, version: int) -> None:
+    """Store a re-analysed article's summary and the analyser version that made it."""
     await conn.execute(
-        "UPDATE articles SET summary = ?, analysis_version = ? WHERE id = ?",
-        (analysis.summary, version, article_id),
+        "UPDATE articles SET summary = ?, analysis_version = ? WHERE id = ?", (summary, version, article_id)
     )
 
 

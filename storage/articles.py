@@ -97,60 +97,83 @@ def _headline(row: aiosqlite.Row) -> Headline:
     return Headline(row["id"], row["title"], row["summary"], from_db(row["sort_at"]))  # type: ignore[arg-type]
 
 
-async def save_draft(conn: aiosqlite.Connection, draft: ArticleDraft, content_hash: str) -> SavedArticle:
-    """Insert a new article or update an edited one; call inside a transaction.
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """What an import compares a draft with: the stored article it matches and that article's content hash."""
 
-    An article is the same when its identity (URL or title) matches, or when its content hash does.
-    """
-    async with conn.execute(
+    id: int
+    content_hash: str
+
+
+async def find_stored(conn: aiosqlite.Connection, draft: ArticleDraft, content_hash: str) -> StoredVersion | None:
+    """The stored article a draft is a version of: same identity (URL or title), or the same content."""
+    rows = await conn.execute_fetchall(  # one trip to aiosqlite's thread, not three (execute, fetch, close)
         "SELECT id, content_hash FROM articles WHERE identity = ? "
         "UNION ALL SELECT id, content_hash FROM articles WHERE content_hash = ? LIMIT 1",
         (draft.identity, content_hash),
-    ) as cursor:
-        existing = await cursor.fetchone()
-    published = to_db(draft.published_at) if draft.published_at else None
-    now = to_db(utc_now())
-    if existing is None:
-        cursor = await conn.execute(
-            "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source,"
-            " content_hash, imported_at, image_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                draft.identity,
-                draft.title,
-                draft.lead,
-                draft.body,
-                draft.url,
-                published,
-                draft.views,
-                draft.source,
-                content_hash,
-                now,
-                draft.image_url,
-            ),
-        )
-        return SavedArticle(int(cursor.lastrowid or 0), "imported")
-    article_id, old_hash = existing["id"], existing["content_hash"]
-    if old_hash == content_hash:
-        return SavedArticle(article_id, "unchanged")
+    )
+    row = next(iter(rows), None)
+    return StoredVersion(row["id"], row["content_hash"]) if row else None
+
+
+async def insert_article(
+    conn: aiosqlite.Connection, draft: ArticleDraft, content_hash: str, *, summary: str, analysis_version: int
+) -> int:
+    """Store a new article with its summary; call inside a transaction. Returns its id."""
+    cursor = await conn.execute(
+        "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source, content_hash,"
+        " imported_at, image_url, summary, analysis_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            draft.identity,
+            draft.title,
+            draft.lead,
+            draft.body,
+            draft.url,
+            to_db(draft.published_at) if draft.published_at else None,
+            draft.views,
+            draft.source,
+            content_hash,
+            to_db(utc_now()),
+            draft.image_url,
+            summary,
+            analysis_version,
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+async def update_article(
+    conn: aiosqlite.Connection,
+    article_id: int,
+    draft: ArticleDraft,
+    content_hash: str,
+    *,
+    summary: str,
+    analysis_version: int,
+) -> None:
+    """Replace an edited article's text and summary, keeping what the new version does not say (URL, date,
+    views, image); call inside a transaction."""
     await conn.execute(
         "UPDATE articles SET title = ?, lead = ?, body = ?, url = coalesce(?, url),"
         " published_at = coalesce(?, published_at), views = coalesce(?, views), source = ?,"
-        " content_hash = ?, updated_at = ?, image_url = coalesce(?, image_url) WHERE id = ?",
+        " content_hash = ?, updated_at = ?, image_url = coalesce(?, image_url), summary = ?, analysis_version = ?"
+        " WHERE id = ?",
         (
             draft.title,
             draft.lead,
             draft.body,
             draft.url,
-            published,
+            to_db(draft.published_at) if draft.published_at else None,
             draft.views,
             draft.source,
             content_hash,
-            now,
+            to_db(utc_now()),
             draft.image_url,
+            summary,
+            analysis_version,
             article_id,
         ),
     )
-    return SavedArticle(article_id, "updated")
 
 
 async def id_by_url(db: Database, url: str) -> int | None:
@@ -160,8 +183,8 @@ async def id_by_url(db: Database, url: str) -> int | None:
 
 
 async def get(db: Database, article_id: int) -> Article | None:
-    row = await db.fetchone(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
-    return _article(row) if row else None
+    rows = await db.fetchall_cached(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+    return _article(rows[0]) if rows else None
 
 
 async def count(db: Database) -> int:
@@ -176,6 +199,19 @@ async def newest(db: Database, *, limit: int, offset: int = 0) -> list[Headline]
         (limit, offset),
     )
     return [_headline(row) for row in rows]
+
+
+async def newest_page(db: Database, *, limit: int, offset: int = 0) -> tuple[list[Headline], int]:
+    """A page of `newest` and how many articles there are, in one trip to the database (or none: the page is
+    what a burst of readers arriving from a channel post asks first). A page past the end comes back empty."""
+    rows = await db.fetchall_cached(
+        "SELECT id, title, summary, sort_at, (SELECT value FROM counters WHERE name = 'articles') AS total"
+        " FROM articles ORDER BY sort_at DESC, id DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    )
+    if not rows:
+        return [], await count(db)
+    return [_headline(row) for row in rows], int(rows[0]["total"])
 
 
 RANKED_MATCHES = 500

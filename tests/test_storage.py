@@ -41,15 +41,32 @@ async def test_a_bad_file_is_reported_and_the_rest_of_the_batch_imports(fresh_db
     assert any("binary.txt: binary file" in e for e in report.errors)
 
 
-async def test_failed_analysis_leaves_no_half_written_article(fresh_db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("analysis crashed")
+async def test_a_failure_after_the_article_row_leaves_no_half_written_article(
+    fresh_db: Database, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    real = importer.stored_analysis.replace_analysis
 
-    monkeypatch.setattr(importer, "analyze_article", broken)
-    draft = ArticleDraft(title="Тақырып", body="Мәтін.")
-    with contextlib.suppress(RuntimeError):
-        await importer.save_article(fresh_db, draft)
+    async def breaks_on_storm(conn, article_id, analysis, **kwargs):  # type: ignore[no-untyped-def]
+        if any("Дауыл" in s for s in analysis.sentences):  # the article row is already written when this fails
+            raise sqlite3.OperationalError("disk I/O error")
+        await real(conn, article_id, analysis, **kwargs)
+
+    monkeypatch.setattr(importer.stored_analysis, "replace_analysis", breaks_on_storm)
+    storm = "Дауыл ауылдағы үйлердің шатырын ұшырып әкетті, деп хабарлады төтенше жағдайлар департаменті."
+    with contextlib.suppress(sqlite3.OperationalError):
+        await importer.save_article(fresh_db, ArticleDraft(title="Дауыл", body=storm))
     assert await articles.count(fresh_db) == 0
+
+    # in a bulk import (one transaction, a savepoint per article) the others before and after it are kept
+    calm = "Ауа райы тыныш болады, жауын-шашын күтілмейді, деп хабарлады Қазгидромет мамандары бүгін таңертең."
+    (tmp_path / "1.txt").write_text(f"Ауа райы\n\n{calm}")
+    (tmp_path / "2.txt").write_text(f"Дауыл\n\n{storm}")
+    (tmp_path / "3.txt").write_text(f"Ертеңгі ауа райы\n\n{calm} Ертең де солай.")
+    report = await importer.import_paths(fresh_db, [tmp_path])
+    assert (report.imported, report.failed) == (2, 1)
+    assert await articles.count(fresh_db) == 2
+    rows = await fresh_db.fetchall("SELECT title FROM articles ORDER BY id")
+    assert [r["title"] for r in rows] == ["Ауа райы", "Ертеңгі ауа райы"]
 
 
 async def test_kazakh_full_text_search_finds_word_forms_case_insensitively(seeded_db: Database) -> None:
@@ -119,3 +136,42 @@ async def test_an_article_that_breaks_the_analysis_is_reported_and_the_batch_goe
     assert (report.imported, report.failed) == (1, 1)
     assert "ValueError: unexpected text" in report.errors[0]
     assert await articles.count(fresh_db) == 1
+
+
+async def test_latest_pages_and_a_stale_page_button_shows_the_last_page(fresh_db: Database) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot import reader
+
+    ctx = reader.ReaderContext(fresh_db, "kk", ZoneInfo("Asia/Almaty"))
+    assert (await reader.latest(ctx)).text == "Мұрағатта әзірге мақала жоқ."
+    for n in range(1, 13):
+        await importer.save_article(fresh_db, ArticleDraft(title=f"Жаңалық нөмірі {n}", body=f"Мәтін {n}."))
+    first = await reader.latest(ctx)
+    assert [b.data for b in first.buttons[0]] == [f"a:{n}" for n in (12, 11, 10, 9, 8)]
+    assert [b.data for b in first.buttons[1]] == ["l:5"]
+    last = await reader.latest(ctx, 10)
+    assert [b.data for b in last.buttons[0]] == ["a:2", "a:1"] and "3/3" in last.text
+    assert (await reader.latest(ctx, 500)).text == last.text  # a button from when the archive was larger
+
+
+async def test_cached_reads_see_every_write_of_this_bot_and_soon_those_of_another_process(
+    fresh_db: Database, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    await importer.save_article(fresh_db, ArticleDraft(title="Бірінші жаңалық", body="Мәтін."))
+    page, total = await articles.newest_page(fresh_db, limit=5)
+    assert total == 1
+    await importer.save_article(fresh_db, ArticleDraft(title="Екінші жаңалық", body="Мәтін."))
+    page, total = await articles.newest_page(fresh_db, limit=5)
+    assert (total, page[0].title) == (2, "Екінші жаңалық")  # a write through this connection: seen at once
+
+    other = await open_database(fresh_db.path)  # a CLI import running beside the bot
+    try:
+        await importer.save_article(other, ArticleDraft(title="Үшінші жаңалық", body="Мәтін."))
+    finally:
+        await other.close()
+    monkeypatch.setattr("storage.db.EXTERNAL_WRITES_CHECK_SECONDS", 0.0)
+    page, total = await articles.newest_page(fresh_db, limit=5)
+    assert (total, page[0].title) == (3, "Үшінші жаңалық")
+    edited = await articles.get(fresh_db, 3)
+    assert edited is not None and edited.title == "Үшінші жаңалық"
