@@ -10,12 +10,13 @@ import logging
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.post_format import render_post
-from bot.render import Reply
+from bot.render import Button, Reply
 from bot.services import Services
 from storage import analysis as stored
 from storage import articles, posts
@@ -30,9 +31,18 @@ FRESH_FOR = timedelta(days=3)
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
+    return _markup(tuple(tuple(row) for row in reply.buttons))
+
+
+@lru_cache(maxsize=1024)
+def _markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """PTB's keyboard objects are immutable and slow to build; a burst of readers gets the same few keyboards."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row] for row in reply.buttons]
+        [[InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row] for row in rows]
     )
+
+
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def preview(reply: Reply) -> LinkPreviewOptions:
@@ -40,7 +50,7 @@ def preview(reply: Reply) -> LinkPreviewOptions:
         return LinkPreviewOptions(
             is_disabled=False, url=reply.preview_url, prefer_large_media=True, show_above_text=True
         )
-    return LinkPreviewOptions(is_disabled=True)
+    return _NO_PREVIEW
 
 
 async def post_for_article(svc: Services, article_id: int, bot_username: str) -> Reply | None:

@@ -26,6 +26,7 @@ ALLOWED_TAGS = {
 }
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*(/?)>")
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+_PLAIN_RUN = re.compile(r"[^<&]+")
 
 
 def check_html(text: str) -> tuple[str | None, str]:
@@ -61,8 +62,10 @@ def check_html(text: str) -> tuple[str | None, str]:
             plain.append(unescape(match.group(0)))
             position = match.end()
             continue
-        plain.append(ch)
-        position += 1
+        run = _PLAIN_RUN.match(text, position)
+        assert run is not None  # text[position] is neither < nor &
+        plain.append(run.group(0))
+        position = run.end()
     if stack:
         return f"Can't parse entities: can't find end tag corresponding to start tag \"{stack[-1]}\"", ""
     return None, "".join(plain)
