@@ -390,7 +390,44 @@ def main() -> int:
         print(f"| {title} | {rate:.0f} ({best:.0f}) | {cpu:.2f} | {ratio} | {best_ratio} |")
     print()
     print(f"Resident memory of the running bot with {sizes[-1]:,} articles: {end_to_end['bot rss_mb']:.0f} MB.")
+    _print_targets(sizes, rows, end_to_end)
     return 0
+
+
+def _print_targets(sizes: list[int], rows: dict, end_to_end: dict) -> None:  # type: ignore[type-arg]
+    """The issue's targets against this run, in one table."""
+    largest = sizes[-1]
+    import_seconds = sum(imported["seconds"] for imported, _ in rows.values())
+    import_peak = max(imported["peak_rss_mb"] for imported, _ in rows.values())
+    handlers = rows[largest][1]
+    worst = max((c for c in handlers if not c.startswith("search LIKE")), key=lambda c: handlers[c]["p99"])
+    throughput = end_to_end["throughput"]
+    ours = statistics.median(s[0] for s in throughput["aikyn"])
+    ratio = statistics.median(a[0] / e[0] for a, e in zip(throughput["aikyn"], throughput["echo"], strict=True))
+    scaled = import_seconds * 100_000 / largest
+    checks = [
+        (
+            "100,000 articles imported and analysed in under 60 s, one core",
+            f"{scaled:.0f} s" + ("" if largest == 100_000 else f" (scaled from {largest:,})"),
+            scaled < 60,
+        ),
+        ("importer peak memory under 500 MB", f"{import_peak:.0f} MB", import_peak < 500),
+        (
+            f"handler p99 ≤ 10 ms at {largest:,}",
+            f"{handlers[worst]['p99']:.2f} ms (slowest: {worst})",
+            handlers[worst]["p99"] <= 10,
+        ),
+        ("throughput ≥ 0.8 of the PTB echo bot", f"{ratio:.2f} (median of rounds)", ratio >= 0.8),
+        ("throughput ≥ 500 updates/s", f"{ours:.0f} updates/s (median)", ours >= 500),
+        (
+            f"bot resident memory under 200 MB at {largest:,}",
+            f"{end_to_end['bot rss_mb']:.0f} MB",
+            end_to_end["bot rss_mb"] < 200,
+        ),
+    ]
+    print("\n## Targets\n\n| target | this run | met |\n|---|---|---|")
+    for target, measured, met in checks:
+        print(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
 
 
 if __name__ == "__main__":
