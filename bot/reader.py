@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -59,13 +60,15 @@ def check_length(ctx: ReaderContext, value: str) -> str:
 
 
 def _headline_lines(ctx: ReaderContext, headlines: list[Headline]) -> str:
-    lines = []
-    for h in headlines:
-        summary = f"\n{escape(shorten(h.summary, 160))}" if h.summary else ""
-        lines.append(
-            f"<b>{h.id}.</b> {escape(shorten(h.title, 200))} <i>({local_date(h.shown_at, ctx.timezone)})</i>{summary}"
-        )
-    return "\n\n".join(lines)
+    return "\n\n".join(_headline_line(h, ctx.timezone) for h in headlines)
+
+
+@lru_cache(maxsize=4096)
+def _headline_line(headline: Headline, timezone: ZoneInfo) -> str:
+    """One entry of a list; kept by content, since a burst of readers asks for the same few pages."""
+    h = headline
+    summary = f"\n{escape(shorten(h.summary, 160))}" if h.summary else ""
+    return f"<b>{h.id}.</b> {escape(shorten(h.title, 200))} <i>({local_date(h.shown_at, timezone)})</i>{summary}"
 
 
 def _open_buttons(ctx: ReaderContext, headlines: list[Headline]) -> list[Button]:
