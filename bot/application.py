@@ -41,6 +41,12 @@ SEND_JOB = "send-due-posts"
 FEED_JOB = "poll-feeds"
 CONFLICT_KEY = "polling-conflict"
 CONCURRENT_UPDATES = 32
+# Few connections to the Bot API: at Telegram's ~100 ms round trip 8 carry ~80 requests/s, above the ~30 messages/s
+# Telegram allows, while httpcore scans its whole pool, idle connections against each other, for every request:
+# with 40 connections that scan cost a burst of readers a fifth of the bot's throughput (bench/run.py). Handlers
+# past the eighth wait for a free connection; every request gives its connection back within its own timeouts.
+TELEGRAM_CONNECTIONS = 8
+TELEGRAM_POOL_TIMEOUT = 20.0
 READER_COMMANDS = ["start", "help", "latest", "article", "quotes", "related", "events", "search", "lang"]
 ADMIN_COMMANDS = ["schedule", "queue", "cancel", "postnow", "preview", "status"]
 COMMAND_DESCRIPTIONS = {
@@ -99,10 +105,9 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        # httpcore scans its whole pool for every request: a pool sized to the concurrency, not PTB's 256
-        builder = builder.request(JsonRequest(pool_size=CONCURRENT_UPDATES + 8)).get_updates_request(
-            JsonRequest(pool_size=1)
-        )
+        builder = builder.request(
+            JsonRequest(pool_size=TELEGRAM_CONNECTIONS, pool_timeout=TELEGRAM_POOL_TIMEOUT)
+        ).get_updates_request(JsonRequest(pool_size=1))
     app = builder.build()
     app.bot_data["settings"] = settings
     app.bot_data["send_interval"] = send_interval

@@ -230,3 +230,17 @@ async def test_the_fake_rejects_what_telegram_rejects() -> None:
             limited = await send(text="x")
             assert limited.status_code == 429 and limited.json()["parameters"] == {"retry_after": 7}
             assert (await client.post(f"{server.base_url}wrong/getMe")).status_code == 401
+
+
+async def test_a_burst_of_more_readers_than_connections_is_answered_in_full(tmp_path: Path) -> None:
+    from bot.application import TELEGRAM_CONNECTIONS
+    from bot.fakeapi.core import FakeBotApi
+
+    async with running_bot(tmp_path, FakeBotApi(latency=0.05)) as bot:
+        readers = range(70_000, 70_000 + 5 * TELEGRAM_CONNECTIONS)
+        for user_id in readers:
+            bot.fake.add_update(bot.fake.user_message("/latest", user_id=user_id))
+        await bot.fake.wait_for(lambda: bot.fake.ok_counts["sendMessage"] >= len(readers), timeout=20)
+        answered = {int(c.params["chat_id"]) for c in bot.fake.sent("sendMessage")}
+        assert answered == set(readers)
+        assert not [c for c in bot.fake.calls if c.status != 200]

@@ -76,6 +76,7 @@ class FakeBotApi:
     calls: list[RecordedCall] = field(default_factory=list)
     messages: dict[tuple[str, int], Message] = field(default_factory=dict)
     channel_admin: bool = True
+    latency: float = 0.0  # seconds each answer (other than getUpdates) takes, like a distant server
     ok_counts: Counter[str] = field(default_factory=Counter)
     files: dict[str, bytes] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -250,6 +251,8 @@ class FakeBotApi:
     async def handle(self, method: str, raw_params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Answer one Bot API call: (HTTP status, JSON body)."""
         params = {k: self._decode(k, v) for k, v in raw_params.items()}
+        if self.latency and method != "getUpdates":
+            await asyncio.sleep(self.latency)
         status, body = await self._answer(method, params)
         self.calls.append(RecordedCall(method, params, status, time.monotonic()))
         if status == 200:
