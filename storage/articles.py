@@ -116,28 +116,33 @@ async def find_stored(conn: aiosqlite.Connection, draft: ArticleDraft, content_h
     return StoredVersion(row["id"], row["content_hash"]) if row else None
 
 
+def _stored_values(draft: ArticleDraft, content_hash: str, summary: str, analysis_version: int) -> dict[str, object]:
+    return {
+        "identity": draft.identity,
+        "title": draft.title,
+        "lead": draft.lead,
+        "body": draft.body,
+        "url": draft.url,
+        "published_at": to_db(draft.published_at) if draft.published_at else None,
+        "views": draft.views,
+        "source": draft.source,
+        "content_hash": content_hash,
+        "now": to_db(utc_now()),
+        "image_url": draft.image_url,
+        "summary": summary,
+        "analysis_version": analysis_version,
+    }
+
+
 async def insert_article(
     conn: aiosqlite.Connection, draft: ArticleDraft, content_hash: str, *, summary: str, analysis_version: int
 ) -> int:
     """Store a new article with its summary; call inside a transaction. Returns its id."""
     cursor = await conn.execute(
         "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source, content_hash,"
-        " imported_at, image_url, summary, analysis_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            draft.identity,
-            draft.title,
-            draft.lead,
-            draft.body,
-            draft.url,
-            to_db(draft.published_at) if draft.published_at else None,
-            draft.views,
-            draft.source,
-            content_hash,
-            to_db(utc_now()),
-            draft.image_url,
-            summary,
-            analysis_version,
-        ),
+        " imported_at, image_url, summary, analysis_version) VALUES (:identity, :title, :lead, :body, :url,"
+        " :published_at, :views, :source, :content_hash, :now, :image_url, :summary, :analysis_version)",
+        _stored_values(draft, content_hash, summary, analysis_version),
     )
     return int(cursor.lastrowid or 0)
 
@@ -154,25 +159,12 @@ async def update_article(
     """Replace an edited article's text and summary, keeping what the new version does not say (URL, date,
     views, image); call inside a transaction."""
     await conn.execute(
-        "UPDATE articles SET title = ?, lead = ?, body = ?, url = coalesce(?, url),"
-        " published_at = coalesce(?, published_at), views = coalesce(?, views), source = ?,"
-        " content_hash = ?, updated_at = ?, image_url = coalesce(?, image_url), summary = ?, analysis_version = ?"
-        " WHERE id = ?",
-        (
-            draft.title,
-            draft.lead,
-            draft.body,
-            draft.url,
-            to_db(draft.published_at) if draft.published_at else None,
-            draft.views,
-            draft.source,
-            content_hash,
-            to_db(utc_now()),
-            draft.image_url,
-            summary,
-            analysis_version,
-            article_id,
-        ),
+        "UPDATE articles SET title = :title, lead = :lead, body = :body, url = coalesce(:url, url),"
+        " published_at = coalesce(:published_at, published_at), views = coalesce(:views, views),"
+        " source = :source, content_hash = :content_hash, updated_at = :now,"
+        " image_url = coalesce(:image_url, image_url), summary = :summary, analysis_version = :analysis_version"
+        " WHERE id = :id",
+        {**_stored_values(draft, content_hash, summary, analysis_version), "id": article_id},
     )
 
 
