@@ -178,6 +178,9 @@ async def _on_startup(app: Application) -> None:  # type: ignore[type-arg]
             f"⚠️ Пост №{post.id} (мақала №{post.article_id}): "
             f"{'жіберу кезінде үзілді' if post in interrupted else 'уақыты өтіп кетті'}. /queue",
         )
+    grace = timedelta(minutes=settings.post_grace_minutes)
+    for slot_at in posting.recent_slots(settings.post_times, settings.timezone, svc.clock(), grace):
+        await posting.create_slot_post(svc, slot_at)  # a slot that passed while the bot was down; once per slot
     schedule_jobs(app, settings)
     # What is alive now (modules, settings, handlers, the database) lives as long as the process: keep it out
     # of the collector's full passes, which under a burst of readers would rescan it again and again

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -63,6 +64,17 @@ async def post_for_article(svc: Services, article_id: int, bot_username: str) ->
     return render_post(article, quotes, entities, bot_username)
 
 
+def recent_slots(post_times: tuple[time, ...], tz: ZoneInfo, now: datetime, grace: timedelta) -> list[datetime]:
+    """The daily slots whose time passed at most `grace` ago: a bot started just after a slot still fills it."""
+    local_today = now.astimezone(tz).date()
+    passed = (
+        datetime.combine(day, slot, tzinfo=tz)
+        for slot in post_times
+        for day in (local_today - timedelta(days=1), local_today)
+    )
+    return sorted(at.astimezone(UTC) for at in passed if now - grace <= at <= now)
+
+
 async def create_slot_post(svc: Services, slot_at: datetime) -> int | None:
     """At a daily slot: queue the newest fresh article not yet posted (None when there is none)."""
     candidate = await articles.newest_not_posted(svc.db, since=svc.clock() - FRESH_FOR)
@@ -70,7 +82,10 @@ async def create_slot_post(svc: Services, slot_at: datetime) -> int | None:
         log.info("slot %s: no new article to post", slot_at.isoformat())
         return None
     post_id = await posts.create(svc.db, candidate.id, slot_at, "slot", created_by=None, now=svc.clock())
-    log.info("slot %s: article %s queued as post %s", slot_at.isoformat(), candidate.id, post_id)
+    if post_id is None:
+        log.info("slot %s already has its post", slot_at.isoformat())
+    else:
+        log.info("slot %s: article %s queued as post %s", slot_at.isoformat(), candidate.id, post_id)
     return post_id
 
 

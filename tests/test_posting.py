@@ -194,3 +194,32 @@ async def test_without_a_channel_editors_are_told_to_set_channel_id(tmp_path: Pa
             [reply] = await bot.ask(command, user_id=ADMIN_ID)
             assert "CHANNEL_ID" in reply, command
         assert await _post_statuses(bot) == []
+
+
+async def test_a_slot_that_passed_while_the_bot_was_down_is_filled_once_within_the_grace(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Asia/Almaty"))
+    ten_minutes_ago = (now - timedelta(minutes=10)).time().replace(second=0, microsecond=0)
+    two_hours_ago = (now - timedelta(hours=2)).time().replace(second=0, microsecond=0)
+    times = (two_hours_ago, ten_minutes_ago)
+    async with running_bot(tmp_path, post_times=times, post_grace_minutes=30) as bot:
+        await bot.fake.wait_for(lambda: bot.channel_posts(), timeout=5)
+        assert await _settled_statuses(bot) == ["sent"]
+        [slot_post] = await posts.of_article(services(bot.app).db, 1)
+        assert slot_post.origin == "slot"
+        assert slot_post.due_at.astimezone(ZoneInfo("Asia/Almaty")).time() == ten_minutes_ago
+    async with running_bot(tmp_path, post_times=times, post_grace_minutes=30) as bot:  # started again
+        assert [p.status for p in await posts.of_article(services(bot.app).db, 1)] == ["sent"]
+        assert bot.channel_posts() == []
+
+
+def test_recent_slots_cross_midnight_in_almaty_time() -> None:
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    almaty = ZoneInfo("Asia/Almaty")
+    just_after_midnight = datetime(2026, 11, 26, 0, 10, tzinfo=almaty)
+    slots = posting.recent_slots((time(23, 55), time(9)), almaty, just_after_midnight, timedelta(minutes=30))
+    assert slots == [datetime(2026, 11, 25, 18, 55, tzinfo=UTC)]  # yesterday 23:55 in Almaty
+    assert posting.recent_slots((time(0, 20),), almaty, just_after_midnight, timedelta(minutes=30)) == []
