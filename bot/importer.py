@@ -106,6 +106,7 @@ async def import_drafts(
         setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
         if saved.outcome != "unchanged":
             report.changed.append((saved.id, saved.outcome, draft.title))
+        await batch.commit_if_due()
 
 
 async def import_seeds_if_empty(db: Database, seeds_dir: Path) -> ImportReport | None:

@@ -175,3 +175,16 @@ async def test_cached_reads_see_every_write_of_this_bot_and_soon_those_of_anothe
     assert (total, page[0].title) == (3, "Үшінші жаңалық")
     edited = await articles.get(fresh_db, 3)
     assert edited is not None and edited.title == "Үшінші жаңалық"
+
+
+async def test_a_long_bulk_import_commits_as_it_goes(fresh_db: Database) -> None:
+    report = importer.ImportReport()
+    async with fresh_db.write_batch(commit_every=0.0) as batch:
+        await importer.import_drafts(batch, [ArticleDraft(title="Бірінші", body="Мәтін.")], report, source="test")
+        reader = await open_database(fresh_db.path)  # the running bot, in another process
+        try:
+            assert await articles.count(reader) == 1  # already committed while the batch goes on
+        finally:
+            await reader.close()
+        await importer.import_drafts(batch, [ArticleDraft(title="Екінші", body="Мәтін.")], report, source="test")
+    assert report.imported == 2 and await articles.count(fresh_db) == 2
