@@ -241,6 +241,7 @@ async def _on_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         await svc.fetcher.close()
     if svc is not None:
         await svc.db.close()
+    gc.unfreeze()  # what startup froze may be garbage now (an application built again in the same process)
 
 
 async def _tell_admins(app: Application, message: str) -> None:  # type: ignore[type-arg]
