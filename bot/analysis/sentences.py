@@ -58,6 +58,8 @@ _MAYBE_FINAL = {"т.б", "т.с.с", "т.б.с", "т.с", "т.т", "etc"}
 
 _BOUNDARY = re.compile(r"(?:\.{3}|…|[.!?])+[\"»”’)]*(?=\s)")
 _TOKEN_BEFORE = re.compile(r"([\w.]+)$")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
+_LINE_BREAKS = re.compile(r"\n+")
 _OPENERS = "«\"“„('"
 
 
@@ -94,7 +96,7 @@ def _is_abbreviation_stop(before: str, rest: str) -> bool:
     if lower in _MAYBE_FINAL:
         return not rest.lstrip()[:1].isupper()
     # An initial: one capital letter (А. Байтұрсынұлы, Қ.Тоқаев) or two (Ж.Ж.)
-    return bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token) and token[-1].isupper())
+    return bool(_INITIALS.fullmatch(token) and token[-1].isupper())
 
 
 def split_paragraph(text: str) -> list[tuple[int, str]]:
@@ -126,7 +128,7 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences of a text whose paragraphs are separated by line breaks; a line without final
     punctuation (a heading, a caption) is a sentence of its own."""
     sentences = []
-    for number, paragraph in enumerate(p for p in re.split(r"\n+", text) if p.strip()):
+    for number, paragraph in enumerate(p for p in _LINE_BREAKS.split(text) if p.strip()):
         for offset, piece in split_paragraph(paragraph.strip()):
             sentences.append(Sentence(piece, number, offset))
     return sentences

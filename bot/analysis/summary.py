@@ -15,6 +15,8 @@ MAX_CHARS = 600
 MAX_SENTENCES = 3
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
 _CREDIT = re.compile(BOILERPLATE_CREDIT, re.IGNORECASE)
+_PROMO = re.compile(r"(?i)telegram\s+арна|instagram|facebook|жазылыңыз|оқи\s+отырыңыз|толығырақ")
+_POINTING_BACK = re.compile(r"(?i)(ол|бұл|осы|сол|олар)\b")
 _STOP = {
     "және",
     "мен",
@@ -83,12 +85,12 @@ def _usable(sentence: Sentence, title: str) -> bool:
         return False
     if _similar(text, title) > 0.7:
         return False
-    return not re.search(r"(?i)telegram\s+арна|instagram|facebook|жазылыңыз|оқи\s+отырыңыз|толығырақ", text)
+    return not _PROMO.search(text)
 
 
 def _dangling(text: str) -> bool:
     lower = text.casefold()
-    return lower.startswith(DANGLING_OPENERS) or bool(re.match(r"(?i)^(ол|бұл|осы|сол|олар)\b", lower))
+    return lower.startswith(DANGLING_OPENERS) or bool(_POINTING_BACK.match(lower))
 
 
 def _similar(a: str, b: str) -> float:
