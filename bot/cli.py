@@ -104,16 +104,15 @@ async def _import(db: Database, paths: list[Path]) -> int:
     missing = [p for p in paths if not p.exists()]
     for path in missing:
         print(f"aikyn-bot: {path}: no such file or folder", file=sys.stderr)
-    interactive = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
         if total >= 50 and (done % 50 == 0 or done == total):
-            end = "\r" if interactive and done < total else "\n"
-            print(f"… {done}/{total} files", end=end, file=sys.stderr, flush=True)
+            print(f"… {done}/{total} files", file=sys.stderr, flush=True)
 
-    report = await importer.import_paths(db, [p for p in paths if p.exists()], progress=progress)
-    for article_id, outcome, title in report.changed:
+    def changed(article_id: int, outcome: str, title: str) -> None:
         print(f"{article_id:>6}  {outcome:<8}  {title}")
+
+    report = await importer.import_paths(db, [p for p in paths if p.exists()], progress=progress, on_change=changed)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     report.failed += len(missing)

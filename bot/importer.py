@@ -19,16 +19,19 @@ from storage.db import WriteBatch
 
 log = logging.getLogger(__name__)
 
+# Told of each new or updated article as it is saved: (id, "imported" or "updated", title).
+OnChange = Callable[[int, str, str], None]
+
 
 @dataclass(slots=True)
 class ImportReport:
-    """What an import did: counts, the id and title of each new or updated article, and failures."""
+    """What an import did: counts and failures (each new or updated article goes to `on_change` as it is saved,
+    so a 100,000-article import does not hold a list of them)."""
 
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
-    changed: list[tuple[int, str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -67,7 +70,11 @@ async def _save(conn: aiosqlite.Connection, draft: ArticleDraft) -> SavedArticle
 
 
 async def import_paths(
-    db: Database, paths: list[Path], *, progress: Callable[[int, int], None] | None = None
+    db: Database,
+    paths: list[Path],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    on_change: OnChange | None = None,
 ) -> ImportReport:
     """Import every article file under `paths`; a bad file is reported and the rest still import."""
     report = ImportReport()
@@ -83,14 +90,19 @@ async def import_paths(
             for problem in parsed.problems:
                 report.failed += 1
                 report.errors.append(f"{path}: {problem}")
-            await import_drafts(batch, parsed.drafts, report, source=str(path))
+            await import_drafts(batch, parsed.drafts, report, source=str(path), on_change=on_change)
             if progress:
                 progress(done, len(files))
     return report
 
 
 async def import_drafts(
-    batch: WriteBatch, drafts: Iterable[ArticleDraft], report: ImportReport, *, source: str
+    batch: WriteBatch,
+    drafts: Iterable[ArticleDraft],
+    report: ImportReport,
+    *,
+    source: str,
+    on_change: OnChange | None = None,
 ) -> None:
     """Save drafts in a write batch, each article on its own: one that breaks the analysis is reported and
     rolled back, and the rest still import."""
@@ -104,8 +116,8 @@ async def import_drafts(
             report.errors.append(f"{source}: {draft.title[:60]!r}: {type(exc).__name__}: {exc}")
             continue
         setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
-        if saved.outcome != "unchanged":
-            report.changed.append((saved.id, saved.outcome, draft.title))
+        if on_change is not None and saved.outcome != "unchanged":
+            on_change(saved.id, saved.outcome, draft.title)
         await batch.commit_if_due()
 
 
