@@ -25,6 +25,7 @@ import tempfile
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -34,6 +35,7 @@ from bench.synthetic import articles, real_sentences  # noqa: E402
 
 SOURCES = [ROOT / "seeds", ROOT.parent / "shared" / "corpus"]
 ECHO_BOT = ROOT / "bench" / "echo_bot.py"
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 def _peak_rss_mb() -> float:
@@ -96,13 +98,11 @@ async def _handler_worker(db_path: Path, repeats: int) -> dict[str, dict[str, fl
 
 
 async def _time_handlers(db, repeats: int) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
     from bot import reader
     from bot.analysis.morphology import search_stems
     from storage import articles as stored_articles
 
-    ctx = reader.ReaderContext(db, "kk", ZoneInfo("Asia/Almaty"))
+    ctx = reader.ReaderContext(db, "kk", ALMATY)
     total = await stored_articles.count(db)
     ids = [1 + (i * 7919) % total for i in range(repeats)]
     names = ["Абдуллов", "Жұмабаевтың", "Серікбаевқа", "Тоқтаров", "Ахметова"]
@@ -175,7 +175,7 @@ async def _end_to_end(db_path: Path, command_repeats: int, burst: int, rounds: i
 
     db = await open_database(db_path)
     try:
-        page = await reader.latest(reader.ReaderContext(db, "kk", _timezone()))
+        page = await reader.latest(reader.ReaderContext(db, "kk", ALMATY))
     finally:
         await db.close()
     page_file = db_path.with_suffix(".page.json")
@@ -218,12 +218,6 @@ async def _running(label: str, db_path: Path, page_file: Path):  # type: ignore[
         finally:
             process.terminate()
             await asyncio.wait_for(process.wait(), 30)
-
-
-def _timezone():  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo("Asia/Almaty")
 
 
 def _rss_of(pid: int) -> float:

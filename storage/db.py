@@ -48,7 +48,7 @@ class Database:
                 await self.connection.rollback()
                 raise
             finally:
-                self._forget_cached_reads()
+                self.forget_cached_reads()
 
     @asynccontextmanager
     async def write_batch(self, *, commit_every: float = 0.5) -> AsyncIterator[WriteBatch]:
@@ -93,9 +93,10 @@ class Database:
         version = await self.fetchval("PRAGMA data_version")
         if version != self._data_version:
             self._data_version = version
-            self._forget_cached_reads()
+            self.forget_cached_reads()
 
-    def _forget_cached_reads(self) -> None:
+    def forget_cached_reads(self) -> None:
+        """Something was written: no cached read may be answered any more, nor one still on its way stored."""
         self._generation += 1
         self._cache.clear()
 
@@ -155,7 +156,7 @@ class WriteBatch:
             await connection.execute("RELEASE unit")
             raise
         finally:
-            self._db._forget_cached_reads()
+            self._db.forget_cached_reads()
         await connection.execute("RELEASE unit")
 
     async def commit_if_due(self) -> None:
@@ -174,4 +175,4 @@ class WriteBatch:
             await self._db.connection.rollback()
             raise
         finally:
-            self._db._forget_cached_reads()
+            self._db.forget_cached_reads()
