@@ -162,7 +162,7 @@ async def _on_startup(app: Application) -> None:  # type: ignore[type-arg]
     if settings.feed_urls:
         svc.fetcher = Fetcher(**app.bot_data["fetcher_options"])
     app.bot_data[SERVICES_KEY] = svc
-    seeded = await importer.import_seeds_if_empty(db, settings.seeds_dir)
+    seeded = await importer.import_seeds_if_empty(db, settings.seeds_dir, now=svc.clock())
     if seeded:
         log.info("empty archive: imported seeds (%s)", seeded.summary())
     reanalysed = await importer.reanalyse_outdated(db)

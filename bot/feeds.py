@@ -119,7 +119,7 @@ async def _take_entry(
     title = " ".join(str(_field(entry, "title") or "").split()) or draft.title
     draft = replace(draft, title=title, published_at=published, image_url=image)
     try:
-        saved = await importer.save_article(db, draft)
+        saved = await importer.save_article(db, draft, now=now)
     except Exception as exc:  # a page that breaks the analysis is one failed item, not a failed feed
         log.exception("feed %s: item %s could not be imported", feed_url, link)
         report.failed += 1

@@ -6,6 +6,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import aiosqlite
@@ -16,6 +17,7 @@ from storage import Database, articles
 from storage import analysis as stored_analysis
 from storage.articles import ArticleDraft, SavedArticle
 from storage.db import WriteBatch
+from storage.timestamps import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +46,14 @@ def content_hash(draft: ArticleDraft) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-async def save_article(db: Database, draft: ArticleDraft) -> SavedArticle:
-    """Store one article and, if it is new or changed, its analysis — all or nothing, in its own transaction."""
+async def save_article(db: Database, draft: ArticleDraft, *, now: datetime | None = None) -> SavedArticle:
+    """Store one article and, if it is new or changed, its analysis — all or nothing, in its own transaction.
+    `now` is when it counts as imported (the bot's clock; the wall clock when not given)."""
     async with db.transaction() as conn:
-        return await _save(conn, draft)
+        return await _save(conn, draft, now or utc_now())
 
 
-async def _save(conn: aiosqlite.Connection, draft: ArticleDraft) -> SavedArticle:
+async def _save(conn: aiosqlite.Connection, draft: ArticleDraft, now: datetime) -> SavedArticle:
     digest = content_hash(draft)
     stored = await articles.find_stored(conn, draft, digest)
     if stored is not None and stored.content_hash == digest:
@@ -58,12 +61,12 @@ async def _save(conn: aiosqlite.Connection, draft: ArticleDraft) -> SavedArticle
     analysis = analyze_article(draft.title, draft.lead, draft.body, draft.published_at)
     if stored is None:
         article_id = await articles.insert_article(
-            conn, draft, digest, summary=analysis.summary, analysis_version=ANALYSIS_VERSION
+            conn, draft, digest, summary=analysis.summary, analysis_version=ANALYSIS_VERSION, now=now
         )
     else:
         article_id = stored.id
         await articles.update_article(
-            conn, article_id, draft, digest, summary=analysis.summary, analysis_version=ANALYSIS_VERSION
+            conn, article_id, draft, digest, summary=analysis.summary, analysis_version=ANALYSIS_VERSION, now=now
         )
     await stored_analysis.replace_analysis(conn, article_id, analysis, new_article=stored is None)
     return SavedArticle(article_id, "imported" if stored is None else "updated")
@@ -75,6 +78,7 @@ async def import_paths(
     *,
     progress: Callable[[int, int], None] | None = None,
     on_change: OnChange | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
     """Import every article file under `paths`; a bad file is reported and the rest still import."""
     report = ImportReport()
@@ -90,7 +94,7 @@ async def import_paths(
             for problem in parsed.problems:
                 report.failed += 1
                 report.errors.append(f"{path}: {problem}")
-            await import_drafts(batch, parsed.drafts, report, source=str(path), on_change=on_change)
+            await import_drafts(batch, parsed.drafts, report, source=str(path), on_change=on_change, now=now)
             if progress:
                 progress(done, len(files))
     return report
@@ -103,13 +107,14 @@ async def import_drafts(
     *,
     source: str,
     on_change: OnChange | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Save drafts in a write batch, each article on its own: one that breaks the analysis is reported and
     rolled back, and the rest still import."""
     for draft in drafts:
         try:
             async with batch.unit() as conn:
-                saved = await _save(conn, draft)
+                saved = await _save(conn, draft, now or utc_now())
         except Exception as exc:
             log.exception("%s: could not import %r", source, draft.title[:80])
             report.failed += 1
@@ -121,11 +126,11 @@ async def import_drafts(
         await batch.commit_if_due()
 
 
-async def import_seeds_if_empty(db: Database, seeds_dir: Path) -> ImportReport | None:
+async def import_seeds_if_empty(db: Database, seeds_dir: Path, *, now: datetime | None = None) -> ImportReport | None:
     """On first start, fill an empty archive from the seeds folder so new users see content at once."""
     if await articles.count(db) > 0 or not seeds_dir.is_dir():
         return None
-    return await import_paths(db, [seeds_dir])
+    return await import_paths(db, [seeds_dir], now=now)
 
 
 async def reanalyse_outdated(db: Database, *, batch: int = 200) -> int:

@@ -10,7 +10,7 @@ import aiosqlite
 
 from storage.db import Database
 from storage.fts import prefix_query
-from storage.timestamps import from_db, to_db, utc_now
+from storage.timestamps import from_db, to_db
 
 SaveOutcome = Literal["imported", "updated", "unchanged"]
 
@@ -116,7 +116,9 @@ async def find_stored(conn: aiosqlite.Connection, draft: ArticleDraft, content_h
     return StoredVersion(row["id"], row["content_hash"]) if row else None
 
 
-def _stored_values(draft: ArticleDraft, content_hash: str, summary: str, analysis_version: int) -> dict[str, object]:
+def _stored_values(
+    draft: ArticleDraft, content_hash: str, summary: str, analysis_version: int, now: datetime
+) -> dict[str, object]:
     return {
         "identity": draft.identity,
         "title": draft.title,
@@ -127,7 +129,7 @@ def _stored_values(draft: ArticleDraft, content_hash: str, summary: str, analysi
         "views": draft.views,
         "source": draft.source,
         "content_hash": content_hash,
-        "now": to_db(utc_now()),
+        "now": to_db(now),
         "image_url": draft.image_url,
         "summary": summary,
         "analysis_version": analysis_version,
@@ -135,14 +137,20 @@ def _stored_values(draft: ArticleDraft, content_hash: str, summary: str, analysi
 
 
 async def insert_article(
-    conn: aiosqlite.Connection, draft: ArticleDraft, content_hash: str, *, summary: str, analysis_version: int
+    conn: aiosqlite.Connection,
+    draft: ArticleDraft,
+    content_hash: str,
+    *,
+    summary: str,
+    analysis_version: int,
+    now: datetime,
 ) -> int:
     """Store a new article with its summary; call inside a transaction. Returns its id."""
     cursor = await conn.execute(
         "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source, content_hash,"
         " imported_at, image_url, summary, analysis_version) VALUES (:identity, :title, :lead, :body, :url,"
         " :published_at, :views, :source, :content_hash, :now, :image_url, :summary, :analysis_version)",
-        _stored_values(draft, content_hash, summary, analysis_version),
+        _stored_values(draft, content_hash, summary, analysis_version, now),
     )
     return int(cursor.lastrowid or 0)
 
@@ -155,6 +163,7 @@ async def update_article(
     *,
     summary: str,
     analysis_version: int,
+    now: datetime,
 ) -> None:
     """Replace an edited article's text and summary, keeping what the new version does not say (URL, date,
     views, image); call inside a transaction."""
@@ -164,7 +173,7 @@ async def update_article(
         " source = :source, content_hash = :content_hash, updated_at = :now,"
         " image_url = coalesce(:image_url, image_url), summary = :summary, analysis_version = :analysis_version"
         " WHERE id = :id",
-        {**_stored_values(draft, content_hash, summary, analysis_version), "id": article_id},
+        {**_stored_values(draft, content_hash, summary, analysis_version, now), "id": article_id},
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +87,19 @@ class Harness:
 
 @asynccontextmanager
 async def running_bot(
-    tmp_path: Path, fake: FakeBotApi | None = None, *, send_interval: float = 0.2, **overrides: Any
+    tmp_path: Path,
+    fake: FakeBotApi | None = None,
+    *,
+    send_interval: float = 0.2,
+    clock: Callable[[], datetime] | None = None,
+    fetcher_options: dict[str, float] | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[Harness]:
+    """The bot polling the HTTP fake. `clock` is the bot's time (articles imported, posts due, freshness);
+    PTB's job queue still runs on the real clock."""
     async with FakeBotApiServer(fake) as server:
         settings = make_settings(tmp_path, server, **overrides)
-        app = build_application(settings, send_interval=send_interval)
+        app = build_application(settings, send_interval=send_interval, clock=clock, fetcher_options=fetcher_options)
         async with app:
             await app.post_init(app)  # type: ignore[misc]
             await app.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -209,8 +209,13 @@ async def test_crash_between_storing_and_remembering_an_item_imports_nothing_twi
 
 
 async def test_the_running_bot_polls_feeds_and_new_articles_reach_the_next_slot(tmp_path: Path, site: Site) -> None:
+    # the bot's clock on the feed's day: slots take only articles of the last few days
+    the_next_morning = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
     async with running_bot(
-        tmp_path, feed_urls=(f"{site.base}/rss.xml",), fetcher_options={"pace_seconds": 0.0, "timeout": 2.0}
+        tmp_path,
+        feed_urls=(f"{site.base}/rss.xml",),
+        fetcher_options={"pace_seconds": 0.0, "timeout": 2.0},
+        clock=lambda: the_next_morning,
     ) as bot:
         svc = services(bot.app)
         await bot.fake.wait_for(lambda: "/news/1" in site.requests, timeout=10)
@@ -221,7 +226,7 @@ async def test_the_running_bot_polls_feeds_and_new_articles_reach_the_next_slot(
         article_id = await articles.id_by_url(svc.db, f"{site.base}/news/1")
         assert article_id is not None
         # two slots: the seed (imported just now, so newest) goes first, the feed's article next
-        slot = utc_now().replace(second=0)
+        slot = the_next_morning
         assert await posting.create_slot_post(svc, slot) is not None
         assert await posting.create_slot_post(svc, slot - timedelta(minutes=1)) is not None
         await bot.fake.wait_for(lambda: len(bot.channel_posts()) == 2)

@@ -260,7 +260,7 @@ async def _import_and_preview(
     lines = []
     last_id = None
     for draft in drafts:
-        saved = await importer.save_article(svc.db, draft)
+        saved = await importer.save_article(svc.db, draft, now=svc.clock())
         last_id = saved.id
         lines.append(f"№{saved.id} ({_OUTCOMES[saved.outcome]}): {escape(shorten(draft.title, 150))}")
         log.info("admin %s imported article %s (%s)", _who(update), saved.id, saved.outcome)
