@@ -98,22 +98,22 @@ async def _handler_worker(db_path: Path, repeats: int) -> dict[str, dict[str, fl
 
 
 async def _time_handlers(db, repeats: int) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
-    from bot import reader
+    from bot import reading
     from bot.analysis.morphology import search_stems
     from storage import articles as stored_articles
 
-    ctx = reader.ReaderContext(db, "kk", ALMATY)
+    ctx = reading.ReaderContext(db, "kk", ALMATY)
     total = await stored_articles.count(db)
     ids = [1 + (i * 7919) % total for i in range(repeats)]
     names = ["Абдуллов", "Жұмабаевтың", "Серікбаевқа", "Тоқтаров", "Ахметова"]
     words = ["жоба", "мектеп", "қазақстан", "жол", "ауыл", "театр"]
     cases = {
-        "/latest": lambda i: reader.latest(ctx, (i % 20) * 5),
-        "/article": lambda i: reader.article_messages(ctx, ids[i]),
-        "/quotes name": lambda i: reader.quotes(ctx, names[i % len(names)]),
-        "/related": lambda i: reader.related(ctx, str(ids[i])),
-        "/events word": lambda i: reader.events(ctx, words[i % len(words)]),
-        "/search": lambda i: reader.search(ctx, words[i % len(words)], 0),
+        "/latest": lambda i: reading.latest(ctx, (i % 20) * 5),
+        "/article": lambda i: reading.article_messages(ctx, ids[i]),
+        "/quotes name": lambda i: reading.quotes(ctx, names[i % len(names)]),
+        "/related": lambda i: reading.related(ctx, str(ids[i])),
+        "/events word": lambda i: reading.events(ctx, words[i % len(words)]),
+        "/search": lambda i: reading.search(ctx, words[i % len(words)], 0),
     }
     results: dict[str, dict[str, float]] = {}
     for name, call in cases.items():
@@ -170,12 +170,12 @@ async def _end_to_end(db_path: Path, command_repeats: int, burst: int, rounds: i
     alone on a fresh fake (with a third Python process alive, every burst on this 2-core machine cost twice the
     CPU), warmed up, then sent one measured burst; ratios are taken per round, so a slow minute on this shared
     machine hits all three alike."""
-    from bot import reader
+    from bot import reading
     from storage import open_database
 
     db = await open_database(db_path)
     try:
-        page = await reader.latest(reader.ReaderContext(db, "kk", ALMATY))
+        page = await reading.latest(reading.ReaderContext(db, "kk", ALMATY))
     finally:
         await db.close()
     page_file = db_path.with_suffix(".page.json")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.analysis.sentences import split_sentences
 from bot.article_files import ArticleFileError, read_article_file
-from storage.articles import ArticleDraft
+from bot.records import ArticleDraft
 
 GIVEN = [
     "Асқар",

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from storage.articles import ArticleDraft
+from bot.records import ArticleDraft
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 MAX_JSON_BYTES = 200 * 1024 * 1024

@@ -55,11 +55,13 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     if args.command == "analyze":
         return _analyze(args.path, as_json=args.json)
-    if args.command in {"run", "console"}:
-        from bot.main import run_bot, run_console
+    if args.command == "run":
+        from bot.serve import run_bot
 
-        if args.command == "run":
-            return run_bot(settings)
+        return run_bot(settings)
+    if args.command == "console":
+        from bot.console import run_console
+
         return run_console(settings, user_id=args.user_id, language=args.language)
     return asyncio.run(_archive_command(settings, args))
 

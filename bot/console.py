@@ -109,7 +109,7 @@ async def _stdin_lines() -> AsyncIterator[str]:
         yield line
 
 
-def run(settings: Settings, *, user_id: int | None, language: str) -> int:
+def run_console(settings: Settings, *, user_id: int | None, language: str) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     uid = user_id if user_id is not None else (min(settings.admin_ids) if settings.admin_ids else CONSOLE_USER_ID)
     if user_id is None and not settings.admin_ids:

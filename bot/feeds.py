@@ -12,8 +12,7 @@ import feedparser
 from bot import importer
 from bot.page_extract import NotAnArticle, extract_article
 from bot.web_fetch import Fetcher, FetchError
-from storage import Database
-from storage import feeds as stored_feeds
+from storage import Database, feed_state
 
 log = logging.getLogger(__name__)
 
@@ -48,22 +47,22 @@ def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
 async def poll_feed(db: Database, fetcher: Fetcher, feed_url: str, now: datetime) -> PollReport:
     """One poll of one feed. Failures are recorded on the feed (or the item) and never raised."""
     report = PollReport(feed_url)
-    etag, last_modified = await stored_feeds.validators(db, feed_url)
+    etag, last_modified = await feed_state.validators(db, feed_url)
     try:
         fetched = await fetcher.get(feed_url, etag=etag, last_modified=last_modified)
     except FetchError as exc:
         report.problem = f"feed not fetched: {exc}"
         log.warning("feed %s: %s", feed_url, report.problem)
-        await stored_feeds.record_poll(db, feed_url, now, report.summary(), ok=False)
+        await feed_state.record_poll(db, feed_url, now, report.summary(), ok=False)
         return report
     if fetched.not_modified:
-        await stored_feeds.record_poll(db, feed_url, now, "not modified", ok=True)
+        await feed_state.record_poll(db, feed_url, now, "not modified", ok=True)
         return report
     parsed = feedparser.parse(fetched.content)
     if parsed.bozo and not parsed.entries:
         report.problem = f"malformed feed: {parsed.get('bozo_exception', 'not RSS or Atom')}"
         log.warning("feed %s: %s", feed_url, report.problem)
-        await stored_feeds.record_poll(db, feed_url, now, report.summary(), ok=False)
+        await feed_state.record_poll(db, feed_url, now, report.summary(), ok=False)
         return report
     if parsed.bozo:  # feedparser recovers what it can from broken XML: say so, keep what it found
         report.errors.append(f"malformed feed: {parsed.get('bozo_exception', '?')}")
@@ -71,7 +70,7 @@ async def poll_feed(db: Database, fetcher: Fetcher, feed_url: str, now: datetime
     for entry in parsed.entries:
         await _take_entry(db, fetcher, feed_url, entry, now, report)
     log.info("feed %s: %s", feed_url, report.summary())
-    await stored_feeds.record_poll(
+    await feed_state.record_poll(
         db, feed_url, now, report.summary(), ok=True, etag=fetched.etag, last_modified=fetched.last_modified
     )
     return report
@@ -87,7 +86,7 @@ async def _take_entry(
         log.warning("feed %s: %s", feed_url, report.errors[-1])
         return
     entry_updated = str(_field(entry, "updated") or _field(entry, "published") or "")
-    known = await stored_feeds.known_item(db, link)
+    known = await feed_state.known_item(db, link)
     # Without an update date in the feed, the page is asked again each poll (a conditional GET, so cheap).
     if known is not None and entry_updated and known.entry_updated == entry_updated and known.article_id:
         report.unchanged += 1
@@ -98,7 +97,7 @@ async def _take_entry(
         )
         if page.not_modified:
             report.unchanged += 1
-            await stored_feeds.remember_item(
+            await feed_state.remember_item(
                 db,
                 link,
                 feed_url,
@@ -126,7 +125,7 @@ async def _take_entry(
         report.errors.append(f"{link}: {type(exc).__name__}: {exc}")
         return
     setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
-    await stored_feeds.remember_item(
+    await feed_state.remember_item(
         db,
         link,
         feed_url,
@@ -146,5 +145,5 @@ async def poll_all(db: Database, fetcher: Fetcher, feed_urls: tuple[str, ...], n
             reports.append(await poll_feed(db, fetcher, url, now))
         except Exception:  # a bug in one feed's handling must not stop the rest
             log.exception("feed %s: unexpected error", url)
-            await stored_feeds.record_poll(db, url, now, "error: unexpected (see log)", ok=False)
+            await feed_state.record_poll(db, url, now, "error: unexpected (see log)", ok=False)
     return reports

@@ -94,6 +94,33 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# The command menu (setMyCommands), in the order shown.
+COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "kk": {
+        "start": "Бастау",
+        "help": "Көмек",
+        "latest": "Соңғы мақалалар",
+        "article": "Мақаланың толық мәтіні",
+        "quotes": "Дәйексөздер",
+        "related": "Байланысты мақалалар",
+        "events": "Оқиғалар хронологиясы",
+        "search": "Іздеу",
+        "lang": "Тілді ауыстыру",
+    },
+    "ru": {
+        "start": "Начать",
+        "help": "Помощь",
+        "latest": "Последние статьи",
+        "article": "Полный текст статьи",
+        "quotes": "Цитаты",
+        "related": "Связанные статьи",
+        "events": "Хронология событий",
+        "search": "Поиск",
+        "lang": "Сменить язык",
+    },
+}
+
+
 def pick_language(stored: str | None, telegram_code: str | None) -> str:
     """The reader's chosen language, else Russian for Telegram set to Russian, else Kazakh."""
     if stored in LANGUAGES:

@@ -13,9 +13,9 @@ import aiosqlite
 
 from bot.analysis import ANALYSIS_VERSION, analyze_article
 from bot.article_files import ArticleFileError, find_article_files, read_article_file
-from storage import Database, articles
-from storage import analysis as stored_analysis
-from storage.articles import ArticleDraft, SavedArticle
+from bot.records import ArticleDraft
+from storage import Database, article_analysis, articles
+from storage.articles import SavedArticle
 from storage.db import WriteBatch
 from storage.timestamps import utc_now
 
@@ -68,7 +68,7 @@ async def _save(conn: aiosqlite.Connection, draft: ArticleDraft, now: datetime) 
         await articles.update_article(
             conn, article_id, draft, digest, summary=analysis.summary, analysis_version=ANALYSIS_VERSION, now=now
         )
-    await stored_analysis.replace_analysis(conn, article_id, analysis, new_article=stored is None)
+    await article_analysis.replace_analysis(conn, article_id, analysis, new_article=stored is None)
     return SavedArticle(article_id, "imported" if stored is None else "updated")
 
 
@@ -140,7 +140,7 @@ async def reanalyse_outdated(db: Database, *, batch: int = 200) -> int:
         for article in stale:
             analysis = analyze_article(article.title, article.lead, article.body, article.published_at)
             async with db.transaction() as conn:
-                await stored_analysis.replace_analysis(conn, article.id, analysis)
-                await stored_analysis.set_summary(conn, article.id, analysis.summary, version=ANALYSIS_VERSION)
+                await article_analysis.replace_analysis(conn, article.id, analysis)
+                await article_analysis.set_summary(conn, article.id, analysis.summary, version=ANALYSIS_VERSION)
         total += len(stale)
     return total

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import trafilatura
 
 from bot.article_files import MAX_TITLE_CHARS, is_promo, is_views_marker, view_count
-from storage.articles import ArticleDraft
+from bot.records import ArticleDraft
 
 _PUBLISHED_META = re.compile(
     r"""<meta[^>]+(?:property|name|itemprop)=["'](?:article:published_time|datePublished|pubdate)["'][^>]*"""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.render import MESSAGE_LIMIT, Button, Reply, hashtag, in_guillemets, shorten, visible_length
-from storage.analysis import StoredEntity, StoredQuote
+from storage.article_analysis import StoredEntity, StoredQuote
 from storage.articles import Article
 
 MAX_HASHTAGS = 4

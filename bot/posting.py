@@ -19,8 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.post_format import render_post
 from bot.render import Button, Reply
 from bot.services import Services
-from storage import analysis as stored
-from storage import articles, posts
+from storage import article_analysis, articles, posts
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +58,8 @@ async def post_for_article(svc: Services, article_id: int, bot_username: str) ->
     article = await articles.get(svc.db, article_id)
     if article is None:
         return None
-    quotes = await stored.quotes_of_article(svc.db, article_id)
-    entities = await stored.entities_of_article(svc.db, article_id)
+    quotes = await article_analysis.quotes_of_article(svc.db, article_id)
+    entities = await article_analysis.entities_of_article(svc.db, article_id)
     return render_post(article, quotes, entities, bot_username)
 
 

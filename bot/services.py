@@ -1,4 +1,5 @@
-"""The objects handlers and jobs share, kept in bot_data and reached through one typed accessor."""
+"""What handlers and jobs share: settings, the database, the clock, the fetcher — built once with the
+application, kept in bot_data, and reached through one typed accessor."""
 
 from __future__ import annotations
 
@@ -19,9 +20,28 @@ SERVICES_KEY = "services"
 @dataclass
 class Services:
     settings: Settings
-    db: Database
     clock: Callable[[], datetime] = field(default=utc_now)
     fetcher: Fetcher | None = None
+    # how often the job that sends due channel posts runs, in seconds
+    send_interval: float = 10.0
+    # set by the error handler when Telegram answers 409 (another instance polls this token)
+    polling_conflict: bool = False
+    _db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The open database (opened when the application starts, closed when it stops)."""
+        if self._db is None:
+            raise RuntimeError("the database is not open: the application has not started")
+        return self._db
+
+    def attach_database(self, db: Database) -> None:
+        self._db = db
+
+    async def close_database(self) -> None:
+        if self._db is not None:
+            db, self._db = self._db, None
+            await db.close()
 
 
 def services(context: CallbackContext | Application) -> Services:  # type: ignore[type-arg]

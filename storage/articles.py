@@ -8,32 +8,12 @@ from typing import Literal
 
 import aiosqlite
 
+from bot.records import ArticleDraft
 from storage.db import Database
 from storage.fts import prefix_query
 from storage.timestamps import from_db, to_db
 
 SaveOutcome = Literal["imported", "updated", "unchanged"]
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleDraft:
-    """An article as parsed from a file or a page, before it has an id."""
-
-    title: str
-    body: str
-    lead: str = ""
-    url: str | None = None
-    published_at: datetime | None = None
-    views: int | None = None
-    source: str = ""
-    image_url: str | None = None
-
-    @property
-    def identity(self) -> str:
-        """What makes two drafts the same article: its URL, else its title (whitespace and case folded)."""
-        if self.url:
-            return "url:" + self.url.strip()
-        return "title:" + " ".join(self.title.casefold().split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,7 @@ from aiohttp import web
 from bot import feeds, posting
 from bot.services import services
 from bot.web_fetch import Fetcher
-from storage import Database, articles
-from storage import feeds as stored_feeds
+from storage import Database, articles, feed_state
 from storage.timestamps import utc_now
 from tests.harness import ADMIN_ID, READER_ID, running_bot
 
@@ -152,7 +151,7 @@ async def test_new_items_are_imported_once_with_aikyn_layout_recognised(
     again = await feeds.poll_feed(fresh_db, fetcher, f"{site.base}/rss.xml", utc_now())
     assert (again.imported, again.updated) == (0, 0)
     assert await articles.count(fresh_db) == 1
-    [status] = await stored_feeds.statuses(fresh_db)
+    [status] = await feed_state.statuses(fresh_db)
     assert status.last_result == "not modified"
 
 
@@ -187,7 +186,7 @@ async def test_bad_items_and_feeds_are_logged_and_survived(
     assert parks[1] == 1 and parks[0][0].title == "Новый парк"
     broken = await feeds.poll_all(fresh_db, fetcher, (f"{site.base}/broken.xml", f"{site.base}/nothing.xml"), utc_now())
     assert "malformed feed" in broken[0].errors[0] and "HTTP 404" in broken[1].problem
-    statuses = {s.url.rsplit("/", 1)[-1]: s.last_result for s in await stored_feeds.statuses(fresh_db)}
+    statuses = {s.url.rsplit("/", 1)[-1]: s.last_result for s in await feed_state.statuses(fresh_db)}
     assert "malformed feed" in statuses["broken.xml"]
     assert statuses["nothing.xml"].startswith("error: feed not fetched: HTTP 404")
     assert "item without a link" in caplog.text
@@ -199,7 +198,7 @@ async def test_crash_between_storing_and_remembering_an_item_imports_nothing_twi
     async def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(stored_feeds, "remember_item", crash)
+    monkeypatch.setattr(feed_state, "remember_item", crash)
     with pytest.raises(RuntimeError):
         await feeds.poll_feed(fresh_db, fetcher, f"{site.base}/rss.xml", utc_now())
     monkeypatch.undo()

@@ -7,9 +7,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import importer
+from bot import importer, reading
 from bot.fakeapi.server import FakeBotApiServer
-from storage.articles import ArticleDraft
+from bot.records import ArticleDraft
 from tests.conftest import ROOT
 from tests.harness import ADMIN_ID, READER_ID, running_bot
 
@@ -166,13 +166,12 @@ async def test_stickers_photos_edits_and_group_commands_are_answered(tmp_path: P
 async def test_an_unexpected_error_is_logged_reported_and_the_bot_keeps_serving(
     tmp_path: Path, monkeypatch, caplog
 ) -> None:  # type: ignore[no-untyped-def]
-    from bot import reader
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
     async with running_bot(tmp_path) as bot:
-        monkeypatch.setattr(reader, "latest", broken)
+        monkeypatch.setattr(reading, "latest", broken)
         [apology] = await bot.ask("/latest")
         assert "бірдеңе дұрыс болмады" in apology
         await bot.fake.wait_for(lambda: bot.fake.sent("sendMessage", chat_id=ADMIN_ID))

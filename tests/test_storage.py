@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bot import importer
 from bot.analysis.morphology import search_stems
+from bot.records import ArticleDraft
 from storage import Database, articles, open_database
-from storage.articles import ArticleDraft
 from storage.migrations import LATEST_VERSION
 from tests.conftest import SEED
 
@@ -44,14 +44,14 @@ async def test_a_bad_file_is_reported_and_the_rest_of_the_batch_imports(fresh_db
 async def test_a_failure_after_the_article_row_leaves_no_half_written_article(
     fresh_db: Database, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    real = importer.stored_analysis.replace_analysis
+    real = importer.article_analysis.replace_analysis
 
     async def breaks_on_storm(conn, article_id, analysis, **kwargs):  # type: ignore[no-untyped-def]
         if any("Дауыл" in s for s in analysis.sentences):  # the article row is already written when this fails
             raise sqlite3.OperationalError("disk I/O error")
         await real(conn, article_id, analysis, **kwargs)
 
-    monkeypatch.setattr(importer.stored_analysis, "replace_analysis", breaks_on_storm)
+    monkeypatch.setattr(importer.article_analysis, "replace_analysis", breaks_on_storm)
     storm = "Дауыл ауылдағы үйлердің шатырын ұшырып әкетті, деп хабарлады төтенше жағдайлар департаменті."
     with contextlib.suppress(sqlite3.OperationalError):
         await importer.save_article(fresh_db, ArticleDraft(title="Дауыл", body=storm))
@@ -141,18 +141,18 @@ async def test_an_article_that_breaks_the_analysis_is_reported_and_the_batch_goe
 async def test_latest_pages_and_a_stale_page_button_shows_the_last_page(fresh_db: Database) -> None:
     from zoneinfo import ZoneInfo
 
-    from bot import reader
+    from bot import reading
 
-    ctx = reader.ReaderContext(fresh_db, "kk", ZoneInfo("Asia/Almaty"))
-    assert (await reader.latest(ctx)).text == "Мұрағатта әзірге мақала жоқ."
+    ctx = reading.ReaderContext(fresh_db, "kk", ZoneInfo("Asia/Almaty"))
+    assert (await reading.latest(ctx)).text == "Мұрағатта әзірге мақала жоқ."
     for n in range(1, 13):
         await importer.save_article(fresh_db, ArticleDraft(title=f"Жаңалық нөмірі {n}", body=f"Мәтін {n}."))
-    first = await reader.latest(ctx)
+    first = await reading.latest(ctx)
     assert [b.data for b in first.buttons[0]] == [f"a:{n}" for n in (12, 11, 10, 9, 8)]
     assert [b.data for b in first.buttons[1]] == ["l:5"]
-    last = await reader.latest(ctx, 10)
+    last = await reading.latest(ctx, 10)
     assert [b.data for b in last.buttons[0]] == ["a:2", "a:1"] and "3/3" in last.text
-    assert (await reader.latest(ctx, 500)).text == last.text  # a button from when the archive was larger
+    assert (await reading.latest(ctx, 500)).text == last.text  # a button from when the archive was larger
 
 
 async def test_cached_reads_see_every_write_of_this_bot_and_soon_those_of_another_process(

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from bot.analysis.entities import extract_entities
 from bot.analysis.events import extract_events, publication_event
-from bot.analysis.models import Analysis, Entity, Event, Quote
 from bot.analysis.morphology import is_surname_like
 from bot.analysis.names import find_people
 from bot.analysis.quotes import extract_quotes
 from bot.analysis.sentences import split_sentences
 from bot.analysis.summary import summarize
+from bot.records import Analysis, Entity, Event, Quote
 
 # Bump when the analysis changes so stored articles are analysed again at the next start.
 ANALYSIS_VERSION = 1

@@ -7,9 +7,9 @@ from collections import Counter
 from functools import lru_cache
 
 from bot.analysis.lexicon import FIXED_ORGS, LEGAL_FORMS, ORG_HEADS, PLACE_HEADS, PLACES
-from bot.analysis.models import Entity, EntityKind
 from bot.analysis.morphology import CASE_ENDINGS, fold, name_nominative
 from bot.analysis.names import PersonMention, find_people
+from bot.records import Entity, EntityKind
 
 _LETTERS = "а-яәғқңөұүһіёa-z"
 _ENDING = rf"(?:{'|'.join(CASE_ENDINGS)}|ы|і|сы|сі|ның|нің)?"

@@ -6,8 +6,8 @@ import re
 from datetime import date, datetime
 
 from bot.analysis.lexicon import MONTHS
-from bot.analysis.models import Event
 from bot.analysis.sentences import Sentence, split_sentences
+from bot.records import Event
 
 _MONTH = r"(?P<month>" + "|".join(MONTHS) + r")[а-яәғқңөұүһі]*"
 _MONTH2 = r"(?P<month2>" + "|".join(MONTHS) + r")[а-яәғқңөұүһі]*"

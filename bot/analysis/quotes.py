@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.analysis.lexicon import ORG_HEADS
-from bot.analysis.models import Quote
 from bot.analysis.names import PersonMention, find_people, role_before
+from bot.records import Quote
 
 _SAY = r"(?:деді|дейді|депті|деседі|деген(?:\s+еді)?)"
 _DEP_VERBS = (

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import pick_language
 from bot.posting import keyboard, preview
-from bot.reader import ReaderContext
+from bot.reading import ReaderContext
 from bot.render import Reply
 from bot.services import services
 

@@ -20,8 +20,7 @@ from bot.render import (
     shorten,
     visible_length,
 )
-from storage import Database, articles
-from storage import analysis as stored
+from storage import Database, article_analysis, articles
 from storage.articles import Headline
 
 PAGE_SIZE = 5
@@ -29,7 +28,7 @@ MAX_ARGUMENT_CHARS = 200
 MAX_ARTICLE_ID = 2**63 - 1
 
 
-class BadRequest(Exception):
+class ReaderMistake(Exception):
     """Reader input the bot cannot use; the message is the reply to send."""
 
 
@@ -44,18 +43,18 @@ class ReaderContext:
 
 
 def parse_article_id(ctx: ReaderContext, value: str | None, command: str) -> int:
-    """A positive article id from a command argument, or BadRequest with a reply saying what is wrong."""
+    """A positive article id from a command argument, or ReaderMistake with a reply saying what is wrong."""
     if value is None or not value.strip():
-        raise BadRequest(ctx.t("need_id", command=command))
+        raise ReaderMistake(ctx.t("need_id", command=command))
     value = value.strip().lstrip("#№")
     if not re.fullmatch(r"\d{1,19}", value) or not 0 < int(value) <= MAX_ARTICLE_ID:
-        raise BadRequest(ctx.t("bad_id", value=escape(shorten(value, 40)), command=command))
+        raise ReaderMistake(ctx.t("bad_id", value=escape(shorten(value, 40)), command=command))
     return int(value)
 
 
 def check_length(ctx: ReaderContext, value: str) -> str:
     if len(value) > MAX_ARGUMENT_CHARS:
-        raise BadRequest(ctx.t("too_long", length=len(value), limit=MAX_ARGUMENT_CHARS))
+        raise ReaderMistake(ctx.t("too_long", length=len(value), limit=MAX_ARGUMENT_CHARS))
     return value.strip()
 
 
@@ -101,7 +100,7 @@ async def article_messages(ctx: ReaderContext, article_id: int) -> list[Reply]:
     """The full article as one or more messages (Telegram allows 4096 characters each)."""
     article = await articles.get(ctx.db, article_id)
     if article is None:
-        raise BadRequest(ctx.t("no_article", id=article_id))
+        raise ReaderMistake(ctx.t("no_article", id=article_id))
     meta = local_date(article.shown_at, ctx.timezone)
     if article.views is not None:
         meta += f" · {article.views:,} {ctx.t('views')}".replace(",", " ")
@@ -115,7 +114,7 @@ async def article_messages(ctx: ReaderContext, article_id: int) -> list[Reply]:
     return replies
 
 
-def _quote_lines(ctx: ReaderContext, quotes: list[stored.StoredQuote], *, with_article: bool) -> str:
+def _quote_lines(ctx: ReaderContext, quotes: list[article_analysis.StoredQuote], *, with_article: bool) -> str:
     lines = []
     for q in quotes:
         who = escape(q.speaker or "?")
@@ -130,23 +129,23 @@ async def quotes(ctx: ReaderContext, argument: str) -> list[Reply]:
     """Quotes of one article (/quotes 12), of one person (/quotes Абдуллиннің), or the latest."""
     argument = check_length(ctx, argument)
     if not argument:
-        found = await stored.latest_quotes(ctx.db, limit=PAGE_SIZE)
+        found = await article_analysis.latest_quotes(ctx.db, limit=PAGE_SIZE)
         if not found:
             return [Reply(ctx.t("no_quotes"))]
         return _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found, with_article=True))
     if re.fullmatch(r"[#№]?\d+", argument):
         article_id = parse_article_id(ctx, argument, "/quotes")
         if await articles.get(ctx.db, article_id) is None:
-            raise BadRequest(ctx.t("no_article", id=article_id))
-        found = await stored.quotes_of_article(ctx.db, article_id)
+            raise ReaderMistake(ctx.t("no_article", id=article_id))
+        found = await article_analysis.quotes_of_article(ctx.db, article_id)
         if not found:
             return [Reply(ctx.t("no_quotes"))]
         return _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found, with_article=False))
     words = re.findall(r"[^\W\d_][\w-]*", argument)
     if not words:
-        raise BadRequest(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))
+        raise ReaderMistake(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))
     surname = name_nominative(words[-1])
-    found = await stored.quotes_by_surname(ctx.db, surname, limit=50)
+    found = await article_analysis.quotes_by_surname(ctx.db, surname, limit=50)
     if len(words) > 1:
         given = name_nominative(words[0]).casefold()
         found = [q for q in found if q.speaker and q.speaker.casefold().startswith(given[:3])] or found
@@ -174,8 +173,8 @@ async def related(ctx: ReaderContext, argument: str) -> Reply:
     article_id = parse_article_id(ctx, argument, "/related")
     article = await articles.get(ctx.db, article_id)
     if article is None:
-        raise BadRequest(ctx.t("no_article", id=article_id))
-    found = await stored.related_articles(ctx.db, article_id, limit=PAGE_SIZE)
+        raise ReaderMistake(ctx.t("no_article", id=article_id))
+    found = await article_analysis.related_articles(ctx.db, article_id, limit=PAGE_SIZE)
     if len(found) < PAGE_SIZE:
         found += await _topic_neighbours(
             ctx, article, exclude={article_id, *(r.article_id for r in found)}, limit=PAGE_SIZE - len(found)
@@ -192,14 +191,16 @@ async def related(ctx: ReaderContext, argument: str) -> Reply:
 
 async def _topic_neighbours(
     ctx: ReaderContext, article: articles.Article, *, exclude: set[int], limit: int
-) -> list[stored.RelatedArticle]:
+) -> list[article_analysis.RelatedArticle]:
     """Articles about the same topic: full-text search for the title's two longest words."""
     stems = [s for s in search_stems(article.title) if len(s) >= 5][:6]
     if not stems:
         return []
     found = await articles.search_topic(ctx.db, stems, limit=limit + len(exclude))
     topic = ", ".join(stems[:3])
-    return [stored.RelatedArticle(h.id, h.title, 0.0, [], topic) for h in found if h.id not in exclude][:limit]
+    return [article_analysis.RelatedArticle(h.id, h.title, 0.0, [], topic) for h in found if h.id not in exclude][
+        :limit
+    ]
 
 
 async def events(ctx: ReaderContext, argument: str) -> list[Reply]:
@@ -207,15 +208,15 @@ async def events(ctx: ReaderContext, argument: str) -> list[Reply]:
     if re.fullmatch(r"[#№]?\d+", argument or "x"):
         article_id = parse_article_id(ctx, argument, "/events")
         if await articles.get(ctx.db, article_id) is None:
-            raise BadRequest(ctx.t("no_article", id=article_id))
-        found = await stored.events_of_article(ctx.db, article_id)
+            raise ReaderMistake(ctx.t("no_article", id=article_id))
+        found = await article_analysis.events_of_article(ctx.db, article_id)
         with_article = False
     elif argument:
-        found = await stored.events_matching(ctx.db, search_stems(argument), limit=30)
+        found = await article_analysis.events_matching(ctx.db, search_stems(argument), limit=30)
         with_article = True
     else:
         latest_ids = [h.id for h in await articles.newest(ctx.db, limit=PAGE_SIZE)]
-        found = [e for a in latest_ids for e in await stored.events_of_article(ctx.db, a)]
+        found = [e for a in latest_ids for e in await article_analysis.events_of_article(ctx.db, a)]
         found.sort(key=lambda e: (e.year, e.day or ""))
         with_article = True
     if not found:
@@ -233,7 +234,7 @@ async def search(ctx: ReaderContext, query: str, offset: int = 0) -> tuple[Reply
     query = check_length(ctx, query)
     stems = search_stems(query)
     if not stems:
-        raise BadRequest(ctx.t("need_words"))
+        raise ReaderMistake(ctx.t("need_words"))
     found, total = await articles.search(ctx.db, stems, limit=PAGE_SIZE, offset=max(0, offset))
     if total == 0:
         return Reply(ctx.t("nothing_found", query=escape(shorten(query, 60)))), False

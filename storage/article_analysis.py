@@ -7,7 +7,7 @@ from datetime import date
 
 import aiosqlite
 
-from bot.analysis.models import Analysis
+from bot.records import Analysis
 from storage.articles import count
 from storage.db import Database
 from storage.fts import prefix_query

@@ -7,7 +7,7 @@ import re
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import reader
+from bot import reading
 from bot.handlers.common import argument_text, language, reader_context, send
 from bot.i18n import text
 from bot.posting import keyboard
@@ -22,7 +22,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
     link = _DEEP_LINK.fullmatch(payload)
     if link:
-        await send(update, await reader.article_messages(ctx, reader.parse_article_id(ctx, link[1], "/article")))
+        await send(update, await reading.article_messages(ctx, reading.parse_article_id(ctx, link[1], "/article")))
         return
     await send(update, Reply(f"{ctx.t('greeting')}\n\n{ctx.t('help')}"))
 
@@ -32,32 +32,32 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, await reader.latest(reader_context(update, context)))
+    await send(update, await reading.latest(reader_context(update, context)))
 
 
 async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = reader_context(update, context)
     await send(
-        update, await reader.article_messages(ctx, reader.parse_article_id(ctx, argument_text(update), "/article"))
+        update, await reading.article_messages(ctx, reading.parse_article_id(ctx, argument_text(update), "/article"))
     )
 
 
 async def quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, await reader.quotes(reader_context(update, context), argument_text(update)))
+    await send(update, await reading.quotes(reader_context(update, context), argument_text(update)))
 
 
 async def related(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, await reader.related(reader_context(update, context), argument_text(update)))
+    await send(update, await reading.related(reader_context(update, context), argument_text(update)))
 
 
 async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, await reader.events(reader_context(update, context), argument_text(update)))
+    await send(update, await reading.events(reader_context(update, context), argument_text(update)))
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = reader_context(update, context)
     query = argument_text(update)
-    reply, paged = await reader.search(ctx, query)
+    reply, paged = await reading.search(ctx, query)
     if paged:
         reply = _bind_search(context, reply, query)
     await send(update, reply)
@@ -92,30 +92,58 @@ async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await send(update, Reply(text(new, "lang_set")))
 
 
-_CALLBACK = re.compile(r"(?P<kind>[alr]):(?P<n>\d{1,9})|s:(?P<token>\d{1,6}):(?P<offset>\d{1,9})")
+# Inline buttons, one pattern per kind (callback_data ≤ 64 bytes): a:<id> open, l:<offset> latest page,
+# r:<id> related, s:<token>:<offset> search page. Anything else is an old or forged button.
+OPEN_ARTICLE = r"^a:(\d{1,9})$"
+LATEST_PAGE = r"^l:(\d{1,9})$"
+RELATED = r"^r:(\d{1,9})$"
+SEARCH_PAGE = r"^s:(\d{1,6}):(\d{1,9})$"
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Inline buttons: a:<id> open, l:<offset> latest page, r:<id> related, s:<token>:<offset> search page."""
+def _button_number(update: Update, group: int = 1) -> int:
     query = update.callback_query
     assert query is not None
-    ctx = reader_context(update, context)
-    match = _CALLBACK.fullmatch(query.data or "")
+    match = re.match(r"^\w:(\d+)(?::(\d+))?$", query.data or "")
+    assert match is not None  # the handler's pattern matched already
+    return int(match[group])
+
+
+async def open_article_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update)
+    await send(update, await reading.article_messages(reader_context(update, context), _button_number(update)))
+
+
+async def latest_page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update)
+    await _edit_or_send(update, await reading.latest(reader_context(update, context), _button_number(update)))
+
+
+async def related_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update)
+    await send(update, await reading.related(reader_context(update, context), str(_button_number(update))))
+
+
+async def search_page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     searches = (context.chat_data or {}).get("searches", {})
-    if not match or (match["token"] and int(match["token"]) not in searches):
-        await query.answer(ctx.t("stale_button"), show_alert=True)
+    query = searches.get(_button_number(update, 1))
+    if query is None:  # the query behind the token was forgotten (old button, or the bot restarted)
+        await stale_button(update, context)
         return
+    await _answer(update)
+    reply, _ = await reading.search(reader_context(update, context), query, _button_number(update, 2))
+    await _edit_or_send(update, _bind_search(context, reply, query))
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer(reader_context(update, context).t("stale_button"), show_alert=True)
+
+
+async def _answer(update: Update) -> None:
+    query = update.callback_query
+    assert query is not None
     await query.answer()
-    if match["token"]:
-        reply, _ = await reader.search(ctx, searches[int(match["token"])], int(match["offset"]))
-        reply = _bind_search(context, reply, searches[int(match["token"])])
-        await _edit_or_send(update, reply)
-    elif match["kind"] == "l":
-        await _edit_or_send(update, await reader.latest(ctx, int(match["n"])))
-    elif match["kind"] == "a":
-        await send(update, await reader.article_messages(ctx, int(match["n"])))
-    else:
-        await send(update, await reader.related(ctx, match["n"]))
 
 
 async def _edit_or_send(update: Update, reply: Reply) -> None:

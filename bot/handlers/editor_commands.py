@@ -16,8 +16,7 @@ from bot.article_files import ArticleFileError, parse_article_bytes, parse_artic
 from bot.handlers.common import argument_text, send
 from bot.render import Reply, local_datetime, shorten
 from bot.services import Services, services
-from storage import articles, posts
-from storage import feeds as stored_feeds
+from storage import articles, feed_state, posts
 
 log = logging.getLogger(__name__)
 NO_CHANNEL = "Арна берілмеген: .env файлында CHANNEL_ID жазыңыз (мысалы, @aikyn_kz), сосын ботты қайта қосыңыз."
@@ -184,7 +183,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"қате: {counts.get('failed', 0)}, өткізілді: {counts.get('missed', 0)}"
     )
     lines.append(f"Мақалалар: {await articles.count(svc.db)}")
-    for feed in await stored_feeds.statuses(svc.db):
+    for feed in await feed_state.statuses(svc.db):
         when = local_datetime(feed.last_poll_at, tz) if feed.last_poll_at else "—"
         lines.append(f"Лента {escape(shorten(feed.url, 60))}: {when} — {escape(feed.last_result)}")
     await send(update, Reply("\n".join(lines)))

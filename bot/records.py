@@ -1,9 +1,10 @@
-"""Plain records produced by the text analysis."""
+"""Plain records shared by parsers, the text analysis and storage: articles before they have an id, and what
+the analysis finds in them. Depends on nothing else in the project, so importing storage loads no NLP code."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 QuoteKind = Literal["direct", "indirect", "dialogue"]
@@ -50,3 +51,24 @@ class Analysis:
     events: list[Event] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """An article as parsed from a file or a page, before it has an id."""
+
+    title: str
+    body: str
+    lead: str = ""
+    url: str | None = None
+    published_at: datetime | None = None
+    views: int | None = None
+    source: str = ""
+    image_url: str | None = None
+
+    @property
+    def identity(self) -> str:
+        """What makes two drafts the same article: its URL, else its title (whitespace and case folded)."""
+        if self.url:
+            return "url:" + self.url.strip()
+        return "title:" + " ".join(self.title.casefold().split())

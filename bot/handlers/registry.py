@@ -1,0 +1,63 @@
+"""Which update goes to which handler: the whole table on one screen.
+
+PTB tries handlers in order and the first whose filter matches wins, so readers' commands come first, editors'
+commands only for ADMIN_IDS (anyone else gets a refusal), then buttons, then editors' uploads, then whatever is
+left (edits, unknown commands, non-text, group commands).
+"""
+
+from __future__ import annotations
+
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.config import Settings
+from bot.handlers import editor_commands as editor
+from bot.handlers import reader_commands as reader
+
+PRIVATE = filters.ChatType.PRIVATE
+# Only new messages run commands: an edited «/postnow 2» or a business message must not post again.
+NEW_PRIVATE_MESSAGE = PRIVATE & filters.UpdateType.MESSAGE
+
+READER_COMMANDS = {
+    "start": reader.start,
+    "help": reader.help_command,
+    "latest": reader.latest,
+    "article": reader.article,
+    "quotes": reader.quotes,
+    "related": reader.related,
+    "events": reader.events,
+    "search": reader.search,
+    "lang": reader.set_language,
+}
+EDITOR_COMMANDS = {
+    "schedule": editor.schedule,
+    "queue": editor.queue,
+    "cancel": editor.cancel,
+    "postnow": editor.post_now,
+    "preview": editor.preview,
+    "status": editor.status,
+}
+
+
+def handlers(settings: Settings) -> list[BaseHandler]:  # type: ignore[type-arg]
+    editors = NEW_PRIVATE_MESSAGE & filters.User(user_id=list(settings.admin_ids))
+    return [
+        *(CommandHandler(name, callback, filters=NEW_PRIVATE_MESSAGE) for name, callback in READER_COMMANDS.items()),
+        *(CommandHandler(name, callback, filters=editors) for name, callback in EDITOR_COMMANDS.items()),
+        CommandHandler(list(EDITOR_COMMANDS), editor.refuse, filters=NEW_PRIVATE_MESSAGE),
+        CallbackQueryHandler(reader.open_article_button, pattern=reader.OPEN_ARTICLE),
+        CallbackQueryHandler(reader.latest_page_button, pattern=reader.LATEST_PAGE),
+        CallbackQueryHandler(reader.related_button, pattern=reader.RELATED),
+        CallbackQueryHandler(reader.search_page_button, pattern=reader.SEARCH_PAGE),
+        CallbackQueryHandler(reader.stale_button),
+        MessageHandler(editors & filters.Document.ALL, editor.receive_document),
+        MessageHandler(editors & filters.TEXT & ~filters.COMMAND, editor.receive_text),
+        MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, reader.edited),
+        MessageHandler(NEW_PRIVATE_MESSAGE & filters.COMMAND, reader.unknown_command),
+        MessageHandler(filters.COMMAND & filters.ChatType.GROUPS, reader.group_command),
+        MessageHandler(NEW_PRIVATE_MESSAGE & ~filters.TEXT, reader.not_text),
+        MessageHandler(NEW_PRIVATE_MESSAGE & filters.TEXT, reader.help_command),
+    ]
+
+
+def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    app.add_handlers(handlers(settings))

@@ -1,0 +1,65 @@
+"""The bot's clockwork: sending due channel posts, filling daily slots, polling feeds; and telling editors.
+
+The job queue is only the clock: every decision is made from the database, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot import feeds, posting
+from bot.services import services
+
+log = logging.getLogger(__name__)
+
+SEND_JOB = "send-due-posts"
+FEED_JOB = "poll-feeds"
+
+
+def schedule_jobs(app: Application) -> None:  # type: ignore[type-arg]
+    svc = services(app)
+    job_queue = app.job_queue
+    assert job_queue is not None, "install python-telegram-bot[job-queue]"
+    job_queue.run_repeating(send_due_posts_job, interval=svc.send_interval, first=0, name=SEND_JOB)
+    for slot in svc.settings.post_times:
+        at = slot.replace(tzinfo=svc.settings.timezone)
+        job_queue.run_daily(daily_slot_job, time=at, name=f"slot-{slot:%H:%M}")
+    if svc.settings.feed_urls:
+        job_queue.run_repeating(poll_feeds_job, interval=svc.settings.feed_interval * 60, first=1, name=FEED_JOB)
+
+
+async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    assert svc.fetcher is not None
+    await feeds.poll_all(svc.db, svc.fetcher, svc.settings.feed_urls, svc.clock())
+
+
+async def send_due_posts_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    if not svc.settings.channel_id:
+        return
+    for outcome in await posting.send_due_posts(svc, context.bot):
+        if outcome.status == "failed":
+            await tell_editors(
+                context.application, f"❌ Пост №{outcome.post_id} жіберілмеді: {html.escape(outcome.detail)}"
+            )
+
+
+async def daily_slot_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    slot_at = svc.clock().replace(second=0, microsecond=0)
+    if await posting.create_slot_post(svc, slot_at):
+        await send_due_posts_job(context)
+
+
+async def tell_editors(app: Application, message: str) -> None:  # type: ignore[type-arg]
+    """A message (HTML) to every editor; one who cannot be reached is logged, not raised."""
+    for admin_id in services(app).settings.admin_ids:
+        try:
+            await app.bot.send_message(admin_id, message)
+        except TelegramError as exc:
+            log.warning("could not notify editor %s: %s", admin_id, exc.message)
