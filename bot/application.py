@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -41,8 +42,8 @@ def build_application(
     request: BaseRequest | None = None,
     send_interval: float = 10.0,
     clock: Callable[[], datetime] | None = None,
-    fetcher_options: dict[str, float] | None = None,
-) -> Application:  # type: ignore[type-arg]
+    fetcher_options: dict[str, Any] | None = None,
+) -> Application:
     """The bot: handlers registered, database opened in post_init and closed in post_shutdown."""
     builder = (
         ApplicationBuilder()
@@ -80,7 +81,7 @@ def build_application(
     return app
 
 
-async def _on_startup(app: Application) -> None:  # type: ignore[type-arg]
+async def _on_startup(app: Application) -> None:
     svc = services(app)
     settings = svc.settings
     svc.attach_database(await open_database(settings.database_path))
@@ -104,7 +105,7 @@ async def _on_startup(app: Application) -> None:  # type: ignore[type-arg]
     schedule_jobs(app)
 
 
-async def _register_commands(app: Application) -> None:  # type: ignore[type-arg]
+async def _register_commands(app: Application) -> None:
     for language in (None, "kk", "ru"):
         descriptions = COMMAND_DESCRIPTIONS[language or "kk"]
         commands = [BotCommand(name, descriptions[name]) for name in READER_COMMANDS]
@@ -114,7 +115,7 @@ async def _register_commands(app: Application) -> None:  # type: ignore[type-arg
             log.warning("could not register commands (%s): %s", language or "default", exc.message)
 
 
-async def _on_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+async def _on_shutdown(app: Application) -> None:
     svc = services(app)
     if svc.fetcher is not None:
         await svc.fetcher.close()

@@ -173,7 +173,7 @@ def _analyze(path: Path, *, as_json: bool) -> int:
     return 0
 
 
-def _readable_analysis(record: dict) -> str:  # type: ignore[type-arg]
+def _readable_analysis(record: dict) -> str:
     out = [record["title"], "", "Summary: " + record["summary"], "", f"Sentences: {len(record['sentences'])}"]
     out.append(f"Quotes ({len(record['quotes'])}):")
     for q in record["quotes"]:

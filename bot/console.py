@@ -36,7 +36,7 @@ def show(message: Message, buttons: list[dict[str, Any]], out: TextIO | None = N
     for row in (message.reply_markup or {}).get("inline_keyboard", []):
         cells = []
         for button in row:
-            buttons.append({"message": message, **button})  # type: ignore[dict-item]
+            buttons.append({"message": message, **button})
             target = f" → {button['url']}" if "url" in button else ""
             cells.append(f"[{len(buttons)}] {button['text']}{target}")
         print("   " + "   ".join(cells), file=out)
@@ -79,7 +79,7 @@ async def console(settings: Settings, *, user_id: int, language: str, lines: Asy
                     update = fake.button_press(
                         button["message"],
                         button["callback_data"],
-                        user_id=user_id,  # type: ignore[arg-type]
+                        user_id=user_id,
                         language=language,
                     )
                 else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, NetworkError, TelegramError
@@ -18,7 +19,7 @@ from bot.services import services
 log = logging.getLogger(__name__)
 
 
-def _stop_unless_stopping(app: Application) -> None:  # type: ignore[type-arg]
+def _stop_unless_stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """stop_running(), unless a signal has already begun the shutdown (the updater stops first)."""
     if app.updater is None or app.updater.running:
         app.stop_running()
@@ -37,7 +38,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
             # Deferred and once: a 409 can arrive while run_polling is still starting, and stop_running()
             # only takes effect once the loop runs forever; a second stop during shutdown would break it.
-            asyncio.get_running_loop().call_later(1.0, _stop_unless_stopping, context.application)
+            app = context.application
+            asyncio.get_running_loop().call_later(1.0, lambda: _stop_unless_stopping(app))
         return
     if update is None and isinstance(error, NetworkError):
         log.warning("network error while polling (will retry): %s", error)

@@ -20,7 +20,7 @@ SEND_JOB = "send-due-posts"
 FEED_JOB = "poll-feeds"
 
 
-def schedule_jobs(app: Application) -> None:  # type: ignore[type-arg]
+def schedule_jobs(app: Application) -> None:
     svc = services(app)
     job_queue = app.job_queue
     assert job_queue is not None, "install python-telegram-bot[job-queue]"
@@ -56,7 +56,7 @@ async def daily_slot_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_due_posts_job(context)
 
 
-async def tell_editors(app: Application, message: str) -> None:  # type: ignore[type-arg]
+async def tell_editors(app: Application, message: str) -> None:
     """A message (HTML) to every editor; one who cannot be reached is logged, not raised."""
     for admin_id in services(app).settings.admin_ids:
         try:

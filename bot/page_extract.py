@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import trafilatura
+from trafilatura.settings import Document
 
 from bot.article_files import MAX_TITLE_CHARS, is_promo, is_views_marker, view_count
 from bot.records import ArticleDraft
@@ -30,10 +31,10 @@ def extract_article(html: str, url: str, *, source: str = "") -> tuple[ArticleDr
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    if document is None or not (getattr(document, "text", None) or "").strip():
+    if not isinstance(document, Document) or not (document.text or "").strip():
         raise NotAnArticle("no article text found on the page")
     title = " ".join((document.title or "").split())
-    lines = [" ".join(line.split()) for line in document.text.splitlines()]
+    lines = [" ".join(line.split()) for line in (document.text or "").splitlines()]
     lines = [line for line in lines if line]
     views = None
     # Aikyn's layout: the title repeated, then the view count and «оқылды» before the body

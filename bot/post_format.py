@@ -20,7 +20,7 @@ def key_quote(quotes: list[StoredQuote]) -> StoredQuote | None:
     """The first direct quote with a named speaker, preferring one short enough to read in a feed."""
     named = [q for q in quotes if q.kind == "direct" and q.speaker]
     short = [q for q in named if len(q.text) <= 300]
-    return (short or named or [None])[0]
+    return (short or named or [None])[0]  # type: ignore[list-item]
 
 
 def render_post(article: Article, quotes: list[StoredQuote], entities: list[StoredEntity], bot_username: str) -> Reply:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -69,13 +70,13 @@ def run_bot(settings: Settings) -> int:
 
 
 def _freezing_after(
-    startup: Callable[[Application], Awaitable[None]] | None,
-) -> Callable[[Application], Awaitable[None]]:  # type: ignore[type-arg]
+    startup: Callable[[Application], Coroutine[Any, Any, None]] | None,
+) -> Callable[[Application], Coroutine[Any, Any, None]]:
     """Startup, then what is alive (modules, settings, handlers, the database) is kept out of the collector's
     full passes: it lives as long as the process, and under a burst of readers those passes would rescan it again
     and again (bench/run.py: fewer rounds that run a third slower than the rest). Process-wide, so only here."""
 
-    async def started(app: Application) -> None:  # type: ignore[type-arg]
+    async def started(app: Application) -> None:
         if startup is not None:
             await startup(app)
         gc.collect()

@@ -44,7 +44,7 @@ class Services:
             await db.close()
 
 
-def services(context: CallbackContext | Application) -> Services:  # type: ignore[type-arg]
+def services(context: CallbackContext | Application) -> Services:
     """The running bot's services (database, settings, clock)."""
     app = context if isinstance(context, Application) else context.application
-    return app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+    return app.bot_data[SERVICES_KEY]

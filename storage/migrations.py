@@ -1,6 +1,7 @@
 """Append-only schema migrations, versioned by PRAGMA user_version.
 
-Never edit a migration that has shipped; add the next one. `executescript` commits whatever is pending
+Never edit a migration that has shipped; add the next one. Scripts are plain literals (no interpolated
+constants), so nothing outside a migration can change what an old one did. `executescript` commits whatever is pending
 and ignores isolation, so each script carries its own BEGIN … COMMIT and sets user_version inside it.
 """
 
@@ -8,11 +9,9 @@ from __future__ import annotations
 
 import aiosqlite
 
-FTS_TOKENIZER = "unicode61 remove_diacritics 0"
-
 MIGRATIONS: list[str] = [
     # 1: articles and their full-text index
-    f"""
+    """
     CREATE TABLE articles (
         id INTEGER PRIMARY KEY,
         identity TEXT NOT NULL UNIQUE,
@@ -31,7 +30,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_by_hash ON articles(content_hash);
     CREATE INDEX articles_newest ON articles(sort_at DESC, id DESC);
     CREATE VIRTUAL TABLE articles_fts USING fts5(
-        title, lead, body, content='articles', content_rowid='id', tokenize='{FTS_TOKENIZER}'
+        title, lead, body, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 0'
     );
     CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
         INSERT INTO articles_fts(rowid, title, lead, body) VALUES (new.id, new.title, new.lead, new.body);
@@ -47,7 +46,7 @@ MIGRATIONS: list[str] = [
     END;
     """,
     # 2: stored results of the text analysis
-    f"""
+    """
     ALTER TABLE articles ADD COLUMN summary TEXT NOT NULL DEFAULT '';
     ALTER TABLE articles ADD COLUMN analysis_version INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE quotes (
@@ -74,7 +73,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX events_by_article ON events(article_id, position);
     CREATE VIRTUAL TABLE events_fts USING fts5(
-        what, content='events', content_rowid='id', tokenize='{FTS_TOKENIZER}'
+        what, content='events', content_rowid='id', tokenize='unicode61 remove_diacritics 0'
     );
     CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
         INSERT INTO events_fts(rowid, what) VALUES (new.id, new.what);
@@ -160,13 +159,14 @@ MIGRATIONS: list[str] = [
     """,
     # 6: prefix indexes for the article index: searches are prefix queries (қазақстан* finds Қазақстанның),
     # which otherwise merge every term sharing the prefix (measured 5× slower at 10,000 articles)
-    f"""
+    """
     DROP TRIGGER articles_fts_insert;
     DROP TRIGGER articles_fts_delete;
     DROP TRIGGER articles_fts_update;
     DROP TABLE articles_fts;
     CREATE VIRTUAL TABLE articles_fts USING fts5(
-        title, lead, body, content='articles', content_rowid='id', tokenize='{FTS_TOKENIZER}', prefix='3 4 5 6'
+        title, lead, body, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 0',
+        prefix='3 4 5 6'
     );
     INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
     CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN

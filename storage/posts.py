@@ -48,7 +48,7 @@ async def create(
             " ON CONFLICT DO NOTHING",
             (article_id, to_db(due_at), origin, created_by, to_db(now)),
         )
-        return int(cursor.lastrowid) if cursor.rowcount else None
+        return cursor.lastrowid if cursor.rowcount else None
 
 
 async def get(db: Database, post_id: int) -> Post | None:
@@ -118,23 +118,23 @@ async def mark_failed(db: Database, post_id: int, error: str) -> None:
 async def recover_after_restart(db: Database, now: datetime, grace: timedelta) -> tuple[list[Post], list[Post]]:
     """At start: posts left 'sending' by a crash become failed (they may have reached the channel, so they are
     not sent again), and pending posts more than `grace` late become missed. Returns (interrupted, missed)."""
-    interrupted = [_post(r) for r in await db.fetchall(f"{_SELECT} WHERE p.status = 'sending'")]
-    missed = [
-        _post(r)
-        for r in await db.fetchall(f"{_SELECT} WHERE p.status = 'pending' AND p.due_at < ?", (to_db(now - grace),))
-    ]
     async with db.transaction() as conn:
-        for post in interrupted:
-            await conn.execute(
-                "UPDATE posts SET status = 'failed', last_error = ? WHERE id = ?",
-                ("interrupted while sending (bot stopped); check the channel before posting again", post.id),
-            )
-        for post in missed:
-            await conn.execute(
-                "UPDATE posts SET status = 'missed', last_error = ? WHERE id = ?",
-                (f"more than {int(grace.total_seconds() // 60)} min late when the bot started", post.id),
-            )
-    return interrupted, missed
+        interrupted_ids = await conn.execute_fetchall(
+            "UPDATE posts SET status = 'failed', last_error = ? WHERE status = 'sending' RETURNING id",
+            ("interrupted while sending (bot stopped); check the channel before posting again",),
+        )
+        missed_ids = await conn.execute_fetchall(
+            "UPDATE posts SET status = 'missed', last_error = ? WHERE status = 'pending' AND due_at < ? RETURNING id",
+            (f"more than {int(grace.total_seconds() // 60)} min late when the bot started", to_db(now - grace)),
+        )
+    return await _posts_by_id(db, [r[0] for r in interrupted_ids]), await _posts_by_id(db, [r[0] for r in missed_ids])
+
+
+async def _posts_by_id(db: Database, ids: list[int]) -> list[Post]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return [_post(row) for row in await db.fetchall(f"{_SELECT} WHERE p.id IN ({marks}) ORDER BY p.id", ids)]
 
 
 async def status_counts(db: Database) -> dict[str, int]:

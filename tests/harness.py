@@ -92,7 +92,7 @@ async def running_bot(
     *,
     send_interval: float = 0.2,
     clock: Callable[[], datetime] | None = None,
-    fetcher_options: dict[str, float] | None = None,
+    fetcher_options: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Harness]:
     """The bot polling the HTTP fake. `clock` is the bot's time (articles imported, posts due, freshness);

@@ -157,7 +157,7 @@ def _merge_surnames(
     first: dict[tuple[str, EntityKind], int],
 ) -> None:
     """«Қ. Тоқаев» and «Қасым-Жомарт Тоқаев» in one text are one person: fold initials into the full name."""
-    full_by_surname = {}
+    full_by_surname: dict[str, str] = {}
     for key, kind in counts:
         if kind == "person" and "." not in names[(key, kind)]:
             full_by_surname.setdefault(key.split()[-1], key)

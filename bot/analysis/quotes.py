@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.analysis.lexicon import ORG_HEADS
 from bot.analysis.names import PersonMention, find_people, role_before
-from bot.records import Quote
+from bot.records import Quote, QuoteKind
 
 _SAY = r"(?:деді|дейді|депті|деседі|деген(?:\s+еді)?)"
 _DEP_VERBS = (
@@ -266,17 +266,17 @@ def extract_quotes(body: str, people: list[PersonMention] | None = None) -> list
             continue  # «…» деген with no one saying it: a saying, a title, a thought — not a quote
         add(open_, tail_start, Quote(_clean_quote(text[open_ + 1 : close]), speaker, role, "direct"))
 
-    for line in re.finditer(r"[^\n]+", text):
-        for match in _DASH_ATTRIBUTION_IN_LINE.finditer(line[0]):
-            end = line.start() + match.start()
+    for text_line in re.finditer(r"[^\n]+", text):
+        for dash in _DASH_ATTRIBUTION_IN_LINE.finditer(text_line[0]):
+            end = text_line.start() + dash.start()
             if text[end - 1] in _CLOSERS + '"' or any(s.start <= end <= s.end for s in claimed):
                 continue
-            start = line.start()
-            tail_start = line.start() + match.end()
+            start = text_line.start()
+            tail_start = text_line.start() + dash.end()
             tail = text[tail_start : _sentence_end(text, tail_start)]
             if _NEWS_CREDIT.search(tail):
                 continue
-            speaker, role = _speaker_from_tail(tail, match["verb"], resolver, tail_start, start)
+            speaker, role = _speaker_from_tail(tail, dash["verb"], resolver, tail_start, start)
             add(start, tail_start, Quote(_clean_quote(text[start:end]), speaker, role, "direct"))
             break
 
@@ -318,7 +318,7 @@ def _add_speaker_led(text: str, openers: dict[int, int | None], resolver: _Resol
             if close is None:
                 continue
             body = text[start:close].strip()[1:]
-            kind = "direct"
+            kind: QuoteKind = "direct"
         else:
             kind = "dialogue"
         if not re.search(r"[.!?…»]$", body.rstrip()):

@@ -80,8 +80,8 @@ class FakeBotApi:
     ok_counts: Counter[str] = field(default_factory=Counter)
     files: dict[str, bytes] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
-    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
-    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _failures: list[_Failure] = field(default_factory=list)
     _changed: asyncio.Condition | None = None
     _poll_generation: int = 0
@@ -344,7 +344,7 @@ class FakeBotApi:
         return True
 
     async def _api_getChat(self, params: dict[str, Any]) -> Any:
-        chat_id = params.get("chat_id")
+        chat_id = params["chat_id"]
         common = {
             "accent_color_id": 0,
             "max_reaction_count": 11,
@@ -353,8 +353,7 @@ class FakeBotApi:
             ),
         }
         if str(chat_id).startswith("@") or str(chat_id).startswith("-100"):
-            channel_id = -1001234567890 if str(chat_id).startswith("@") else int(chat_id)
-            return {"id": channel_id, "type": "channel", "title": "Aikyn", **common}
+            return {"id": _channel_numeric_id(chat_id), "type": "channel", "title": "Aikyn", **common}
         return {"id": int(chat_id), "type": "private", "first_name": "Оқырман", **common}
 
     async def _api_getChatMember(self, params: dict[str, Any]) -> Any:
@@ -452,7 +451,11 @@ class FakeBotApi:
         chat_id = message.chat_id
         is_channel = isinstance(chat_id, str)
         chat: dict[str, Any] = (
-            {"id": -1001234567890 if chat_id.startswith("@") else int(chat_id), "type": "channel", "title": "Aikyn"}
+            {
+                "id": -1001234567890 if str(chat_id).startswith("@") else int(chat_id),
+                "type": "channel",
+                "title": "Aikyn",
+            }
             if is_channel
             else {"id": chat_id, "type": "private", "first_name": "Оқырман"}
         )
@@ -536,3 +539,8 @@ class _Rejected(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+
+
+def _channel_numeric_id(chat_id: int | str) -> int:
+    """The channel's numeric id: the fake has one channel, whatever @name it is called by."""
+    return -1001234567890 if str(chat_id).startswith("@") else int(chat_id)

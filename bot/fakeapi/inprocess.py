@@ -25,7 +25,7 @@ class InProcessRequest(BaseRequest):
     async def shutdown(self) -> None:
         return None
 
-    async def do_request(  # type: ignore[override]
+    async def do_request(
         self,
         url: str,
         method: str,

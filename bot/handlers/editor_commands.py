@@ -254,7 +254,7 @@ async def receive_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def _import_and_preview(
     update: Update, context: ContextTypes.DEFAULT_TYPE, drafts: list, problems: list[str]
-) -> None:  # type: ignore[type-arg]
+) -> None:
     svc = services(context)
     lines = []
     last_id = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import reading
@@ -150,7 +150,7 @@ async def _edit_or_send(update: Update, reply: Reply) -> None:
     query = update.callback_query
     assert query is not None
     message = query.message
-    if message is not None and getattr(message, "text", None) is not None:
+    if isinstance(message, Message) and message.text is not None:
         if message.text_html == reply.text and message.reply_markup == keyboard(reply):
             return
         await query.edit_message_text(reply.text, reply_markup=keyboard(reply))

@@ -38,7 +38,7 @@ EDITOR_COMMANDS = {
 }
 
 
-def handlers(settings: Settings) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(settings: Settings) -> list[BaseHandler]:
     editors = NEW_PRIVATE_MESSAGE & filters.User(user_id=list(settings.admin_ids))
     return [
         *(CommandHandler(name, callback, filters=NEW_PRIVATE_MESSAGE) for name, callback in READER_COMMANDS.items()),
@@ -59,5 +59,5 @@ def handlers(settings: Settings) -> list[BaseHandler]:  # type: ignore[type-arg]
     ]
 
 
-def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def register_handlers(app: Application, settings: Settings) -> None:
     app.add_handlers(handlers(settings))
