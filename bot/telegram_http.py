@@ -1,23 +1,48 @@
-"""HTTP to the Bot API: python-telegram-bot's request interface over httpx, sending JSON bodies."""
+"""HTTP to the Bot API: python-telegram-bot's request interface over aiohttp, sending JSON bodies.
+
+Two choices, both measured under a burst of readers (bench/run.py):
+- JSON bodies. PTB's own HTTPXRequest posts form data, and percent-encoding Kazakh text (two bytes per letter, each
+  escaped by urllib in pure Python) cost about 0.1 ms of CPU for a 2.5 KB /latest page. The Bot API accepts both.
+- aiohttp instead of httpx. httpx (with httpcore's pool) cost about 1 ms of the bot's CPU per Bot API call; the same
+  call through one aiohttp session costs about 0.2 ms. Everything else the bot fetches (feeds, pages) stays on httpx.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
-import httpx
+import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+# A Bot API URL carries the token: /bot<token>/method and /file/bot<token>/path.
+_TOKEN_IN_URL = re.compile(r"/bot[^/\s]+")
+
+
+def without_token(message: str) -> str:
+    """An error message with any Bot API URL's token replaced (aiohttp puts request URLs in some errors)."""
+    return _TOKEN_IN_URL.sub("/bot<BOT_TOKEN>", message)
+
 
 class JsonRequest(BaseRequest):
-    """Sends a method's parameters as one UTF-8 JSON body; uploads still go as multipart form data.
+    """Sends a method's parameters as one UTF-8 JSON body; uploads go as multipart form data.
 
-    PTB's own HTTPXRequest posts form data, and percent-encoding Kazakh text (two bytes per letter, each
-    escaped by urllib in pure Python) was the largest single cost of a reply under load: about 0.1 ms of
-    CPU for a 2.5 KB /latest page (bench/run.py). The Bot API accepts both encodings.
+    At most `pool_size` connections; a request that finds them all busy waits up to `pool_timeout` for one, then
+    fails with TimedOut without being sent. Timeouts raise TimedOut, other transport failures NetworkError, and
+    neither message contains the token.
     """
 
-    __slots__ = ("_client", "_limits", "_media_write_timeout", "_timeout")
+    __slots__ = (
+        "_connect_timeout",
+        "_media_write_timeout",
+        "_pool",
+        "_pool_size",
+        "_read_timeout",
+        "_session",
+        "_write_timeout",
+    )
 
     def __init__(
         self,
@@ -29,72 +54,87 @@ class JsonRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
     ) -> None:
-        self._timeout = httpx.Timeout(
-            connect=connect_timeout, read=read_timeout, write=write_timeout, pool=pool_timeout
-        )
+        self._pool_size = pool_size
+        self._read_timeout = read_timeout
+        self._connect_timeout = connect_timeout
+        self._pool = pool_timeout
+        # aiohttp has no separate write timeout: a write is bounded by the whole request's deadline
         self._media_write_timeout = media_write_timeout
-        self._limits = httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size)
-        self._client = self._new_client()
-
-    def _new_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self._timeout, limits=self._limits, http1=True, http2=False)
+        self._write_timeout = write_timeout
+        self._session: aiohttp.ClientSession | None = None
 
     @property
     def read_timeout(self) -> float | None:
-        return self._timeout.read
+        return self._read_timeout
 
     async def initialize(self) -> None:
-        if self._client.is_closed:  # an application can be initialised again after shutdown
-            self._client = self._new_client()
+        if self._session is None or self._session.closed:  # an application can be initialised again
+            connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
+                json_serialize=lambda value: json.dumps(value, ensure_ascii=False),
+            )
 
     async def shutdown(self) -> None:
-        if not self._client.is_closed:
-            await self._client.aclose()
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
 
     async def do_request(
         self,
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: object = BaseRequest.DEFAULT_NONE,
-        write_timeout: object = BaseRequest.DEFAULT_NONE,
-        connect_timeout: object = BaseRequest.DEFAULT_NONE,
-        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._client.is_closed:
+        if self._session is None or self._session.closed:
             raise RuntimeError("This JsonRequest is not initialized!")
         uploads = request_data is not None and request_data.contains_files
-        default_write = self._media_write_timeout if uploads else self._timeout.write
-        timeout = httpx.Timeout(
-            connect=_chosen(connect_timeout, self._timeout.connect),
-            read=_chosen(read_timeout, self._timeout.read),
-            write=_chosen(write_timeout, default_write),
-            pool=_chosen(pool_timeout, self._timeout.pool),
-        )
-        headers = {"User-Agent": self.USER_AGENT}
+        timeout = self._timeout(uploads, read_timeout, write_timeout, connect_timeout, pool_timeout)
         try:
             if request_data is not None and uploads:
-                response = await self._client.request(
-                    method,
-                    url,
-                    headers=headers,
-                    timeout=timeout,
-                    files=request_data.multipart_data,
-                    data=request_data.json_parameters,
-                )
+                body: Any = _form(request_data)
+                headers = None
             else:
-                headers["Content-Type"] = "application/json"
-                body = json.dumps(request_data.parameters if request_data else {}, ensure_ascii=False).encode()
-                response = await self._client.request(method, url, headers=headers, timeout=timeout, content=body)
-        except httpx.PoolTimeout as exc:
-            raise TimedOut("Pool timeout: all connections are busy; the request was not sent") from exc
-        except httpx.TimeoutException as exc:
+                parameters = request_data.parameters if request_data else {}
+                body = json.dumps(parameters, ensure_ascii=False).encode()
+                headers = {"Content-Type": "application/json"}
+            async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
+                return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise TimedOut("Timed out while connecting (or waiting for a free connection)") from exc
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TimedOut from exc
-        except httpx.HTTPError as exc:
-            raise NetworkError(f"httpx.{type(exc).__name__}: {exc}") from exc
-        return response.status_code, response.content
+        except aiohttp.ClientError as exc:
+            raise NetworkError(without_token(f"aiohttp.{type(exc).__name__}: {exc}")) from exc
+
+    def _timeout(self, uploads: bool, read: Any, write: Any, connect: Any, pool: Any) -> aiohttp.ClientTimeout:
+        read_s = _chosen(read, self._read_timeout)
+        write_s = _chosen(write, self._media_write_timeout if uploads else self._write_timeout)
+        connect_s = _chosen(connect, self._connect_timeout)
+        pool_s = _chosen(pool, self._pool)
+        # aiohttp's `connect` covers waiting for a pooled connection and opening one; `sock_connect` the opening
+        waiting = None if connect_s is None or pool_s is None else connect_s + pool_s
+        # the whole request may take its parts' time together; a long poll's read timeout includes its `timeout`
+        parts = (read_s, write_s, waiting)
+        total = None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+        return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect_s, sock_read=read_s)
+
+
+def _form(request_data: RequestData) -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    for name, value in request_data.json_parameters.items():
+        form.add_field(name, value)
+    for name, (filename, content, mimetype) in request_data.multipart_data.items():
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form
 
 
 def _chosen(value: object, default: float | None) -> float | None:
     """A timeout passed for this call, else the request's own (PTB marks "not passed" with DEFAULT_NONE)."""
-    return default if value is BaseRequest.DEFAULT_NONE else value  # type: ignore[return-value]
+    if value is BaseRequest.DEFAULT_NONE:
+        return default
+    return value  # type: ignore[return-value]

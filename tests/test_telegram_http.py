@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 
 from bot.fakeapi.server import FakeBotApiServer
 from bot.telegram_http import JsonRequest
@@ -61,3 +61,69 @@ async def test_a_server_that_never_answers_is_a_timeout_not_a_hang() -> None:
             writer.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_no_more_connections_than_the_pool_and_a_request_that_waits_too_long_is_not_sent() -> None:
+    open_now, most = 0, 0
+    release = asyncio.Event()
+
+    async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal open_now, most
+        open_now += 1
+        most = max(most, open_now)
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(
+                    next(
+                        line.split(b":")[1]
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length")
+                    )
+                )
+                await reader.readexactly(length)
+                await release.wait()
+                body = b'{"ok":true,"result":true}'
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                    % (len(body), body)
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            open_now -= 1
+            writer.close()
+
+    server = await asyncio.start_server(slow, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot1:x/close"
+    request = JsonRequest(pool_size=2, pool_timeout=0.2, connect_timeout=0.2)
+    await request.initialize()
+    try:
+        waiting = [asyncio.create_task(request.post(url)) for _ in range(2)]
+        await asyncio.sleep(0)
+        with pytest.raises(TimedOut):  # both connections are busy: the third gives up without being sent
+            await request.post(url)
+        release.set()
+        assert await asyncio.gather(*waiting) == [True, True]
+        assert await asyncio.gather(*(request.post(url) for _ in range(10))) == [True] * 10
+        assert most == 2
+    finally:
+        await request.shutdown()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_failed_connection_is_a_network_error_that_does_not_show_the_token() -> None:
+    server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()  # nothing listens there any more
+    request = JsonRequest(pool_size=1)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as caught:
+            await request.post(f"http://127.0.0.1:{port}/bot123456:SECRET-token/getMe")
+        assert "SECRET" not in str(caught.value) and "SECRET" not in repr(caught.value)
+    finally:
+        await request.shutdown()
