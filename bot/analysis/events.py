@@ -12,7 +12,7 @@ from bot.records import Event
 _MONTH = r"(?P<month>" + "|".join(MONTHS) + r")[а-яәғқңөұүһі]*"
 _MONTH2 = r"(?P<month2>" + "|".join(MONTHS) + r")[а-яәғқңөұүһі]*"
 _YEAR = r"(?P<year>1[0-9]{3}|20[0-9]{2})"
-_YEAR_WORD = r"(?:\s*-?\s*(?:жыл[а-яәғқңөұүһі]*|ж\.(?!\w)))"
+_YEAR_WORD = r"(?:\s*+-?\s*+(?:жыл[а-яәғқңөұүһі]*+|ж\.(?!\w)))"
 _AFTER = r"(?:\s+(?:бастап|бері|дейін|кейін|шейін|аралығында|арналған|қарай|ішінде))?"
 
 _PATTERNS = [
@@ -37,7 +37,7 @@ _PATTERNS = [
     re.compile(rf"(?<![\d,.]){_YEAR}{_YEAR_WORD}{_AFTER}"),
 ]
 _HAS_DIGITS = re.compile(r"\d{4}|ғасыр")
-_CLAUSE_SPLIT = re.compile(r"[,;:]\s+|\s+[–—]\s+")
+_CLAUSE_SPLIT = re.compile(r"[,;:]\s+|(?<!\s)\s++[–—]\s+")
 _LEADING_FILLER = re.compile(r"^(?:ал|және|сондай-ақ|сонымен\s+қатар|яғни|бұл|осы|ол)\s+", re.IGNORECASE)
 MAX_WHAT_WORDS = 14
 
