@@ -15,7 +15,7 @@ from bot.analysis.summary import summarize
 from bot.records import Analysis, Entity, Event, Quote
 
 # Bump when the analysis changes so stored articles are analysed again at the next start.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 __all__ = ["ANALYSIS_VERSION", "Analysis", "Entity", "Event", "Quote", "analyze_article"]
 

@@ -50,14 +50,17 @@ _DEP_VERBS = (
 )
 _DEP = rf"деп(?P<mid>(?:\s+[^\s.!?«»\"“”]+){{0,6}}?)\s+{_DEP_VERBS}"
 # «деп нақтыланады», «деп айыпталды»: a passive names no speaker, so it is not reported speech
-_PASSIVE = re.compile(r"^деп.*(?:ыл|іл|л|н)(?:ады|еді|ды|ді|ған|ген|атын|етін)$")
+_PASSIVE = re.compile(
+    r"^деп.*\s(?:нақтылан|айыптал|жазыл|айтыл|атал|тапсырыл|ұсыныл|сана|есептел|мәлімделд|хабарланд|шақырыл|"
+    r"білдіріл|ескертіл|көрсетіл|қосыл|сипаттал|жеткізіл|таныл|бағалан|мақұлдан|түсіндіріл|дәлелден)[а-яәғқңөұүһі]*$"
+)
 
 
 def _not_speech(verb: str) -> bool:
     return bool(_PASSIVE.match(verb)) and not _DOCUMENT.match(verb)
 
 
-_VERB = rf"(?P<verb>{_SAY}|{_DEP})(?=[\s.,!?:;)…]|$)"
+_VERB = rf"(?P<verb>{_SAY}|{_DEP})(?=[\s.,!?:;)…»”“\"]|$)"
 _AFTER_MARK = re.compile(rf"[\s,.]{{0,4}}(?:[–—-]\s*)?{_VERB}")
 _AFTER_UNMARKED = re.compile(rf"(?P<punct>[,.!?…])?[ \t]*[–—-][ \t]*{_VERB}")
 _NEWS_CREDIT = re.compile(
@@ -431,7 +434,7 @@ def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
 def _unmarked(f: _Finder) -> None:
     """Unmarked and dash-led quotes ending in «, – деді NAME» (possibly over several paragraphs)."""
     for match in _AFTER_UNMARKED.finditer(f.text):
-        end = match.start()
+        end = match.start() + (match["punct"] in ("?", "!", "…"))
         before = f.text[end - 1 : end] if end else ""
         if before in '»”“"›' or (
             match["punct"] is None and not f.text[match.start() : match.start("verb")].endswith(("-", "–"))
@@ -488,10 +491,11 @@ def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
     """«Name, role» / «Name» / «ROLE (to whom)» before a colon at a line start."""
     who = f.text[start:end]
     people = f.people.in_range(start, end)
-    if people and people[0].start - start <= 2 and people[0].is_nominative:
+    lead = f.text[start : people[0].start].strip(" ,") if people else ""
+    if people and people[0].is_nominative and (not lead or (len(lead.split()) <= 3 and looks_like_role(lead))):
         rest = f.text[people[0].end : end].strip()
         if not rest or rest.startswith(","):
-            return f.people.speaker(people[0], "header", rest.strip(" ,"))
+            return f.people.speaker(people[0], "header", rest.strip(" ,") or lead)
         return None
     words = who.split()
     if people or not words or len(words) > 7 or not words[0][:1].isupper():

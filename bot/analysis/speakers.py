@@ -155,13 +155,26 @@ class People:
         self.text = text
         self.mentions = [
             m
-            for m in mentions
+            for m in map(self._without_role_word, mentions)
             if not _inside(quoted, m.start)
             and not text[m.end : m.end + 12].lstrip().startswith("атында")
             and not re.search("[A-Za-z]", m.written)
         ]
         self.starts = [m.start for m in self.mentions]
         self._roles: dict[int, str] = {}
+
+    def _without_role_word(self, mention: PersonMention) -> PersonMention:
+        """«Кәсіпкер Раиса Тұралиева» read as the name «Кәсіпкер Раиса»: a role word opening a sentence is not a
+        given name, so the name is the next two words."""
+        first, _, given = mention.written.partition(" ")
+        after = _NEXT_WORD.match(self.text, mention.end)
+        if not after or not given or " " in given or not looks_like_role(first.casefold()):
+            return mention
+        if not (first.casefold() in ROLE_WORDS or first.casefold().endswith(("кер", "гер", "шы", "ші", "ист"))):
+            return mention
+        start = mention.end - len(given)
+        surname = name_nominative(after["word"])
+        return PersonMention(start, after.end(), f"{given} {surname}", surname, self.text[start : after.end()])
 
     @cached_property
     def full_names(self) -> dict[str, str]:
@@ -254,6 +267,7 @@ class People:
         return next(iter(like)) if len(like) == 1 and re.search(r"(?:ағам|ағаң|еке|ке|ең|аң|ам)$", base) else None
 
 
+_NEXT_WORD = re.compile(r" (?P<word>[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІ]?[а-яәғқңөұүһі]+)?)(?![\w])")
 _REPORTING = re.compile(r"\s+(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда|мәліметінше)")
 
 
