@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from bot.analysis.entities import extract_entities
@@ -31,12 +30,11 @@ def analyze_article(title: str, lead: str, body: str, published_at: datetime | N
     # one pass for names over title, lead and body serves both the entities and the quotes
     head = "\n".join(part for part in (title, lead) if part)
     whole = f"{head}\n{text}" if head else text
-    offset = len(whole) - len(text)
     people = find_people(whole, strict=False)
-    in_body = [replace(m, start=m.start - offset, end=m.end - offset) for m in people if m.start >= offset]
     return Analysis(
         sentences=[s.text for s in sentences],
-        quotes=extract_quotes(text, in_body),
+        # headlines speak too («Name: statement», «Statement – Name»), so quotes are read over the whole text
+        quotes=extract_quotes(whole, people),
         events=events,
         entities=extract_entities(whole, [m for m in people if is_surname_like(m.surname)]),
         summary=summarize(title, text, sentences=sentences),

@@ -16,6 +16,7 @@ Each Quote says how its speaker was found (`speaker_source`), so callers can use
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, replace
@@ -120,6 +121,21 @@ class _Finder:
             people = find_people(self.text, strict=False)
         self.people = People(self.text, people, quoted)
         self.found: list[_Candidate] = []
+        # line breaks, and where attributed quotes end, looked up by bisection so hostile texts stay linear
+        self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        self.spoken: list[tuple[int, Speaker]] = []
+        self.unmarked_ends: list[int] = []
+        self.by_opener = {s.open: s for s in self.spans if s.open is not None}
+
+    def line_start(self, pos: int) -> int:
+        """Start of the line holding `pos`."""
+        i = bisect.bisect_left(self.newlines, pos)
+        return self.newlines[i - 1] + 1 if i else 0
+
+    def line_end(self, pos: int) -> int:
+        """End of the line holding `pos` (its line break, or the text's end)."""
+        i = bisect.bisect_left(self.newlines, pos)
+        return self.newlines[i] if i < len(self.newlines) else len(self.text)
 
     def add(self, start: int, end: int, rank: int, speaker: Speaker | None, kind: QuoteKind) -> None:
         words = _clean_quote(self.original[start:end])
@@ -127,23 +143,25 @@ class _Finder:
             return
         quote = Quote(words, speaker.name, speaker.role, kind, speaker.source)
         self.found.append(_Candidate(start, end, rank, quote))
+        if speaker.name and speaker.source not in ("group", "nested"):
+            bisect.insort(self.spoken, (end, Speaker(speaker.name, speaker.role, "role_noun")), key=lambda x: x[0])
+        if rank in (2, 3):
+            bisect.insort(self.unmarked_ends, self.clause_end(end) + 1)
 
     def clause_end(self, pos: int, limit: int = 240) -> int:
         match = _CLAUSE_END.search(self.text, pos, min(len(self.text), pos + limit))
         return match.start() if match else min(len(self.text), pos + limit)
 
     def sentence_start(self, pos: int) -> int:
-        line = self.text.rfind("\n", 0, pos) + 1
+        line = self.line_start(pos)
         window = self.text[max(line, pos - 300) : pos]
         cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "), window.rfind("… "))
         return max(line, pos - 300) + cut + 2 if cut != -1 else max(line, pos - 300)
 
     def last_speaker_before(self, pos: int) -> Speaker | None:
-        earlier = [c for c in self.found if c.end <= pos and c.quote.speaker and c.quote.speaker_source != "group"]
-        if not earlier:
-            return None
-        quote = max(earlier, key=lambda c: c.end).quote
-        return Speaker(quote.speaker or "", quote.role, "role_noun")
+        """The speaker of the last attributed quote that ends before `pos`."""
+        i = bisect.bisect_right(self.spoken, pos, key=lambda x: x[0])
+        return self.spoken[i - 1][1] if i else None
 
 
 def _clean_quote(text: str) -> str:
@@ -274,7 +292,7 @@ def _subject(f: _Finder, quote_open: int) -> Speaker | None:
 
 def _zero_subject(f: _Finder, sentence_start: int) -> Speaker | None:
     """«…», – дейді. with no subject: the person last named as a subject in the paragraph or the one before."""
-    paragraph = f.text.rfind("\n", 0, max(0, f.text.rfind("\n", 0, sentence_start))) + 1
+    paragraph = f.line_start(max(0, f.line_start(sentence_start) - 1))
     person = f.people.last_before(sentence_start)
     if person is None or person.start < paragraph:
         return None
@@ -393,7 +411,7 @@ def _after_marks(f: _Finder) -> None:
 def _missing_opener(text: str, close: int) -> int:
     """Where a quote without its opening mark began: after a colon on its line, else at the line start
     («AMANAT» партиясының …», – деді: the opener merged with a nested quote's)."""
-    line = text.rfind("\n", 0, close) + 1
+    line = text.rfind("\n", max(0, close - 2000), close) + 1
     colon = text.rfind(": ", line, close)
     return colon + 1 if colon != -1 and text[line] not in "«“" else line - 1
 
@@ -424,8 +442,7 @@ def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
     if rest is None:
         return
     start = end + rest.end()
-    line_end = f.text.find("\n", start)
-    line_end = len(f.text) if line_end == -1 else line_end
+    line_end = f.line_end(start)
     words = f.text[start:line_end]
     if words.rstrip()[-1:] in _TERMINAL and not _AFTER_UNMARKED.search(words):
         f.add(start, line_end, 2, speaker, "direct")
@@ -456,29 +473,31 @@ def _unmarked(f: _Finder) -> None:
 def _colon_line_subject(f: _Finder, start: int) -> Speaker | None:
     """«Әшімбаев жымиып:» on the line before an unmarked quote names its speaker."""
     line_end = start - 1
-    if line_end <= 0 or f.text[line_end] != "\n" or not f.text[:line_end].rstrip().endswith(":"):
+    if line_end <= 0 or f.text[line_end] != "\n":
         return None
-    return _subject(f, f.text[:line_end].rstrip().rfind(":"))
+    previous = f.text[f.line_start(line_end) : line_end].rstrip()
+    if not previous.endswith(":"):
+        return None
+    return _subject(f, f.line_start(line_end) + len(previous) - 1)
 
 
 def _unmarked_start(f: _Finder, end: int) -> int | None:
     """The start of an unmarked quote that ends at `end`: its paragraph (after an earlier attribution in it), or
     an earlier dash-led paragraph when the paragraphs between carry no attribution."""
-    line = f.text.rfind("\n", 0, end) + 1
-    for c in f.found:
-        if line <= c.end < end and c.rank in (2, 3):
-            line = max(line, f.clause_end(c.end) + 1)
-    if _DASH_LINE.match(f.text, line) or line != f.text.rfind("\n", 0, end) + 1:
+    paragraph = f.line_start(end)
+    i = bisect.bisect_left(f.unmarked_ends, end)
+    line = max(paragraph, f.unmarked_ends[i - 1]) if i and f.unmarked_ends[i - 1] >= paragraph else paragraph
+    if _DASH_LINE.match(f.text, line) or line != paragraph:
         return line
     start = line
     for _ in range(3):
         if start == 0:
             break
-        previous = f.text.rfind("\n", 0, start - 1) + 1
-        paragraph = f.text[previous : start - 1]
-        if _AFTER_UNMARKED.search(paragraph) or paragraph.rstrip().endswith(":") or not paragraph.strip():
+        previous = f.line_start(start - 1)
+        above = f.text[previous : start - 1]
+        if _AFTER_UNMARKED.search(above) or above.rstrip().endswith(":") or not above.strip():
             break
-        if _DASH_LINE.match(paragraph):
+        if _DASH_LINE.match(above):
             return previous
         start = previous
     return line
@@ -525,7 +544,7 @@ def _headers(f: _Finder) -> None:
                 continue
             start, end, kind = nxt.start(), nxt.end(), "dialogue"
         words = f.text[start:end].strip()
-        marked = next((s for s in f.spans if s.open is not None and s.open == start), None)
+        marked = f.by_opener.get(start)
         if marked is not None and f.text[marked.close + 1 : end].strip(" .,") == "":
             f.add(marked.start, marked.close, 4, speaker, "direct")
         elif words[:1] not in '«“"':
@@ -619,8 +638,8 @@ def _interview(f: _Finder) -> None:
 
 def _nearest_header(f: _Finder, pos: int) -> Speaker | None:
     """The «Name, role:» line just above a turn (a transcript names the one who answers)."""
-    line = f.text.rfind("\n", 0, max(0, pos - 1))
-    previous = f.text.rfind("\n", 0, max(0, line)) + 1
+    line = f.line_start(pos) - 1
+    previous = f.line_start(max(0, line))
     match = _HEADER.match(f.text, previous, max(previous, line)) if line > 0 else None
     if match is None or match["rest"].strip():
         return None

@@ -240,7 +240,9 @@ class People:
             return None
         head, others = words[-1], words[:-1]
         best: tuple[int, int, PersonMention] | None = None
-        for mention in self.mentions:
+        # the people of the surrounding stretch of text (a role is given near where it is used; bounded work)
+        low, high = bisect.bisect_left(self.starts, pos - 6000), bisect.bisect_left(self.starts, pos + 3000)
+        for mention in self.mentions[low:high]:
             if skip and self.full_name(mention) in skip:
                 continue
             role = self.role_of(mention).casefold()
