@@ -217,3 +217,27 @@ def test_a_stray_closing_guillemet_before_a_name_does_not_break_the_analysis() -
     text = "Жиын басталды, оның ұраны» Ерлан Тоқтаров сөз сөйледі. «Бәрі дайын», – деді ол."
     analysis = analyze_article("Жиын", "", text)
     assert [q.speaker for q in analysis.quotes] == ["Ерлан Тоқтаров"]
+
+
+def test_every_kind_of_date_phrase_and_a_clean_event_phrase() -> None:
+    text = (
+        "Заңға 2001, 2009 және 2018 жылдары түзетулер енгізілді. Ашаршылық 1931-33 жылдары болды. "
+        "Сексенінші жылдары ауылда клуб салынды. Зауыт 1996-дан бері жұмыс істейді. "
+        "Жиынға 1000-нан астам адам келді. Ауыл 1950-60 ж.ж. көркейді."
+    )
+    events = extract_events(text)
+    assert [(e.when, e.year, e.year_end) for e in events] == [
+        ("2001", 2001, None),
+        ("2009", 2009, None),
+        ("2018 жылдары", 2018, None),
+        ("1931-33 жылдары", 1931, 1933),
+        ("Сексенінші жылдары", 1980, 1989),
+        ("1996-дан бері", 1996, None),
+        ("1950-60 ж.ж.", 1950, 1960),
+    ]
+    assert events[0].what == "Заңға түзетулер енгізілді"
+    assert events[5].what == "Зауыт жұмыс істейді"
+    long = extract_events(
+        "Биыл, яғни 2024 жылы, облыс орталығында, көптеген тұрғындардың өтініші бойынша, жаңа саябақ ашылды."
+    )
+    assert long[0].what.endswith("саябақ ашылды") and not long[0].what.endswith(",")
