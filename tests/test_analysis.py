@@ -241,3 +241,22 @@ def test_every_kind_of_date_phrase_and_a_clean_event_phrase() -> None:
         "Биыл, яғни 2024 жылы, облыс орталығында, көптеген тұрғындардың өтініші бойынша, жаңа саябақ ашылды."
     )
     assert long[0].what.endswith("саябақ ашылды") and not long[0].what.endswith(",")
+
+
+def test_summary_leads_with_the_news_and_never_with_furniture_quotes_or_cut_words() -> None:
+    body = (
+        "Фото: ашық дереккөз\n"
+        "АСТАНА. KAZINFORM – Елордада жаңа көпір ашылды, оның ұзындығы бір жарым шақырым болды, – деп хабарлайды "
+        "Aikyn.kz тілшісі.\n"
+        "Мәселен, көпір арқылы тәулігіне жиырма мың көлік өтеді деп күтілуде.\n"
+        "«Көпір қала тұрғындарының көптен күткен нысаны еді, енді кептеліс азаяды», – деді әкім Асхат Оразов.\n"
+        "Құрылысқа отандық компаниялар қатысып, жұмыс мерзімінен бұрын аяқталды.\n"
+        "Келесі жылы тағы екі көпір салу жоспарланып отыр, оның жобасы дайындал"
+    )
+    summary = summarize("Елордада көпір ашылды", body)
+    assert summary.startswith("Елордада жаңа көпір ашылды")
+    assert "KAZINFORM" not in summary and "хабарлайды" not in summary and "Фото" not in summary
+    assert "Мәселен" not in summary and "кептеліс азаяды" not in summary and "дайындал" not in summary
+    assert summary.endswith(".") and len(summary) <= 600
+    with_lead = summarize("Елордада көпір ашылды", body, lead="Астанада Есіл өзені арқылы жаңа көпір ашылды.")
+    assert with_lead.startswith("Астанада Есіл өзені арқылы жаңа көпір ашылды.")

@@ -37,5 +37,5 @@ def analyze_article(title: str, lead: str, body: str, published_at: datetime | N
         quotes=extract_quotes(whole, people),
         events=events,
         entities=extract_entities(whole, [m for m in people if is_surname_like(m.surname)]),
-        summary=summarize(title, text, sentences=sentences),
+        summary=summarize(title, text, lead=lead, sentences=sentences),
     )

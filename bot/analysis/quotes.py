@@ -64,6 +64,7 @@ def _not_speech(verb: str) -> bool:
 _VERB = rf"(?P<verb>{_SAY}|{_DEP})(?=[\s.,!?:;)…»”“\"]|$)"
 _AFTER_MARK = re.compile(rf"[\s,.]{{0,4}}(?:[–—-]\s*)?{_VERB}")
 _AFTER_UNMARKED = re.compile(rf"(?P<punct>[,.!?…])?[ \t]*[–—-][ \t]*{_VERB}")
+_DASH_VERB = re.compile(rf"[–—-][ \t]*{_VERB}")
 _NEWS_CREDIT = re.compile(
     r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат(?:тық)?\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
     r"baq|tengrinews|orda|zakon|inform|редакцияға|сайты|порталы|басылымы"
@@ -71,7 +72,9 @@ _NEWS_CREDIT = re.compile(
 _CLAUSE_END = re.compile(r"(?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ])[.!?…](?=\s|$)|\n|(?<=\w)[–—-](?=\s)|\s[–—](?=\s)")
 _DOCUMENT = re.compile(r"(?:делінген|делінеді|делінді|деп\s+жазылған)")
 _FIRST_PERSON = re.compile(r"(?:деді[мк]|деймін|дейміз)$")
-_INDIRECT = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда)\s*,\s*")
+# keyword first, so the engine skips ahead; the genitive before it is checked in Python
+_INDIRECT = re.compile(r"(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда)\s*,\s*")
+_GENITIVE_BEFORE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+$")
 _LINE = re.compile(r"[^\n]+")
 _LATIN_I = re.compile(r"(?<=[а-яәғқңөұүһіА-ЯӘҒҚҢӨҰҮҺІ])i|i(?=[а-яәғқңөұүһі])")
 _DASH_LINE = re.compile(r"^[ \t]*[–—─-][ \t]*(?=\S)")
@@ -450,7 +453,13 @@ def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
 
 def _unmarked(f: _Finder) -> None:
     """Unmarked and dash-led quotes ending in «, – деді NAME» (possibly over several paragraphs)."""
-    for match in _AFTER_UNMARKED.finditer(f.text):
+    for dash in _DASH_VERB.finditer(f.text):
+        # the pattern starts at the dash (fast to find); the punctuation before it is matched from there
+        match = _AFTER_UNMARKED.match(f.text, _spaces_before(f.text, dash.start()) - 1)
+        if match is None or match.start("verb") != dash.start("verb"):
+            match = _AFTER_UNMARKED.match(f.text, _spaces_before(f.text, dash.start()))
+        if match is None:
+            continue
         end = match.start() + (match["punct"] in ("?", "!", "…"))
         before = f.text[end - 1 : end] if end else ""
         if before in '»”“"›' or (
@@ -479,6 +488,13 @@ def _colon_line_subject(f: _Finder, start: int) -> Speaker | None:
     if not previous.endswith(":"):
         return None
     return _subject(f, f.line_start(line_end) + len(previous) - 1)
+
+
+def _spaces_before(text: str, pos: int) -> int:
+    """Where the run of spaces and tabs that ends at `pos` starts."""
+    while pos > 0 and text[pos - 1] in " \t":
+        pos -= 1
+    return pos
 
 
 def _unmarked_start(f: _Finder, end: int) -> int | None:
@@ -556,7 +572,7 @@ _BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—-][ \t]+(?P<who>
 
 def _statement_then_name(f: _Finder) -> None:
     """A headline «Statement – Name Surname»."""
-    for match in _BYLINE_TITLE.finditer(f.text):
+    for match in _BYLINE_TITLE.finditer(f.text, 0, f.line_end(f.line_end(f.line_end(0) + 1) + 1)):
         who = match["who"].strip()
         people = f.people.in_range(match.start("who"), match.end("who"))
         if len(people) != 1 or not people[0].is_nominative or len(who) - len(people[0].written) > 1:
@@ -567,6 +583,7 @@ def _statement_then_name(f: _Finder) -> None:
 
 
 _INTERVIEW_WORDS = re.compile(r"(?i)сұхбат|әңгіме|интервью")
+_DASH_LINE_ANYWHERE = re.compile(r"(?m)^[ \t]*[–—─-]")
 _INLINE_DASH = re.compile(r"(?<=[.!?…])[ \t]+[–—─][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
 _COMITATIVE = re.compile(r"(?i)(?:мен|пен|бен)$")
 
@@ -616,6 +633,8 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int]]:
 def _interview(f: _Finder) -> None:
     """Questions (ending in «?») are the journalist's; the complete turn after a question is the answer of the
     person interviewed. Turns carrying their own attribution are left to the other rules."""
+    if not _DASH_LINE_ANYWHERE.search(f.text) and not _INLINE_DASH.search(f.text):
+        return
     if not _INTERVIEW_WORDS.search(f.text) and not any(c.quote.speaker_source == "header" for c in f.found):
         return
     interviewee = _interviewee(f)
@@ -665,7 +684,10 @@ def _epigraph(f: _Finder) -> None:
 def _indirect(f: _Finder) -> None:
     """Reported speech: «Руслан Абдуллиннің айтуынша, …» — the clause after it, kind «indirect»."""
     for match in _INDIRECT.finditer(f.text):
-        owners = [m for m in f.people.in_range(max(0, match.start() - 80), match.start() + 5) if m.end >= match.start()]
+        if not _GENITIVE_BEFORE.search(f.text, max(0, match.start() - 8), match.start()):
+            continue
+        name_end = _spaces_before(f.text, match.start())
+        owners = [m for m in f.people.in_range(max(0, match.start() - 80), match.start()) if m.end >= name_end]
         if not owners:
             continue
         end = f.clause_end(match.end(), 400)
