@@ -16,9 +16,16 @@ def deep_link(bot_username: str, article_id: int) -> str:
     return f"https://t.me/{bot_username}?start=article_{article_id}"
 
 
-def key_quote(quotes: list[StoredQuote]) -> StoredQuote | None:
-    """The first direct quote with a named speaker, preferring one short enough to read in a feed."""
-    named = [q for q in quotes if q.kind == "direct" and q.speaker]
+def key_quote(quotes: list[StoredQuote], *, already_shown: str = "") -> StoredQuote | None:
+    """The quote a channel post shows: a direct quote whose speaker was named where it stands (a guessed
+    speaker is never published: no quote is better than a wrong one), not already in the title or summary,
+    preferring one short enough to read in a feed."""
+    shown = " ".join(already_shown.casefold().split())
+    named = [
+        q
+        for q in quotes
+        if q.kind == "direct" and q.speaker and q.certain and " ".join(q.text.casefold().split()) not in shown
+    ]
     short = [q for q in named if len(q.text) <= 300]
     return (short or named or [None])[0]  # type: ignore[list-item]
 
@@ -27,7 +34,7 @@ def render_post(article: Article, quotes: list[StoredQuote], entities: list[Stor
     """One HTML message for the channel."""
     summary = article.summary or article.lead or shorten(article.body, 500)
     parts = [f"<b>{escape(article.title)}</b>", escape(summary)]
-    quote = key_quote(quotes)
+    quote = key_quote(quotes, already_shown=f"{article.title}\n{summary}")
     if quote is not None:
         role = f", {escape(shorten(quote.role, 100))}" if quote.role else ""
         parts.append(f"{in_guillemets(escape(shorten(quote.text, 350)))}\n— <i>{escape(quote.speaker or '')}{role}</i>")

@@ -203,9 +203,18 @@ async def _topic_neighbours(
     ]
 
 
+# «/events 1995» and «/events 1995 жылы» ask for a year: four digits from 1000 to 2100, with or without «жыл…»
+# («год» in Russian); any other number is an article id.
+_YEAR_ARGUMENT = re.compile(r"(?P<year>1\d{3}|20\d{2}|2100)(?:\s*-?\s*(?:жыл\w*|ж\.?|год\w*|г\.?))?", re.IGNORECASE)
+
+
 async def events(ctx: ReaderContext, argument: str) -> list[Reply]:
     argument = check_length(ctx, argument)
-    if re.fullmatch(r"[#№]?\d+", argument or "x"):
+    year = _YEAR_ARGUMENT.fullmatch(argument)
+    if year:
+        found = await article_analysis.events_in_year(ctx.db, int(year["year"]), limit=60)
+        with_article = True
+    elif re.fullmatch(r"[#№]?\d+", argument or "x"):
         article_id = parse_article_id(ctx, argument, "/events")
         if await articles.get(ctx.db, article_id) is None:
             raise ReaderMistake(ctx.t("no_article", id=article_id))

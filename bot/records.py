@@ -8,6 +8,21 @@ from datetime import date, datetime
 from typing import Literal
 
 QuoteKind = Literal["direct", "indirect", "dialogue"]
+# How a quote's speaker was found. "named" (the name stands in the attribution) and "header" (a «Name, role:»
+# line or a «Name: …» headline) are certain; the others point back or guess, and a channel post never shows them.
+SpeakerSource = Literal[
+    "named",
+    "header",
+    "pronoun",
+    "role_noun",
+    "before_paragraph",
+    "interview",
+    "group",
+    "organization",
+    "nested",
+    "unknown",
+]
+CERTAIN_SOURCES: frozenset[str] = frozenset({"named", "header"})
 EntityKind = Literal["person", "org", "place"]
 
 
@@ -19,6 +34,7 @@ class Quote:
     speaker: str | None
     role: str = ""
     kind: QuoteKind = "direct"
+    speaker_source: SpeakerSource = "unknown"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from datetime import date
 
 import aiosqlite
 
-from bot.records import Analysis
+from bot.records import CERTAIN_SOURCES, Analysis
 from storage.articles import count
 from storage.db import Database
 from storage.fts import prefix_query
@@ -21,6 +21,12 @@ class StoredQuote:
     speaker: str | None
     role: str
     kind: str
+    speaker_source: str = "unknown"
+
+    @property
+    def certain(self) -> bool:
+        """Was the speaker named where the quote stands (not guessed from a pronoun, a role or the context)?"""
+        return self.speaker_source in CERTAIN_SOURCES
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +68,10 @@ async def replace_analysis(
         await conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
     if analysis.quotes:
         await conn.executemany(
-            "INSERT INTO quotes (article_id, position, text, speaker, speaker_surname, role, kind)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO quotes (article_id, position, text, speaker, speaker_surname, role, kind, speaker_source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (article_id, n, q.text, q.speaker, surname_key(q.speaker), q.role, q.kind)
+                (article_id, n, q.text, q.speaker, surname_key(q.speaker), q.role, q.kind, q.speaker_source)
                 for n, q in enumerate(analysis.quotes)
             ],
         )
@@ -105,13 +111,13 @@ def surname_key(speaker: str | None) -> str | None:
 
 
 _QUOTE_SELECT = (
-    "SELECT q.article_id, a.title, q.text, q.speaker, q.role, q.kind FROM quotes q"
+    "SELECT q.article_id, a.title, q.text, q.speaker, q.role, q.kind, q.speaker_source FROM quotes q"
     " JOIN articles a ON a.id = q.article_id"
 )
 
 
 def _quote(row: aiosqlite.Row) -> StoredQuote:
-    return StoredQuote(row[0], row[1], row[2], row[3], row[4], row[5])
+    return StoredQuote(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
 
 
 async def quotes_of_article(db: Database, article_id: int) -> list[StoredQuote]:
@@ -154,6 +160,16 @@ def _event(row: aiosqlite.Row) -> StoredEvent:
 async def events_of_article(db: Database, article_id: int) -> list[StoredEvent]:
     rows = await db.fetchall(
         f"{_EVENT_SELECT} WHERE e.article_id = ? ORDER BY e.year, e.day, e.position", (article_id,)
+    )
+    return [_event(row) for row in rows]
+
+
+async def events_in_year(db: Database, year: int, *, limit: int) -> list[StoredEvent]:
+    """A year's timeline across the archive: events dated in `year` (or spanning it), in date order."""
+    rows = await db.fetchall(
+        f"{_EVENT_SELECT} WHERE e.year = ? OR (e.year < ? AND e.year_end >= ?)"
+        " ORDER BY e.day IS NULL, e.day, e.article_id, e.position LIMIT ?",
+        (year, year, year, limit),
     )
     return [_event(row) for row in rows]
 

@@ -182,6 +182,12 @@ MIGRATIONS: list[str] = [
         INSERT INTO articles_fts(rowid, title, lead, body) VALUES (new.id, new.title, new.lead, new.body);
     END;
     """,
+    # 7: how each quote's speaker was found (a channel post shows only certain ones), and a year's timeline
+    # across the archive (/events 1995)
+    """
+    ALTER TABLE quotes ADD COLUMN speaker_source TEXT NOT NULL DEFAULT 'unknown';
+    CREATE INDEX events_by_year ON events(year, article_id);
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -99,7 +99,7 @@ def test_quote_forms_and_pronoun_resolution() -> None:
     assert [(q.text, q.speaker) for q in quotes] == [
         ("Жол жөндеуі күзге дейін аяқталады", "Айгүл Серікова"),
         ("Мектеп салынады", "Ерлан Тоқтаров"),
-        ("Бағалар тұрақты", "Қ. Тоқаев"),
+        ("Бағалар тұрақты", "Қ.Тоқаев"),
         ("Су құбыры тартылды", "Болат Жұмабаев"),
     ]
     assert quotes[0].role == "Облыс әкімінің орынбасары"
@@ -217,3 +217,46 @@ def test_a_stray_closing_guillemet_before_a_name_does_not_break_the_analysis() -
     text = "Жиын басталды, оның ұраны» Ерлан Тоқтаров сөз сөйледі. «Бәрі дайын», – деді ол."
     analysis = analyze_article("Жиын", "", text)
     assert [q.speaker for q in analysis.quotes] == ["Ерлан Тоқтаров"]
+
+
+def test_every_kind_of_date_phrase_and_a_clean_event_phrase() -> None:
+    text = (
+        "Заңға 2001, 2009 және 2018 жылдары түзетулер енгізілді. Ашаршылық 1931-33 жылдары болды. "
+        "Сексенінші жылдары ауылда клуб салынды. Зауыт 1996-дан бері жұмыс істейді. "
+        "Жиынға 1000-нан астам адам келді. Ауыл 1950-60 ж.ж. көркейді."
+    )
+    events = extract_events(text)
+    assert [(e.when, e.year, e.year_end) for e in events] == [
+        ("2001", 2001, None),
+        ("2009", 2009, None),
+        ("2018 жылдары", 2018, None),
+        ("1931-33 жылдары", 1931, 1933),
+        ("Сексенінші жылдары", 1980, 1989),
+        ("1996-дан бері", 1996, None),
+        ("1950-60 ж.ж.", 1950, 1960),
+    ]
+    assert events[0].what == "Заңға түзетулер енгізілді"
+    assert events[5].what == "Зауыт жұмыс істейді"
+    long = extract_events(
+        "Биыл, яғни 2024 жылы, облыс орталығында, көптеген тұрғындардың өтініші бойынша, жаңа саябақ ашылды."
+    )
+    assert long[0].what.endswith("саябақ ашылды") and not long[0].what.endswith(",")
+
+
+def test_summary_leads_with_the_news_and_never_with_furniture_quotes_or_cut_words() -> None:
+    body = (
+        "Фото: ашық дереккөз\n"
+        "АСТАНА. KAZINFORM – Елордада жаңа көпір ашылды, оның ұзындығы бір жарым шақырым болды, – деп хабарлайды "
+        "Aikyn.kz тілшісі.\n"
+        "Мәселен, көпір арқылы тәулігіне жиырма мың көлік өтеді деп күтілуде.\n"
+        "«Көпір қала тұрғындарының көптен күткен нысаны еді, енді кептеліс азаяды», – деді әкім Асхат Оразов.\n"
+        "Құрылысқа отандық компаниялар қатысып, жұмыс мерзімінен бұрын аяқталды.\n"
+        "Келесі жылы тағы екі көпір салу жоспарланып отыр, оның жобасы дайындал"
+    )
+    summary = summarize("Елордада көпір ашылды", body)
+    assert summary.startswith("Елордада жаңа көпір ашылды")
+    assert "KAZINFORM" not in summary and "хабарлайды" not in summary and "Фото" not in summary
+    assert "Мәселен" not in summary and "кептеліс азаяды" not in summary and "дайындал" not in summary
+    assert summary.endswith(".") and len(summary) <= 600
+    with_lead = summarize("Елордада көпір ашылды", body, lead="Астанада Есіл өзені арқылы жаңа көпір ашылды.")
+    assert with_lead.startswith("Астанада Есіл өзені арқылы жаңа көпір ашылды.")

@@ -113,6 +113,10 @@ async def test_related_events_and_paged_search(tmp_path: Path) -> None:
         assert timeline.index("1940–1949") < timeline.index("1995") < timeline.index("2015")
         [by_word] = await bot.ask("/events қор")
         assert "1995" in by_word
+        # a plausible year is a year across the archive, with or without «жылы»; article 1's 2015 event is not in it
+        for command in ("/events 1995", "/events 1995 жылы"):
+            [year] = await bot.ask(command)
+            assert "<b>1995</b>" in year and "(№1)" in year and "(№2)" in year and "2015" not in year
         update = await bot.send("/search ауыл")
         [page1] = await bot.replies_to(update)
         assert "7" in page1.params["text"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from bot.analysis.entities import extract_entities
@@ -15,7 +14,7 @@ from bot.analysis.summary import summarize
 from bot.records import Analysis, Entity, Event, Quote
 
 # Bump when the analysis changes so stored articles are analysed again at the next start.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 __all__ = ["ANALYSIS_VERSION", "Analysis", "Entity", "Event", "Quote", "analyze_article"]
 
@@ -31,13 +30,12 @@ def analyze_article(title: str, lead: str, body: str, published_at: datetime | N
     # one pass for names over title, lead and body serves both the entities and the quotes
     head = "\n".join(part for part in (title, lead) if part)
     whole = f"{head}\n{text}" if head else text
-    offset = len(whole) - len(text)
     people = find_people(whole, strict=False)
-    in_body = [replace(m, start=m.start - offset, end=m.end - offset) for m in people if m.start >= offset]
     return Analysis(
         sentences=[s.text for s in sentences],
-        quotes=extract_quotes(text, in_body),
+        # headlines speak too («Name: statement», «Statement – Name»), so quotes are read over the whole text
+        quotes=extract_quotes(whole, people),
         events=events,
         entities=extract_entities(whole, [m for m in people if is_surname_like(m.surname)]),
-        summary=summarize(title, text, sentences=sentences),
+        summary=summarize(title, text, lead=lead, sentences=sentences),
     )

@@ -12,10 +12,37 @@ from bot.records import Event
 _MONTH = r"(?P<month>" + "|".join(MONTHS) + r")[а-яәғқңөұүһі]*"
 _MONTH2 = r"(?P<month2>" + "|".join(MONTHS) + r")[а-яәғқңөұүһі]*"
 _YEAR = r"(?P<year>1[0-9]{3}|20[0-9]{2})"
-_YEAR_WORD = r"(?:\s*-?\s*(?:жыл[а-яәғқңөұүһі]*|ж\.(?!\w)))"
+_YEAR_WORD = r"(?:\s*+-?\s*+(?:жыл[а-яәғқңөұүһі]*+|ж\.(?!\w)))"
 _AFTER = r"(?:\s+(?:бастап|бері|дейін|кейін|шейін|аралығында|арналған|қарай|ішінде))?"
 
+_DECADE_WORDS = {
+    "он": 10,
+    "жиырма": 20,
+    "отыз": 30,
+    "қырық": 40,
+    "елу": 50,
+    "алпыс": 60,
+    "жетпіс": 70,
+    "сексен": 80,
+    "тоқсан": 90,
+}
+_CASE_AFTER_HYPHEN = r"-?(?:ден|дан|нан|нен|тан|тен|ға|ге|қа|ке|да|де|та|те|ы|і|шы|ші|ыншы|інші|нші|ншы)"
+_SHORT_END = r"(?P<short_end>\d{2})(?![\d.,])"
+
 _PATTERNS = [
+    # 1998, 2007, 2011 және 2022 жылдары: each year of the list (the last one goes with the year word)
+    re.compile(
+        rf"(?<![\d,.])(?P<list>(?:(?:1[0-9]{{3}}|20[0-9]{{2}})\s*,\s*)+(?:1[0-9]{{3}}|20[0-9]{{2}})"
+        rf"(?:\s*(?:,|және|мен|пен|бен)\s*{_YEAR})){_YEAR_WORD}{_AFTER}"
+    ),
+    # 1920-30 ж.ж.; 1921-22
+    re.compile(rf"(?<![\d,.]){_YEAR}\s*[-–—]\s*{_SHORT_END}(?:\s*(?:ж\.\s*ж\.|жж\.?|жылдар[а-яәғқңөұүһі]*+))?"),
+    # тоқсаныншы жылдар; сексенінші жылдары
+    re.compile(
+        r"(?i)(?<![\w-])(?P<decadeword>"
+        + "|".join(_DECADE_WORDS)
+        + r")(?:ыншы|інші|нші|ншы|шы|ші)\s+жылдар[а-яәғқңөұүһі]*+"
+    ),
     # 2005 жылдан 2009 жылға дейін; 2005-2009 жылдары
     re.compile(rf"(?<!\d){_YEAR}\s*жылдан\s+(?P<end>1[0-9]{{3}}|20[0-9]{{2}})\s*жыл[а-яәғқңөұүһі]*{_AFTER}"),
     re.compile(rf"(?<!\d){_YEAR}\s*[-–—]\s*(?P<end>1[0-9]{{3}}|20[0-9]{{2}}){_YEAR_WORD}{_AFTER}"),
@@ -35,10 +62,11 @@ _PATTERNS = [
     re.compile(r"(?<!\d)(?P<decadeyear>1[0-9]{2}0|20[0-9]0)\s*-?\s*(?:шы|ші|ыншы|інші)?\s*жылдар[а-яәғқңөұүһі]*"),
     # 1995 жылы; 2015 жылдан бастап; 2026 жылға арналған; 2020 жыл
     re.compile(rf"(?<![\d,.]){_YEAR}{_YEAR_WORD}{_AFTER}"),
+    # 1991-ден бері; 2015-ке дейін (the postposition is required: «1000-нан астам адам» is a count)
+    re.compile(rf"(?<![\d,.]){_YEAR}{_CASE_AFTER_HYPHEN}(?![\w-]){_AFTER[:-1]}"),
 ]
 _HAS_DIGITS = re.compile(r"\d{4}|ғасыр")
-_CLAUSE_SPLIT = re.compile(r"[,;:]\s+|\s+[–—]\s+")
-_LEADING_FILLER = re.compile(r"^(?:ал|және|сондай-ақ|сонымен\s+қатар|яғни|бұл|осы|ол)\s+", re.IGNORECASE)
+_CLAUSE_SPLIT = re.compile(r"[,;:]\s+|(?<!\s)\s++[–—]\s+")
 MAX_WHAT_WORDS = 14
 
 
@@ -54,8 +82,13 @@ def _normalise(match: re.Match[str]) -> tuple[int, int | None, date | None] | No
     if groups.get("decadeyear"):
         start = int(groups["decadeyear"])
         return start, start + 9, None
+    if groups.get("decadeword"):
+        start = 1900 + _DECADE_WORDS[groups["decadeword"].casefold()]
+        return start, start + 9, None
     year = int(groups["year"])
     end = int(groups["end"]) if groups.get("end") else None
+    if groups.get("short_end"):
+        end = year // 100 * 100 + int(groups["short_end"])
     if end is not None and end < year:
         return None
     month = MONTHS.get(groups["month"]) if groups.get("month") else None
@@ -71,27 +104,51 @@ def _normalise(match: re.Match[str]) -> tuple[int, int | None, date | None] | No
     return year, end, day
 
 
-def _what(sentence: str, when: str) -> str:
-    """The clause around the date expression, without it, cut to a short phrase."""
-    position = sentence.find(when)
-    clauses = _CLAUSE_SPLIT.split(sentence)
-    chosen = sentence
-    offset = 0
-    for clause in clauses:
-        begin = sentence.find(clause, offset)
-        if begin <= position < begin + len(clause) + 1:
-            chosen = clause
-            break
-        offset = begin + len(clause)
-    phrase = chosen.replace(when, " ").strip(' «»"“”.,;:–—-')
-    if len(phrase.split()) < 3:
-        phrase = sentence.replace(when, " ").strip(' «»"“”.,;:–—-')
-    phrase = re.sub(r"\s+([,.;:])", r"\1", " ".join(phrase.split()))
-    phrase = _LEADING_FILLER.sub("", phrase)
-    words = phrase.split()
-    if len(words) > MAX_WHAT_WORDS:
-        phrase = " ".join(words[:MAX_WHAT_WORDS]) + "…"
+_VERB_END = re.compile(
+    r"(?:ды|ді|ты|ті|ған|ген|қан|кен|ады|еді|йды|йді|мақ|мек|атын|етін|уда|уде|ыр|ір|ар|ер|сын|сін|ғы|гі|тұр|жатыр)$"
+)
+_EDGE_WORDS = re.compile(
+    r"^(?:және|мен|бен|пен|ал|бірақ|сондай-ақ|яғни|ол|бұл|осы|ретте|кейін|бастап|дейін)\s+|\s+(?:және|мен|бен|пен)$"
+)
+
+
+def _what(sentence: str, start: int, end: int) -> str:
+    """A short phrase for the event: the clause holding the date expression without it, extended to the clause
+    that carries the verb (Kazakh puts it last), at most MAX_WHAT_WORDS words kept from the verb's end."""
+    bounds = [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(sentence)), len(sentence) + 1]
+    index = max(i for i, b in enumerate(bounds[:-1]) if b <= start)
+    clause_start, clause_end = bounds[index], bounds[index + 1]
+    while index + 1 < len(bounds) - 1 and not _ends_with_verb(sentence[clause_start:clause_end]):
+        index += 1
+        clause_end = bounds[index + 1]
+    phrase = f"{sentence[clause_start:start]} {sentence[end:clause_end]}"
+    words = phrase.replace("\n", " ").split()
+    phrase = " ".join(words[-MAX_WHAT_WORDS:])
+    for _ in range(3):
+        phrase = _EDGE_WORDS.sub("", phrase.strip(' «»"“”.,;:–—-()')).strip(' «»"“”.,;:–—-()')
+    if phrase.count("«") != phrase.count("»"):
+        phrase = phrase.replace("«", "").replace("»", "")
     return phrase[:1].upper() + phrase[1:] if phrase else ""
+
+
+def _ends_with_verb(clause: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", clause.casefold())
+    return bool(words) and bool(_VERB_END.search(words[-1]))
+
+
+def _events_of_match(match: re.Match[str], sentence: str) -> list[Event]:
+    """The events one date expression names: one per year of a list, else one."""
+    normalised = _normalise(match)
+    if normalised is None:
+        return []
+    what = _what(sentence, match.start(), match.end())
+    if match.groupdict().get("list"):
+        years = list(re.finditer(r"1[0-9]{3}|20[0-9]{2}", match["list"]))
+        listed = [Event(y.group(), int(y.group()), what) for y in years[:-1]]
+        last = match[0][years[-1].start() :].strip()
+        return [*listed, Event(last, int(years[-1].group()), what)]
+    year, end, day = normalised
+    return [Event(match[0].strip(), year, what, day, end)]
 
 
 def extract_events(text: str, sentences: list[Sentence] | None = None) -> list[Event]:
@@ -100,20 +157,18 @@ def extract_events(text: str, sentences: list[Sentence] | None = None) -> list[E
     for sentence in split_sentences(text) if sentences is None else sentences:
         if "жыл" not in sentence.text and not _HAS_DIGITS.search(sentence.text):
             continue
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(sentence.text))
+        found: list[tuple[int, list[Event]]] = []
         for pattern in _PATTERNS:
             for match in pattern.finditer(sentence.text):
-                if any(a < match.end() and match.start() < b for a, b in taken):
+                if any(taken[match.start() : match.end()]):
                     continue
-                normalised = _normalise(match)
-                if normalised is None:
-                    continue
-                taken.append((match.start(), match.end()))
-                year, end, day = normalised
-                when = match[0].strip()
-                events.append(Event(when, year, _what(sentence.text, when), day, end))
-        events_in_sentence = events[len(events) - len(taken) :]
-        events[len(events) - len(taken) :] = sorted(events_in_sentence, key=lambda e: sentence.text.find(e.when))
+                these = _events_of_match(match, sentence.text)
+                if these:
+                    taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+                    found.append((match.start(), these))
+        for _, these in sorted(found, key=lambda item: item[0]):
+            events.extend(these)
     return events
 
 

@@ -12,7 +12,9 @@ from bot.analysis.morphology import GENITIVE, is_surname_like, name_nominative
 
 UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁЎA-Z"
 LOWER = "а-яәғқңөұүһіёўa-z"
-CAP_WORD = rf"[{UPPER}](?:[{LOWER}]+|[{UPPER}]+(?=[\s,.:;!?»)]|$))(?:-[{UPPER}]?[{LOWER}]+)?"
+# Linear: a word starts only after a non-capital and the all-caps branch never gives back (a 2 MB run of
+# capitals was quadratic).
+CAP_WORD = rf"(?<![{UPPER}])[{UPPER}](?:[{LOWER}]+|[{UPPER}]++(?=[\s,.:;!?»)]|$))(?:-[{UPPER}]?[{LOWER}]+)?"
 _INITIALS = rf"(?:[{UPPER}]\.\s?){{1,2}}"
 # Patterns start with a character class (no look-behind) so the regex engine can skip ahead quickly;
 # word boundaries are checked in Python.

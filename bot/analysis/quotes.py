@@ -1,343 +1,746 @@
-"""Direct quotes, their speakers and roles, in Kazakh news text.
+"""Direct quotes, their speakers and how each speaker was found, in Kazakh news text.
 
-Kazakh news attributes a quote after it: «…», – деді ROLE NAME. / «…», – деп атап өтті … / «…» деп
-мәлім етті …; before it: NAME: «…»; or, for indirect speech, NAME-ның айтуынша, …. A pronoun
-(– деді ол) or a bare role (– деді аудан басшысы) points back to the person the text last introduced.
+The constructions of Kazakh reported speech, each a rule below:
+- after the quote: «…», – деді ROLE NAME. / «…» деп атап өтті NAME / "…" деп NAME жауап берді / – …, – дейді ол;
+- before it: NAME: «…» / NAME былай деп жазады: «…» / NAME «…» деп сұрады;
+- around it: – …, – деді NAME. – … (the words after the attribution are the same speaker's);
+- unmarked and dash-led paragraphs that end in «, – деді NAME», also over several paragraphs;
+- «Name, role:» lines (TV soundbites, transcripts) and «Name: statement» headlines;
+- interviews: unattributed dash paragraphs, questions by the journalist and answers by the person interviewed;
+- documents and organisations: «…», – делінген Президенттің жарлығында / хабарламада (the organisation named
+  before), – деді СІМ баспасөз қызметі;
+- quotes inside quotes, each with its own speaker; «деп ойлайды» (a thought) is not speech, and «X-тың
+  айтуынша, …» is indirect speech.
+Each Quote says how its speaker was found (`speaker_source`), so callers can use only the certain ones.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.analysis.lexicon import ORG_HEADS
-from bot.analysis.names import PersonMention, find_people, role_before
+from bot.analysis.lexicon import ROLE_WORDS
+from bot.analysis.morphology import name_nominative
+from bot.analysis.names import PersonMention, find_people
+from bot.analysis.quote_marks import MarkedSpan, pair_marks
+from bot.analysis.speakers import (
+    People,
+    Speaker,
+    clean_zone,
+    group_phrase,
+    is_group,
+    is_organisation,
+    looks_like_role,
+    nominative_phrase,
+)
 from bot.records import Quote, QuoteKind
 
-_SAY = r"(?:деді|дейді|депті|деседі|деген(?:\s+еді)?)"
+_SAY = (
+    r"(?:деді(?:м|к|ңіз)?|дейді|деймін|дейміз|депті|деседі|десті|дейтін(?:\s+еді)?|деп\s+еді|деген(?:\s+еді)?"
+    r"|делінген|делінеді|делінді)"
+)
+# «деп» + a verb of saying; «деп ойлайды» (thinks) is not among them on purpose.
 _DEP_VERBS = (
     r"(?:атап\s+өт|атап\s+көрсет|мәлім\s+ет|мәлімде|жаз|хабарла|түсіндір|сендір|қос|айт|толықтыр|түйінде|"
-    r"қорытындыла|сұра|жауап\s+(?:бер|қайтар)|есепте|сана|ойла|пікір\s+білдір|білдір|ескерт|үнде|шақыр|"
-    r"тапсыр|мойында|бөліс|сипатта|баға\s+бер|жауап|қағыт|тұжырымдады|пайымда|тұжырымда|нақтыла|мақтан|уәде\s+бер|кеңес\s+бер|"
-    r"сөзін\s+\w+|қуан|алаңда|таңдан|күлді|жалғастыр|еске\s+сал|сөзін|атады|дәлелде|баса\s+(?:айт|назар))\w*"
+    r"қорытындыла|сұра|жауап\s+(?:бер|қайтар)|есепте|сана|пікір\s+білдір|білдір|ескерт|үнде|шақыр|"
+    r"тапсыр|мойында|бөліс|сипатта|баға\s+бер|жауап|қағыт|тұжырымда|пайымда|нақтыла|мақтан|уәде\s+бер|"
+    r"кеңес\s+бер|жырла|әңгімесін\s+\w+|өсиет\s+ет|сөзін\s+\w+|қуан|алаңда|таңдан|күлді|жалғастыр|еске\s+сал|атады|дәлелде|"
+    r"баса\s+(?:айт|назар)|шағымдан|ұсын|талап\s+ет|өтін|мақұлда|жеткіз|айыпта|әзілде)[а-яәғқңөұүһі]*"
 )
-# After «деп» up to six words may stand before the verb (– деп Name атап өтті).
-_DEP = rf"деп(?:\s+[^\s.!?]+){{0,6}}?\s+{_DEP_VERBS}"
-_ATTRIBUTION_AFTER_DASH = re.compile(rf"^\s*,?\s*[–—-]\s*(?P<verb>{_SAY}|{_DEP})(?=[\s.,!?]|$)")
-_ATTRIBUTION_AFTER_MARK = re.compile(rf"^\s*,?\s*(?P<verb>{_SAY}|{_DEP})(?=[\s.,!?]|$)")
-_DASH_ATTRIBUTION_IN_LINE = re.compile(rf"(?<=[,.!?…])\s*[–—-]\s*(?P<verb>{_SAY}|{_DEP})(?=[\s.,!?]|$)")
+_DEP = rf"деп(?P<mid>(?:\s+[^\s.!?«»\"“”]+){{0,6}}?)\s+{_DEP_VERBS}"
+# «деп нақтыланады», «деп айыпталды»: a passive names no speaker, so it is not reported speech
+_PASSIVE = re.compile(
+    r"^деп.*\s(?:нақтылан|айыптал|жазыл|айтыл|атал|тапсырыл|ұсыныл|сана|есептел|мәлімделд|хабарланд|шақырыл|"
+    r"білдіріл|ескертіл|көрсетіл|қосыл|сипаттал|жеткізіл|таныл|бағалан|мақұлдан|түсіндіріл|дәлелден)[а-яәғқңөұүһі]*$"
+)
+
+
+def _not_speech(verb: str) -> bool:
+    return bool(_PASSIVE.match(verb)) and not _DOCUMENT.match(verb)
+
+
+_VERB = rf"(?P<verb>{_SAY}|{_DEP})(?=[\s.,!?:;)…»”“\"]|$)"
+_AFTER_MARK = re.compile(rf"[\s,.]{{0,4}}(?:[–—-]\s*)?{_VERB}")
+_AFTER_UNMARKED = re.compile(rf"(?P<punct>[,.!?…])?[ \t]*[–—-][ \t]*{_VERB}")
+_DASH_VERB = re.compile(rf"[–—-][ \t]*{_VERB}")
 _NEWS_CREDIT = re.compile(
-    r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
-    r"baq|tengrinews|orda|zakon|inform\.kz|редакцияға"
+    r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат(?:тық)?\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
+    r"baq|tengrinews|orda|zakon|inform|редакцияға|сайты|порталы|басылымы"
 )
-_INDIRECT = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+(?:айтуынша|сөзінше|пікірінше)\s*,\s*")
-_AUXILIARY = re.compile(r"^(?:қалды|жіберді|отырды|тұрды|кетті|салды|берді|алды|өтті|шықты)(?=[\s.,!?]|$)")
-_PRONOUNS = re.compile(r"(?i)^(?:ол|олар|ол\s+өз|ол\s+кісі)\b")
-_OPEN_TO_CLOSE = {"«": "»", "“": "”", "„": "“"}
-_CLOSERS = "»”"
-_ORG_TAIL = re.compile(r"(?i)(" + "|".join(h for h in ORG_HEADS if len(h) > 3) + r")\b")
-
-
-_Add = Callable[[int, int, Quote], None]
+_CLAUSE_END = re.compile(r"(?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ])[.!?…](?=\s|$)|\n|(?<=\w)[–—-](?=\s)|\s[–—](?=\s)")
+_DOCUMENT = re.compile(r"(?:делінген|делінеді|делінді|деп\s+жазылған)")
+_FIRST_PERSON = re.compile(r"(?:деді[мк]|деймін|дейміз)$")
+# keyword first, so the engine skips ahead; the genitive before it is checked in Python
+_INDIRECT = re.compile(r"(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда)\s*,\s*")
+_GENITIVE_BEFORE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+$")
+_LINE = re.compile(r"[^\n]+")
+_LATIN_I = re.compile(r"(?<=[а-яәғқңөұүһіА-ЯӘҒҚҢӨҰҮҺІ])i|i(?=[а-яәғқңөұүһі])")
+_DASH_LINE = re.compile(r"^[ \t]*[–—─-][ \t]*(?=\S)")
+_TERMINAL = '.!?…»"”'
+_QUESTION_NOUN = re.compile(r"\s*(?:сұра|сауал)")
+_HONORIFICS = {"апа", "аға", "ағаң", "ағай", "апай", "ата", "әже", "ханым", "мырза", "әпке", "жеңге", "қажы"}
+_NOT_NAMES = {
+    "бірде",
+    "кейде",
+    "сонда",
+    "содан",
+    "кейін",
+    "бүгін",
+    "кеше",
+    "ертең",
+    "биыл",
+    "енді",
+    "тіпті",
+    "алайда",
+    "бірақ",
+}
+_OBLIQUE_PRONOUN = {"маған", "оған", "бізге", "сізге", "одан", "олардан", "бұдан", "менен", "болса", "да", "де"}
+_SPEECH_BEFORE_COLON = re.compile(
+    r"(?i)(?:деді|дейді|деп\s+\w+|айтты|айтқан|мәлімдеді|былай|сөзінде|өлеңінде|жазады|жазған|жолдауында|"
+    r"естелігінде|жазбасында|үндеуінде|хатында|сұхбатында)[^:]{0,40}$"
+)
 
 
 @dataclass(frozen=True, slots=True)
-class _Span:
+class _Candidate:
     start: int
     end: int
+    rank: int
+    quote: Quote
 
 
-_MARKS = re.compile("[«»“”„]")
+class _Finder:
+    """The state shared by the rules: the text, its paired quote marks and its people."""
 
+    def __init__(self, text: str, people: list[PersonMention] | None) -> None:
+        self.original = text
+        # Some pages type a Latin «i» for the Kazakh «і»; one character for one, so positions hold.
+        self.text = _LATIN_I.sub("і", text)
+        self.spans = pair_marks(text)
+        quoted = sorted((s.start, s.close) for s in self.spans if s.open is not None)
+        if people is None or self.text != text:
+            people = find_people(self.text, strict=False)
+        self.people = People(self.text, people, quoted)
+        self.found: list[_Candidate] = []
+        # line breaks, and where attributed quotes end, looked up by bisection so hostile texts stay linear
+        self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        self.spoken: list[tuple[int, Speaker]] = []
+        self.unmarked_ends: list[int] = []
+        self.by_opener = {s.open: s for s in self.spans if s.open is not None}
 
-def _match_openers(text: str) -> dict[int, int | None]:
-    """For each closing mark, the position of its opening mark (None when the opener is missing)."""
-    pairs: dict[int, int | None] = {}
-    stacks: dict[str, list[int]] = {"»": [], "”": []}
-    for match in _MARKS.finditer(text):
-        i, ch = match.start(), match.group()
-        if ch == "«":
-            stacks["»"].append(i)
-        elif (ch == "“" and not (stacks["”"] and text[stacks["”"][-1]] == "„")) or ch == "„":
-            stacks["”"].append(i)
-        else:
-            stack = stacks[ch]
-            pairs[i] = stack.pop() if stack else None
-    return pairs
+    def line_start(self, pos: int) -> int:
+        """Start of the line holding `pos`."""
+        i = bisect.bisect_left(self.newlines, pos)
+        return self.newlines[i - 1] + 1 if i else 0
 
+    def line_end(self, pos: int) -> int:
+        """End of the line holding `pos` (its line break, or the text's end)."""
+        i = bisect.bisect_left(self.newlines, pos)
+        return self.newlines[i] if i < len(self.newlines) else len(self.text)
 
-def _straight_pairs(text: str) -> dict[int, int]:
-    """Straight double quotes paired within each paragraph."""
-    pairs = {}
-    for paragraph in re.finditer(r"[^\n]+", text):
-        positions = [paragraph.start() + m.start() for m in re.finditer('"', paragraph[0])]
-        for a, b in zip(positions[::2], positions[1::2], strict=False):
-            pairs[b] = a
-    return pairs
+    def add(self, start: int, end: int, rank: int, speaker: Speaker | None, kind: QuoteKind) -> None:
+        words = _clean_quote(self.original[start:end])
+        if speaker is None or len(words) < 2 or not any(ch.isalpha() for ch in words):
+            return
+        quote = Quote(words, speaker.name, speaker.role, kind, speaker.source)
+        self.found.append(_Candidate(start, end, rank, quote))
+        if speaker.name and speaker.source not in ("group", "nested"):
+            bisect.insort(self.spoken, (end, Speaker(speaker.name, speaker.role, "role_noun")), key=lambda x: x[0])
+        if rank in (2, 3):
+            bisect.insort(self.unmarked_ends, self.clause_end(end) + 1)
 
+    def clause_end(self, pos: int, limit: int = 240) -> int:
+        match = _CLAUSE_END.search(self.text, pos, min(len(self.text), pos + limit))
+        return match.start() if match else min(len(self.text), pos + limit)
 
-def _line_start(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
+    def sentence_start(self, pos: int) -> int:
+        line = self.line_start(pos)
+        window = self.text[max(line, pos - 300) : pos]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "), window.rfind("… "))
+        return max(line, pos - 300) + cut + 2 if cut != -1 else max(line, pos - 300)
 
-
-_CLAUSE_END = re.compile(r"(?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ])[.!?](?=\s|$)|\n")
-
-
-def _sentence_end(text: str, pos: int) -> int:
-    """End of the attribution clause that starts at `pos`: the next full stop, line break or quote."""
-    match = _CLAUSE_END.search(text, pos)
-    return match.start() if match else len(text)
+    def last_speaker_before(self, pos: int) -> Speaker | None:
+        """The speaker of the last attributed quote that ends before `pos`."""
+        i = bisect.bisect_right(self.spoken, pos, key=lambda x: x[0])
+        return self.spoken[i - 1][1] if i else None
 
 
 def _clean_quote(text: str) -> str:
     text = text.strip()
-    text = re.sub(r"^[–—-]\s*", "", text)
+    text = re.sub(r"^[–—─-]\s*", "", text)
     return text.strip().rstrip(",").strip()
 
 
-class _Resolver:
-    """Finds who the text had last introduced before a position (for «– деді ол»)."""
-
-    def __init__(self, text: str, quoted: list[_Span], people: list[PersonMention] | None = None) -> None:
-        self.text = text
-        self.people = [
-            m
-            for m in (find_people(text, strict=False) if people is None else people)
-            if not any(s.start <= m.start < s.end for s in quoted)
-            and not text[m.end : m.end + 12].lstrip().startswith("атында")  # Ғ.Мүсірепов атындағы театр
-        ]
-        self.full_names = {m.surname.casefold(): m.name for m in self.people if " " in m.name and "." not in m.name}
-
-    def last_before(self, pos: int) -> PersonMention | None:
-        candidates = [m for m in self.people if m.end <= pos]
-        return candidates[-1] if candidates else None
-
-    def full_name(self, mention: PersonMention) -> str:
-        """Expand «Қ. Тоқаев» or «Қалиев» to the full name the text gives elsewhere."""
-        return self.full_names.get(mention.surname.casefold(), mention.name)
-
-    def role_of(self, mention: PersonMention) -> str:
-        return role_before(self.text, mention.start)
-
-    def by_role(self, phrase: str, pos: int) -> PersonMention | None:
-        """The person the text gave this role (министр, ақын, аудан басшысы …): the nearest before `pos`,
-        else the nearest after; None when no one carries it."""
-        stems = [w[:5].casefold() for w in re.findall(r"[^\W\d_]{3,}", phrase)]
-        if not stems:
-            return None
-        carriers = []
-        for mention in self.people:
-            role = self.role_of(mention).casefold()
-            if role and all(stem in role for stem in stems[-1:]):
-                carriers.append(mention)
-        before = [m for m in carriers if m.end <= pos]
-        after = [m for m in carriers if m.start > pos]
-        return before[-1] if before else (after[0] if after else None)
+# --- speakers -------------------------------------------------------------------------------------------------
 
 
-def _speaker_from_tail(
-    tail: str, verb: str, resolver: _Resolver, tail_start: int, quote_start: int
-) -> tuple[str | None, str]:
-    """Speaker and role from the words after «деді» / inside «деп … атап өтті».
+def _named(f: _Finder, start: int, end: int) -> Speaker | None:
+    """A person named in the nominative within [start, end), or a single surname the text gives in full."""
+    for mention in f.people.in_range(start, end):
+        if mention.is_nominative:
+            lead = f.text[start : mention.start].strip(" ,–—-")
+            role = lead if lead and looks_like_role(lead) else ""
+            return f.people.speaker(mention, "named", role)
+    zone = f.text[start : _before_addressee(f, start, end)]
+    words = clean_zone(zone).split()
+    for index, word in enumerate(words[:4]):
+        full = f.people.by_word(word) if word[:1].isupper() else None
+        if full is not None and not _oblique_name(word, full):
+            role = " ".join(words[:index]) if looks_like_role(" ".join(words[:index])) else ""
+            return Speaker(full, role, "named")
+    if words and _single_name(words[0]) and (len(words) == 1 or words[1].casefold() in _HONORIFICS):
+        return Speaker(words[0].strip(",."), "", "named")
+    return None
 
-    A name in the nominative is the speaker; a name in another case (the dative «Фархадқа») is whom the words
-    were addressed to. A pronoun (ол) points to the last person introduced; a role noun (министр, ақын) to the
-    person the text gave that role, else to the last person introduced; «-мыз» (редакциямыз) is the outlet.
-    """
-    between = re.sub(r"^деп\s*", "", verb)
-    between = re.sub(_DEP_VERBS + "$", "", between).strip()
-    # an auxiliary after the verb (деп қағытып қалды, деп айтып берді) belongs to the verb, not the speaker
-    words_after = _AUXILIARY.sub("", tail.strip(" ,")).strip(" ,")
-    if _PRONOUNS.match(words_after) or (between and _PRONOUNS.match(between)):
-        person = resolver.last_before(quote_start)
-        if person is None:
-            return None, ""
-        return resolver.full_name(person), resolver.role_of(person)
-    for zone, offset in ((between, None), (words_after, tail_start)):
-        if not zone:
-            continue
-        people = [m for m in find_people(zone, strict=False) if m.is_nominative]
-        if people:
-            person = people[0]
-            role = zone[: person.start].strip(" ,–—-") if offset is not None else ""
-            role = re.sub(r"(?i)^(ол|өз\s+сөзінде)\s+", "", role)
-            return resolver.full_name(person), role
-        single = re.search(
-            r"(?<![\w.])(?:[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?)?([А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:ов|ев|ова|ева|ин|ина|ұлы|қызы))(?![\w])",
-            zone,
-        )
-        if single:
-            surname = single.group(1)
-            full = resolver.full_names.get(surname.casefold(), surname)
-            return full, zone[: single.start()].strip(" ,") if offset is not None else ""
-    phrase = re.split(r"\s+(?:өз\s+\w+(?:нде|нда|де|да)|брифингте|жиында|отырыста|сұхбатында)\b", words_after)[0]
-    phrase = phrase.strip(" ,")
-    addressees = find_people(phrase, strict=False)
-    if addressees:  # only an addressee (dative) was named: a role before it, else whoever was introduced last
-        addressee = addressees[0].surname.casefold()
-        role_words = phrase[: addressees[0].start].strip()
-        person = resolver.by_role(role_words, quote_start) if role_words else None
-        if person is None:
-            earlier = [m for m in resolver.people if m.end <= quote_start and m.surname.casefold() != addressee]
-            person = earlier[-1] if earlier else None
-        return (resolver.full_name(person), resolver.role_of(person)) if person else (None, "")
+
+_OBLIQUE = re.compile(r"(?:ның|нің|дың|дің|тың|тің|нан|нен|дан|ден|тан|тен|ға|ге|қа|ке|ны|ні|да|де|та|те|мен|бен|пен)$")
+
+
+def _single_name(word: str) -> bool:
+    """A lone capitalised word that can be a person's name in the nominative (Нұрсұлу, Голощекин, Абай)."""
+    bare = word.strip(",.:")
+    lower = bare.casefold()
+    return (
+        len(bare) > 2
+        and bare[:1].isupper()
+        and bare[1:].islower()
+        and bare.isalpha()
+        and not _OBLIQUE.search(lower)
+        and lower not in ROLE_WORDS
+        and not is_organisation(bare)
+        and lower not in _NOT_NAMES
+    )
+
+
+def _oblique_name(word: str, full: str) -> bool:
+    """Is the written word a case form of the name (Әшімбаевтан, Захарованың) rather than the name itself?"""
+    bare = word.strip("«»,.:")
+    if any(bare.casefold() == part.casefold() for part in full.split()):
+        return False
+    return bool(_OBLIQUE.search(bare.casefold())) and name_nominative(bare) != bare
+
+
+def _described(
+    f: _Finder, start: int, end: int, quote_start: int, skip: frozenset[str] | set[str] = frozenset()
+) -> Speaker | None:
+    """A pronoun, an organisation, a group or a role after the verb («– деді ол», «– дейді тұрғындар»)."""
+    phrase = clean_zone(f.text[start:end])
     if not phrase:
-        return None, ""
-    words = phrase.split()
-    if re.search(r"(мыз|міз)$", words[0]):
-        return words[0], ""
-    if _ORG_TAIL.search(phrase) and len(words) <= 8:
-        return phrase, ""
-    if len(words) <= 5:
-        person = resolver.by_role(" ".join(words[:3]), quote_start) or resolver.last_before(quote_start)
-        if person is not None:
-            return resolver.full_name(person), resolver.role_of(person) or phrase
-    return None, phrase if len(words) <= 8 else ""
+        return None
+    lower = phrase.casefold()
+    if re.match(r"олар(?![\w-])", lower):
+        return None
+    if re.match(r"ол(?:\s+кісі)?(?![\w-])", lower):
+        person = f.people.last_before(quote_start)
+        return f.people.speaker(person, "pronoun") if person else None
+    first = lower.split()[0]
+    if first.endswith(("мыз", "міз")):
+        return Speaker(phrase.split()[0], "", "organization")
+    if is_organisation(phrase):
+        return Speaker(nominative_phrase(phrase), "", "organization")
+    if is_group(phrase):
+        return Speaker(nominative_phrase(phrase), "", "group")
+    if looks_like_role(phrase):
+        return _by_role(f, phrase, quote_start, skip)
+    return None
 
 
-def _speaker_before(text: str, open_: int, resolver: _Resolver) -> tuple[str | None, str]:
-    """When «деп сұрады» names no one: the speaker stands before the quote in its sentence
-    («Бірде Мұзағам: «…» – деп сұрады», «Айтыскердің бұл сөзіне журналист "…" деп қағытты»)."""
-    sentence_start = max(text.rfind(". ", 0, open_), text.rfind("\n", 0, open_)) + 1
-    before = text[sentence_start:open_].strip(" :,–—-")
-    if not before:
-        return None, ""
-    people = [m for m in find_people(before, strict=False) if m.is_nominative]
-    if people and not before[people[-1].end :].strip(" :"):
-        return resolver.full_name(people[-1]), role_before(before, people[-1].start)
-    last = before.split()[-1]
-    person = resolver.by_role(last, open_)
+def _by_role(f: _Finder, phrase: str, quote_start: int, skip: frozenset[str] | set[str] = frozenset()) -> Speaker:
+    """«– деді министр»: the person the text gave that role; else the last speaker or the last person named,
+    unless the text gave that person another role (a minister's words never go to the official named last);
+    else the role as written."""
+    person = f.people.by_role(phrase, quote_start, skip)
     if person is not None:
-        return resolver.full_name(person), resolver.role_of(person)
-    return (last, "") if last[:1].isupper() and len(last) > 2 else (None, "")
+        return f.people.speaker(person, "role_noun")
+    previous = f.last_speaker_before(quote_start)
+    if previous is not None and previous.name not in skip:
+        return previous
+    person = f.people.last_before(quote_start)
+    if person is not None and not f.people.role_of(person) and f.people.full_name(person) not in skip:
+        return f.people.speaker(person, "role_noun", phrase)
+    return Speaker(nominative_phrase(phrase), "", "role_noun")
 
 
-def _speaker_of_degen(text: str, open_: int, tail: str, resolver: _Resolver) -> tuple[str | None, str]:
-    """«…» деген (“the words …”): said by a person named just before in the genitive (Асқар Маминнің «…»
-    деген мәлімдемесі) or by the noun that owns «сөзі» after it («…» деген тілші сөзіне)."""
-    before = text[max(0, open_ - 80) : open_]
-    people = find_people(before, strict=False)
-    if people and not before[people[-1].end :].strip():
-        person = people[-1]
-        return resolver.full_name(person), role_before(before, person.start)
-    owner = re.match(r"\s*([^\W\d_]+)\s+сөз", tail)
-    return (owner.group(1), "") if owner else (None, "")
+def _subject(f: _Finder, quote_open: int) -> Speaker | None:
+    """The speaker standing before the quote in its sentence: «Мамин: «…»», «Абай «…» деп өсиет етті»,
+    «Ол «…» деп жауап береді», «тұрғындар «…» дейді»; with no subject at all (Kazakh drops it), the person
+    the paragraph is about."""
+    start = f.sentence_start(quote_open)
+    zone = f.text[start:quote_open].rstrip(" :,–—-\t")
+    nominative = [m for m in f.people.in_range(start, start + len(zone)) if m.is_nominative]
+    if nominative:
+        return f.people.speaker(nominative[-1], "named")
+    words = [w.strip('«»"“”,') for w in zone.split()]
+    words = [w for w in words if w and w.casefold() not in _OBLIQUE_PRONOUN]
+    if not words:
+        return _zero_subject(f, start)
+    if words[0].casefold() == "ол":
+        person = f.people.last_before(start)
+        return f.people.speaker(person, "pronoun") if person else None
+    for word in reversed(words):
+        full = f.people.by_word(word) if word[:1].isupper() else None
+        if full is not None and not _oblique_name(word, full):
+            return Speaker(full, "", "named")
+    last = words[-1]
+    if is_group(last):
+        return Speaker(group_phrase(words).casefold() if len(words) == 1 else group_phrase(words), "", "group")
+    if _single_name(last) and (len(words) == 1 or words[0].casefold() in _NOT_NAMES or words[-2].endswith(":")):
+        return Speaker(last.strip(",.:"), "", "named")
+    if len(words) <= 2 and last.casefold() in ROLE_WORDS:
+        return _by_role(f, last.casefold(), quote_open)
+    return None
 
 
-def extract_quotes(body: str, people: list[PersonMention] | None = None) -> list[Quote]:
-    """Quotes of a body whose paragraphs are separated by line breaks, in text order; `people` are the body's
-    names (find_people(body, strict=False)) when the caller has them already."""
-    text = body
-    openers = _match_openers(text)
-    openers.update(_straight_pairs(text))
-    found: list[tuple[int, int, Quote]] = []
-    quoted = [_Span(o, c) for c, o in openers.items() if o is not None]
-    resolver = _Resolver(text, quoted, people)
-    claimed: list[_Span] = []
+def _zero_subject(f: _Finder, sentence_start: int) -> Speaker | None:
+    """«…», – дейді. with no subject: the person last named as a subject in the paragraph or the one before."""
+    paragraph = f.line_start(max(0, f.line_start(sentence_start) - 1))
+    person = f.people.last_before(sentence_start)
+    if person is None or person.start < paragraph:
+        return None
+    return f.people.speaker(person, "pronoun")
 
-    def add(start: int, end: int, quote: Quote) -> None:
-        if any(s.start < end and start < s.end for s in claimed) or len(quote.text) < 3:
-            return
-        claimed.append(_Span(start, end))
-        found.append((start, end, quote))
 
-    for close, open_ in sorted(openers.items()):
-        after = text[close + 1 : close + 1 + 300]
-        match = _ATTRIBUTION_AFTER_DASH.match(after) or _ATTRIBUTION_AFTER_MARK.match(after)
-        if not match:
+def _genitive_owner(f: _Finder, quote_open: int) -> Speaker | None:
+    """«Маминнің «…» деген мәлімдемесі»: the person named in the genitive just before the quote."""
+    before = f.people.in_range(max(0, quote_open - 120), quote_open)
+    if before and not f.text[before[-1].end : quote_open].strip(" \t"):
+        return f.people.speaker(before[-1], "named")
+    return None
+
+
+def _degen(f: _Finder, span: MarkedSpan, after: int) -> Speaker | None:
+    """«…» деген …: words said by a genitive owner, or a question put to someone (… деген сұраққа)."""
+    owner = _genitive_owner(f, span.open or 0)
+    if owner is not None:
+        return owner
+    if _QUESTION_NOUN.match(f.text, after) and f.text[: span.close].rstrip().endswith("?"):
+        subject = _subject(f, span.open or 0)
+        return subject or Speaker("журналист", "", "group")
+    tail = re.match(r"\s*([^\W\d_]+)\s+сөз", f.text[after : after + 60])
+    if tail and looks_like_role(tail.group(1)):
+        return Speaker(tail.group(1), "", "group")
+    return None
+
+
+_ORG_PHRASE_STOP = re.compile(r"(?:ған|ген|қан|кен|ды|ді|ты|ті|ып|іп|ады|еді|йды|йді)$")
+
+
+def _organisation_before(f: _Finder, pos: int, head: str = "") -> Speaker | None:
+    """The organisation the text last named before `pos` (for «…», – делінген хабарламада)."""
+    window_start = max(0, pos - 700)
+    words = list(re.finditer(r"[^\s,.:;()—–]+|[,.:;()—–]", f.text[window_start:pos]))
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index].group()
+        if not is_organisation(word) or (head and not word.casefold().startswith(head[:5])):
             continue
-        if open_ is None:
-            line = _line_start(text, close)
-            colon = text.rfind(": ", line, close)
-            # «AMANAT» партиясының …», – деді: the opening mark merged with a nested quote's opener
-            open_ = colon + 1 if colon != -1 and text[line] not in "«“" else line - 1
-        tail_start = close + 1 + match.end()
-        tail = text[tail_start : _sentence_end(text, tail_start)]
-        if _NEWS_CREDIT.search(tail):
+        phrase = [nominative_phrase(word)]
+        for earlier in reversed(words[max(0, index - 9) : index]):
+            token = earlier.group()
+            if not re.match(r"[\w«»\"-]", token) or _ORG_PHRASE_STOP.search(token.casefold()):
+                break
+            phrase.insert(0, token)
+        while len(phrase) > 1 and not (phrase[0][:1].isupper() or phrase[0].startswith("«")):
+            phrase.pop(0)
+        return Speaker(" ".join(phrase), "", "organization")
+    return None
+
+
+def _document(f: _Finder, start: int, end: int, quote_start: int) -> Speaker | None:
+    """«…», – делінген Президенттің жарлығында / басқарма жауабында / хабарламада."""
+    words = [w.strip(".,") for w in f.text[start:end].split()[:3]]
+    if len(words) >= 2 and re.search(r"(?:ның|нің|дың|дің|тың|тің)$", words[0]):
+        owner = re.sub(r"(?:ның|нің|дың|дің|тың|тің)$", "", words[0])
+        return Speaker(f"{owner} {nominative_phrase(words[1])}", "", "organization")
+    if len(words) >= 2 and is_organisation(words[0]):
+        return _organisation_before(f, quote_start, words[0]) or Speaker(words[0], "", "organization")
+    return _organisation_before(f, quote_start)
+
+
+def _attributed(f: _Finder, verb: re.Match[str], verb_start: int, quote_start: int) -> Speaker | None:
+    """The speaker an attribution names: after the verb, between «деп» and the verb, or before the quote."""
+    after = verb_start + len(verb["verb"])
+    end = f.clause_end(after)
+    text = verb["verb"]
+    if _DOCUMENT.match(text):
+        return _document(f, after, end, quote_start)
+    if _FIRST_PERSON.search(text):
+        return Speaker("", "", "nested")
+    between = (verb.start("mid"), verb.end("mid")) if verb["mid"] else None
+    for zone in (between, (after, end)):
+        if zone is not None and (found := _named(f, *zone)) is not None:
+            return found
+    # a name in another case after the verb is whom the words were addressed to (– деді ақын Данаға)
+    addressees = {f.people.full_name(m) for m in f.people.in_range(after, end) if not m.is_nominative}
+    for zone in (between, (after, end)):
+        if zone is None:
+            continue
+        found = _described(f, zone[0], _before_addressee(f, *zone), quote_start, addressees)
+        if found is not None:
+            return found
+    return None
+
+
+def _before_addressee(f: _Finder, start: int, end: int) -> int:
+    oblique = [m for m in f.people.in_range(start, end) if not m.is_nominative]
+    return oblique[0].start if oblique else end
+
+
+# --- rules ----------------------------------------------------------------------------------------------------
+
+
+def _after_marks(f: _Finder) -> None:
+    """«…», – деді NAME / «…» деп атап өтті NAME / NAME «…» деп жауап берді / Маминнің «…» деген."""
+    for span in f.spans:
+        match = _AFTER_MARK.match(f.text, span.close + 1, span.close + 300)
+        if not match:
+            if span.open is not None:
+                _led_by_colon(f, span)
+            continue
+        open_ = span.open if span.open is not None else _missing_opener(f.text, span.close)
+        verb_start = match.start("verb")
+        tail = f.text[match.end() : f.clause_end(match.end())]
+        if _NEWS_CREDIT.search(tail) or _not_speech(match["verb"]):
             continue
         if match["verb"].startswith("деген"):
-            speaker, role = _speaker_of_degen(text, open_, tail, resolver)
+            speaker = _degen(f, span, match.end())
         else:
-            speaker, role = _speaker_from_tail(tail, match["verb"], resolver, tail_start, open_ + 1)
-            if speaker is None and not role:
-                speaker, role = _speaker_before(text, open_, resolver)
-        if speaker is None and not role:
-            continue  # «…» деген with no one saying it: a saying, a title, a thought — not a quote
-        add(open_, tail_start, Quote(_clean_quote(text[open_ + 1 : close]), speaker, role, "direct"))
-
-    for text_line in re.finditer(r"[^\n]+", text):
-        for dash in _DASH_ATTRIBUTION_IN_LINE.finditer(text_line[0]):
-            end = text_line.start() + dash.start()
-            if text[end - 1] in _CLOSERS + '"' or any(s.start <= end <= s.end for s in claimed):
-                continue
-            start = text_line.start()
-            tail_start = text_line.start() + dash.end()
-            tail = text[tail_start : _sentence_end(text, tail_start)]
-            if _NEWS_CREDIT.search(tail):
-                continue
-            speaker, role = _speaker_from_tail(tail, dash["verb"], resolver, tail_start, start)
-            add(start, tail_start, Quote(_clean_quote(text[start:end]), speaker, role, "direct"))
-            break
-
-    _add_speaker_led(text, openers, resolver, add)
-    _add_indirect(text, resolver, add)
-    found.sort(key=lambda item: item[0])
-    return [quote for _, _, quote in found]
+            speaker = _attributed(f, match, verb_start, open_ + 1) or _subject(f, open_)
+        f.add(open_ + 1, span.close, 1, speaker, "direct")
+        _continuation(f, match.end(), speaker)
 
 
-_SPEAKER_HEADER = re.compile(r"^(?P<who>[^\n:«»]{4,160}?)\s*:\s*(?P<dash>[–—-]\s*)?(?P<rest>[^\n]*)$", re.MULTILINE)
+def _missing_opener(text: str, close: int) -> int:
+    """Where a quote without its opening mark began: after a colon on its line, else at the line start
+    («AMANAT» партиясының …», – деді: the opener merged with a nested quote's)."""
+    line = text.rfind("\n", max(0, close - 2000), close) + 1
+    colon = text.rfind(": ", line, close)
+    return colon + 1 if colon != -1 and text[line] not in "«“" else line - 1
 
 
-def _add_speaker_led(text: str, openers: dict[int, int | None], resolver: _Resolver, add: _Add) -> None:
-    """Quotes led by their speaker: «Name, role:» headers (TV captions, transcripts) and «Name: «…»»."""
-    for match in _SPEAKER_HEADER.finditer(text):
-        who = match["who"]
-        people = find_people(who, strict=False)
-        if not people or people[0].start > 2:
+def _led_by_colon(f: _Finder, span: MarkedSpan) -> None:
+    """NAME былай деп жазады: «…» / NAME: «…» — the speaker before a colon, with no attribution after."""
+    open_ = span.open or 0
+    before = f.text[max(0, open_ - 120) : open_].rstrip()
+    if not before.endswith(":"):
+        return
+    start = f.sentence_start(open_)
+    zone = f.text[start:open_].rstrip(" :")
+    nominative = [m for m in f.people.in_range(start, open_) if m.is_nominative]
+    if not nominative or not (
+        _SPEECH_BEFORE_COLON.search(zone) or f.text[nominative[-1].end : open_].strip(" ,:") == ""
+    ):
+        return
+    speaker = f.people.speaker(nominative[-1], "named")
+    f.add(span.start, span.close, 2, speaker, "direct")
+
+
+def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
+    """– …, – деді NAME. – … : the words after the attribution, to the paragraph end, are the same speaker's."""
+    if speaker is None or not speaker.name:
+        return
+    end = f.clause_end(after_verb)
+    rest = re.match(r"[.,]?[ \t]*[–—-][ \t]*(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])", f.text[end : end + 6])
+    if rest is None:
+        return
+    start = end + rest.end()
+    line_end = f.line_end(start)
+    words = f.text[start:line_end]
+    if words.rstrip()[-1:] in _TERMINAL and not _AFTER_UNMARKED.search(words):
+        f.add(start, line_end, 2, speaker, "direct")
+
+
+def _unmarked(f: _Finder) -> None:
+    """Unmarked and dash-led quotes ending in «, – деді NAME» (possibly over several paragraphs)."""
+    for dash in _DASH_VERB.finditer(f.text):
+        # the pattern starts at the dash (fast to find); the punctuation before it is matched from there
+        match = _AFTER_UNMARKED.match(f.text, _spaces_before(f.text, dash.start()) - 1)
+        if match is None or match.start("verb") != dash.start("verb"):
+            match = _AFTER_UNMARKED.match(f.text, _spaces_before(f.text, dash.start()))
+        if match is None:
             continue
-        person = people[0]
-        role = who[person.end :].strip(" ,–—-")
-        if len(who.split()) > 14:
+        end = match.start() + (match["punct"] in ("?", "!", "…"))
+        before = f.text[end - 1 : end] if end else ""
+        if before in '»”“"›' or (
+            match["punct"] is None and not f.text[match.start() : match.start("verb")].endswith(("-", "–"))
+        ):
+            continue
+        if match["verb"].startswith("деген"):
+            continue
+        tail = f.text[match.end() : f.clause_end(match.end())]
+        if _NEWS_CREDIT.search(tail) or _not_speech(match["verb"]):
+            continue
+        start = _unmarked_start(f, end)
+        if start is None or ("хабарла" in match["verb"] and not _DASH_LINE.match(f.text, start)):
+            continue
+        speaker = _attributed(f, match, match.start("verb"), start) or _colon_line_subject(f, start)
+        f.add(start, end, 3, speaker, "direct")
+        _continuation(f, match.end(), speaker)
+
+
+def _colon_line_subject(f: _Finder, start: int) -> Speaker | None:
+    """«Әшімбаев жымиып:» on the line before an unmarked quote names its speaker."""
+    line_end = start - 1
+    if line_end <= 0 or f.text[line_end] != "\n":
+        return None
+    previous = f.text[f.line_start(line_end) : line_end].rstrip()
+    if not previous.endswith(":"):
+        return None
+    return _subject(f, f.line_start(line_end) + len(previous) - 1)
+
+
+def _spaces_before(text: str, pos: int) -> int:
+    """Where the run of spaces and tabs that ends at `pos` starts."""
+    while pos > 0 and text[pos - 1] in " \t":
+        pos -= 1
+    return pos
+
+
+def _unmarked_start(f: _Finder, end: int) -> int | None:
+    """The start of an unmarked quote that ends at `end`: its paragraph (after an earlier attribution in it), or
+    an earlier dash-led paragraph when the paragraphs between carry no attribution."""
+    paragraph = f.line_start(end)
+    i = bisect.bisect_left(f.unmarked_ends, end)
+    line = max(paragraph, f.unmarked_ends[i - 1]) if i and f.unmarked_ends[i - 1] >= paragraph else paragraph
+    if _DASH_LINE.match(f.text, line) or line != paragraph:
+        return line
+    start = line
+    for _ in range(3):
+        if start == 0:
+            break
+        previous = f.line_start(start - 1)
+        above = f.text[previous : start - 1]
+        if _AFTER_UNMARKED.search(above) or above.rstrip().endswith(":") or not above.strip():
+            break
+        if _DASH_LINE.match(above):
+            return previous
+        start = previous
+    return line
+
+
+_HEADER = re.compile(r"^[ \t]*(?P<who>[^\n:«»\"“”]{3,220}?)[ \t]*:[ \t]*(?P<rest>[^\n]*)$", re.MULTILINE)
+
+
+def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
+    """«Name, role» / «Name» / «ROLE (to whom)» before a colon at a line start."""
+    who = f.text[start:end]
+    people = f.people.in_range(start, end)
+    lead = f.text[start : people[0].start].strip(" ,") if people else ""
+    if people and people[0].is_nominative and (not lead or (len(lead.split()) <= 3 and looks_like_role(lead))):
+        rest = f.text[people[0].end : end].strip()
+        if not rest or rest.startswith(","):
+            return f.people.speaker(people[0], "header", rest.strip(" ,") or lead)
+        return None
+    words = who.split()
+    if people or not words or len(words) > 7 or not words[0][:1].isupper():
+        return None
+    role = " ".join(w for w in words if not re.search(r"(?:ға|ге|қа|ке|на|не|лерге|ларға)$", w.casefold()))
+    if looks_like_role(role):
+        person = f.people.by_role(role, end)
+        return f.people.speaker(person, "role_noun") if person else None
+    return None
+
+
+def _headers(f: _Finder) -> None:
+    """«Name, role:» lines over a soundbite, and «Name: statement» headlines and transcript lines."""
+    for match in _HEADER.finditer(f.text):
+        speaker = _header_speaker(f, match.start("who"), match.end("who"))
+        if speaker is None:
             continue
         rest = match["rest"].strip()
         if rest:
-            start = match.start("rest")
+            start = match.start("rest") + (len(match["rest"]) - len(match["rest"].lstrip()))
             end = match.end("rest")
+            dash = _DASH_LINE.match(f.text, start, end)
+            kind: QuoteKind = "dialogue" if dash or rest.rstrip()[-1:] in "?" else "direct"
         else:
-            nxt = re.compile(r"[^\n]+").search(text, match.end())
-            if not nxt:
+            nxt = _LINE.search(f.text, match.end())
+            if nxt is None or nxt.group().rstrip()[-1:] not in ".!…" or _AFTER_UNMARKED.search(nxt.group()):
                 continue
-            start, end = nxt.start(), nxt.end()
-        body = text[start:end].strip()
-        if body[:1] in '«“"':
-            close = next(
-                (c for c, o in openers.items() if o == start + (len(text[start:end]) - len(text[start:end].lstrip()))),
-                None,
+            start, end, kind = nxt.start(), nxt.end(), "dialogue"
+        words = f.text[start:end].strip()
+        marked = f.by_opener.get(start)
+        if marked is not None and f.text[marked.close + 1 : end].strip(" .,") == "":
+            f.add(marked.start, marked.close, 4, speaker, "direct")
+        elif words[:1] not in '«“"':
+            f.add(start, end, 4, speaker, kind)
+
+
+_BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—-][ \t]+(?P<who>[^\n–—-]{4,60})$", re.MULTILINE)
+
+
+def _statement_then_name(f: _Finder) -> None:
+    """A headline «Statement – Name Surname»."""
+    for match in _BYLINE_TITLE.finditer(f.text, 0, f.line_end(f.line_end(f.line_end(0) + 1) + 1)):
+        who = match["who"].strip()
+        people = f.people.in_range(match.start("who"), match.end("who"))
+        if len(people) != 1 or not people[0].is_nominative or len(who) - len(people[0].written) > 1:
+            continue
+        if match["q"].rstrip()[-1:] in ",:;":
+            continue
+        f.add(match.start("q"), match.end("q"), 5, f.people.speaker(people[0], "header"), "direct")
+
+
+_INTERVIEW_WORDS = re.compile(r"(?i)сұхбат|әңгіме|интервью")
+_DASH_LINE_ANYWHERE = re.compile(r"(?m)^[ \t]*[–—─-]")
+_INLINE_DASH = re.compile(r"(?<=[.!?…])[ \t]+[–—─][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
+_COMITATIVE = re.compile(r"(?i)(?:мен|пен|бен)$")
+
+
+def _interviewee(f: _Finder) -> Speaker | None:
+    """Who an interview is with: a «Name: …» headline, a «… – Name» title, or «Name-мен сұхбат»."""
+    head = f.text[: min(len(f.text), 2000)]
+    for match in _HEADER.finditer(head):
+        speaker = _header_speaker(f, match.start("who"), match.end("who"))
+        if speaker is not None and speaker.source == "header":
+            return Speaker(speaker.name, speaker.role, "interview")
+    for mention in f.people.in_range(0, len(head)):
+        if _COMITATIVE.search(mention.written):
+            return f.people.speaker(mention, "interview")
+    for match in _BYLINE_TITLE.finditer(head):
+        people = f.people.in_range(match.start("who"), match.end("who"))
+        if len(people) == 1:
+            return f.people.speaker(people[0], "interview")
+    return None
+
+
+def _dash_segments(f: _Finder) -> list[tuple[int, int]]:
+    """Unattributed dash-led stretches of an interview: dash paragraphs with the undashed paragraphs that
+    continue them, and «… . – …» turns inside one paragraph."""
+    segments: list[tuple[int, int]] = []
+    for line in _LINE.finditer(f.text):
+        starts = [line.start() + m.end() for m in _INLINE_DASH.finditer(line.group())]
+        dash = _DASH_LINE.match(line.group())
+        if dash:
+            starts.insert(0, line.start() + dash.end())
+        elif (
+            (
+                segments
+                and segments[-1][1] == line.start() - 1
+                and f.text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?"
             )
-            if close is None:
-                continue
-            body = text[start:close].strip()[1:]
-            kind: QuoteKind = "direct"
+            and line.group().rstrip()[-1:] in ".!?…"
+            and not _HEADER.match(line.group())
+        ):
+            segments[-1] = (segments[-1][0], line.end())
+        for index, start in enumerate(starts):
+            end = starts[index + 1] - 2 if index + 1 < len(starts) else line.end()
+            segments.append((start, end))
+    return segments
+
+
+def _interview(f: _Finder) -> None:
+    """Questions (ending in «?») are the journalist's; the complete turn after a question is the answer of the
+    person interviewed. Turns carrying their own attribution are left to the other rules."""
+    if not _DASH_LINE_ANYWHERE.search(f.text) and not _INLINE_DASH.search(f.text):
+        return
+    if not _INTERVIEW_WORDS.search(f.text) and not any(c.quote.speaker_source == "header" for c in f.found):
+        return
+    interviewee = _interviewee(f)
+    asked = False
+    for start, end in _dash_segments(f):
+        words = f.text[start:end].rstrip()
+        if _AFTER_UNMARKED.search(words) or _AFTER_MARK.match(words, len(words) - 12 if len(words) > 12 else 0):
+            asked = False
+            continue
+        header = _nearest_header(f, start)
+        if words.endswith("?"):
+            f.add(start, end, 6, Speaker("журналист", "", "interview"), "dialogue")
+            asked = True
+        elif asked and words[-1:] in ".!…" and (header or interviewee):
+            f.add(start, end, 6, header or interviewee, "dialogue")
+            asked = False
         else:
-            kind = "dialogue"
-        if not re.search(r"[.!?…»]$", body.rstrip()):
-            continue
-        add(start, end, Quote(_clean_quote(body), resolver.full_name(person), role, kind))
+            asked = False
 
 
-def _add_indirect(text: str, resolver: _Resolver, add: _Add) -> None:
-    """Reported speech: «Руслан Абдуllinнің айтуынша, …» — the clause after it, kind «indirect»."""
-    for match in _INDIRECT.finditer(text):
-        begin = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()), match.start() - 200) + 1
-        who = text[begin : match.start() + 4]
-        people = find_people(who, strict=False)
-        if not people:
+def _nearest_header(f: _Finder, pos: int) -> Speaker | None:
+    """The «Name, role:» line just above a turn (a transcript names the one who answers)."""
+    line = f.line_start(pos) - 1
+    previous = f.line_start(max(0, line))
+    match = _HEADER.match(f.text, previous, max(previous, line)) if line > 0 else None
+    if match is None or match["rest"].strip():
+        return None
+    speaker = _header_speaker(f, match.start("who"), match.end("who"))
+    return Speaker(speaker.name, speaker.role, "interview") if speaker and speaker.source == "header" else None
+
+
+def _epigraph(f: _Finder) -> None:
+    """An epigraph at the top: a quoted saying on one line, its author's name alone on the next."""
+    lines = list(_LINE.finditer(f.text[:3000]))[:4]
+    for index, (saying, author) in enumerate(itertools.pairwise(lines)):
+        marked = saying.group().strip()[:1] in '«“"' and saying.group().rstrip()[-1:] in '»”"'
+        if index > 0 and not marked:
             continue
-        person = people[-1]
-        clause_end = _sentence_end(text, match.end())
-        clause = text[match.end() : clause_end].strip()
-        if not clause:
+        people = f.people.in_range(author.start(), author.end())
+        if len(people) != 1 or author.group().strip() != people[0].written or not people[0].is_nominative:
             continue
-        role = role_before(text, begin + person.start)
-        add(match.end(), clause_end, Quote(clause, resolver.full_name(person), role, "indirect"))
+        words = saying.group().strip()
+        if words[-1:] in _TERMINAL and len(words) > 20:
+            f.add(saying.start(), saying.end(), 5, f.people.speaker(people[0], "header"), "direct")
+
+
+def _indirect(f: _Finder) -> None:
+    """Reported speech: «Руслан Абдуллиннің айтуынша, …» — the clause after it, kind «indirect»."""
+    for match in _INDIRECT.finditer(f.text):
+        if not _GENITIVE_BEFORE.search(f.text, max(0, match.start() - 8), match.start()):
+            continue
+        name_end = _spaces_before(f.text, match.start())
+        owners = [m for m in f.people.in_range(max(0, match.start() - 80), match.start()) if m.end >= name_end]
+        if not owners:
+            continue
+        end = f.clause_end(match.end(), 400)
+        speaker = f.people.speaker(owners[-1], "named")
+        f.add(match.end(), end, 7, speaker, "indirect")
+
+
+def _select(found: list[_Candidate]) -> list[Quote]:
+    """One quote per stretch of text, the more specific rule first; a quote inside another is kept (its own
+    speaker), a first-person attribution inside a quote takes the enclosing speaker."""
+    kept: list[_Candidate] = []
+    for candidate in sorted(found, key=lambda c: (c.rank, c.start)):
+        if all(_compatible(candidate, other) for other in kept):
+            kept.append(candidate)
+    kept.sort(key=lambda c: c.start)
+    quotes: list[Quote] = []
+    seen: set[str] = set()
+    for candidate in kept:
+        quote = candidate.quote
+        if quote.speaker_source == "nested":
+            outer = [o for o in kept if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
+            if not outer:
+                continue
+            quote = replace(quote, speaker=outer[-1].quote.speaker, role=outer[-1].quote.role)
+        key = " ".join(quote.text.casefold().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        quotes.append(quote)
+    return quotes
+
+
+def _compatible(a: _Candidate, b: _Candidate) -> bool:
+    """Apart, or one well inside the other."""
+    if a.end <= b.start or b.end <= a.start:
+        return True
+    inner, outer = (a, b) if a.end - a.start < b.end - b.start else (b, a)
+    return (
+        outer.start <= inner.start
+        and inner.end <= outer.end
+        and (inner.end - inner.start) < 0.8 * (outer.end - outer.start)
+    )
+
+
+def extract_quotes(text: str, people: list[PersonMention] | None = None) -> list[Quote]:
+    """Quotes of a text whose paragraphs are separated by line breaks, in text order; `people` are its names
+    (find_people(text, strict=False)) when the caller has them already."""
+    f = _Finder(text, people)
+    _after_marks(f)
+    _unmarked(f)
+    _headers(f)
+    _statement_then_name(f)
+    _epigraph(f)
+    _interview(f)
+    _indirect(f)
+    return _select(f.found)

@@ -1,0 +1,279 @@
+"""Who said it: the speaker of a quote from the words around it, and how sure that is.
+
+Kazakh reported speech names its speaker after the verb («…», – деді министр Асқар Мамин), between «деп» and
+the verb («…» деп Мамин атап өтті), or as the subject before the quote (Мамин: «…» / Мамин «…» деп жауап
+берді). A pronoun (ол) or a role noun (министр) points back to a person the text introduced; a plural noun
+(тұрғындар) is a group that stays as written; an organisation or a document may speak too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.analysis.lexicon import ORG_HEADS, ROLE_WORDS
+from bot.analysis.morphology import name_nominative
+from bot.analysis.names import PersonMention, role_before
+from bot.records import SpeakerSource
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    role: str
+    source: SpeakerSource
+
+
+_PRONOUN = re.compile(r"(?i)(?:ол|олар|ол\s+кісі)(?![\w-])")
+_SURNAME_WORD = re.compile(
+    r"(?<![\w.])(?:[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?){0,2}([А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:ов|ев|ова|ева|ин|ина|ұлы|қызы|ұлына|ский|ская))(?![\w])"
+)
+_WORDS = re.compile(r"[^\s,;:()]+")
+# plural and collective nouns that speak as a group (тұрғындар «…» дейді; – дейді халық)
+_PLURAL = re.compile(r"(?:лар|лер|дар|дер|тар|тер)(?:ы|і)?$")
+_COLLECTIVE = {"халық", "жұрт", "жұртшылық", "көпшілік", "қауым", "қазақ", "ел", "жұрты", "ағайын", "ауыл"}
+_ORG_HEAD_STEMS = tuple(sorted({h.casefold()[:-1] if len(h) > 4 else h.casefold() for h in ORG_HEADS}, key=len))
+_ORG_WORDS = re.compile(
+    r"(?i)(?:^|\s)(?:" + "|".join(re.escape(h) for h in _ORG_HEAD_STEMS if len(h) > 3) + r")[а-яәғқңөұүһі]*"
+    r"|(?:^|\s)(?:рмм|мкк|жшс|рмк|рмқк|ақорда|сім|тжм|тжд|әкімдік)[а-яәғқңөұүһі]*(?=\s|$)"
+)
+_OBLIQUE_ENDING = re.compile(
+    r"(?:ның|нің|дың|дің|тың|тің|нан|нен|дан|ден|тан|тен|на|не|да|де|та|те|ға|ге|қа|ке|ны|ні)$"
+)
+_CIRCUMSTANCE = re.compile(
+    r"(?:нда|нде|да|де|та|те|ған|ген|қан|кен|ып|іп|п|уда|уде|ғанда|генде|нан|нен|дан|ден|тан|тен|ға|ге|қа|ке)$"
+)
+# finite verbs and participles (өтті, берді, айтқан, жатыр) end a clause, never a role
+_VERB_LIKE = re.compile(
+    r"(?:[бвгғджзйклмңпрстфхһцчшщ][дт][ыі]|ған|ген|қан|кен|ады|еді|йды|йді|йды|уда|уде|ыр|ір|мақ|мек)$"
+)
+_ROLE_SUFFIXES = ("шы", "ші", "гер", "кер", "ист", "ор", "ент", "ер", "ар", "лы", "лі", "ы", "і")
+
+
+def _nominative_word(word: str) -> str:
+    """A common noun without its oblique case ending (департаментінен → департаменті, жарлығында → жарлығы)."""
+    lower = word.casefold()
+    for ending in ("ның", "нің", "нан", "нен", "на", "не", "нда", "нде", "да", "де"):
+        if lower.endswith(ending) and len(lower) - len(ending) >= 4 and lower[-len(ending) - 1] in "ыі":
+            return word[: len(word) - len(ending)]
+    for ending in ("тың", "тің", "дың", "дің", "тан", "тен", "дан", "ден", "қа", "ке", "ға", "ге"):
+        if lower.endswith(ending) and len(lower) - len(ending) >= 4:
+            return word[: len(word) - len(ending)]
+    return word
+
+
+def nominative_phrase(phrase: str) -> str:
+    """The phrase with its last word in the nominative (облыс әкімдігінен → облыс әкімдігі)."""
+    words = phrase.split()
+    if not words:
+        return phrase
+    return " ".join([*words[:-1], _nominative_word(words[-1])])
+
+
+_QUANTIFIERS = {"бірқатар", "кейбір", "көптеген", "бірнеше", "барлық", "осы", "бұл", "сол", "ал", "енді", "және"}
+
+
+def group_phrase(words: list[str]) -> str:
+    """A group noun with the genitive words that belong to it (ақпарат құралдарының өкілдері)."""
+    phrase = [words[-1]]
+    for word in reversed(words[:-1][-3:]):
+        lower = word.casefold()
+        if lower in _QUANTIFIERS or word[:1].isupper() or word.endswith(","):
+            break
+        if not (
+            re.search(r"(?:ның|нің|дың|дің|тың|тің)$", lower) or re.search(r"(?:ның|нің|дың|дің|тың|тің)$", phrase[0])
+        ):
+            break
+        phrase.insert(0, word)
+    return " ".join(phrase)
+
+
+def is_group(phrase: str) -> bool:
+    """Is the phrase a plural or collective noun group (тұрғындар, ауыл жұрты, халық)?"""
+    words = phrase.casefold().split()
+    if not words or len(words) > 5 or words[-1][:1].isdigit():
+        return False
+    last = words[-1]
+    return last in _COLLECTIVE or (bool(_PLURAL.search(last)) and len(last) > 4)
+
+
+def is_organisation(phrase: str) -> bool:
+    """Does the phrase end in an organisation's head noun (министрлігі, департаменті, МКК, Ақорда)?"""
+    words = phrase.split()
+    return 0 < len(words) <= 12 and bool(_ORG_WORDS.search(" " + words[-1]))
+
+
+def looks_like_role(phrase: str) -> bool:
+    """Role words (министр, облыс әкімі, Сенат спикері), not a clause."""
+    words = phrase.casefold().split()
+    if not words or len(words) > 6 or any(w in {"бұл", "осы", "сол", "мен", "біз", "сіз"} for w in words):
+        return False
+    last = words[-1].strip("«»")
+    if _VERB_LIKE.search(last) and last not in ROLE_WORDS:
+        return False
+    if len(words) == 1 and phrase[:1].islower() and last.isalpha() and len(last) > 3:
+        return True  # a lone common noun after the verb (– дейді дипломат) is a role
+    return last in ROLE_WORDS or last.endswith(_ROLE_SUFFIXES) or name_nominative(last) in ROLE_WORDS
+
+
+_NOT_IN_ROLE = re.compile(r"(?:ға|ге|қа|ке|нда|нде|дан|ден|тан|тен|нан|нен|лар|лер|дар|дер|тар|тер|ты|ті)$")
+_ROLE_LEAD = {"бұл", "осы", "сол", "ол", "ал", "енді", "кеше", "бүгін", "жиында", "туралы", "жайында", "жөнінде"}
+
+
+def trim_role(role: str) -> str:
+    """A role without the words of the sentence that lead into it (Бұл жайында [денсаулық сақтау министрі])."""
+    words = role.split()
+    cut = 0
+    for index, word in enumerate(words[:-1]):
+        lower = word.casefold().strip(",")
+        if lower in _ROLE_LEAD or word.endswith(",") or _NOT_IN_ROLE.search(lower) or _VERB_LIKE.search(lower):
+            cut = index + 1
+    return " ".join(words[cut:])
+
+
+def clean_zone(zone: str) -> str:
+    """The speaker words of an attribution: up to the first circumstance (кулуарда, брифингте, сұхбатында)."""
+    words: list[str] = []
+    for word in _WORDS.findall(zone):
+        bare = word.strip('«»"“”')
+        if words and _CIRCUMSTANCE.search(bare.casefold()) and not bare[:1].isupper() and not is_organisation(bare):
+            break
+        if bare.casefold() in {"өз", "бұл", "сонда", "сөзінде", "кезегінде"}:
+            break
+        words.append(word)
+        if len(words) == 10:
+            break
+    return " ".join(words).strip(" ,–—-")
+
+
+class People:
+    """The people a text names, with positions, so an attribution can point back to them."""
+
+    def __init__(self, text: str, mentions: list[PersonMention], quoted: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.mentions = [
+            m
+            for m in map(self._without_role_word, mentions)
+            if not _inside(quoted, m.start)
+            and not text[m.end : m.end + 12].lstrip().startswith("атында")
+            and not re.search("[A-Za-z]", m.written)
+        ]
+        self.starts = [m.start for m in self.mentions]
+        self._roles: dict[int, str] = {}
+
+    def _without_role_word(self, mention: PersonMention) -> PersonMention:
+        """«Кәсіпкер Раиса Тұралиева» read as the name «Кәсіпкер Раиса»: a role word opening a sentence is not a
+        given name, so the name is the next two words."""
+        first, _, given = mention.written.partition(" ")
+        after = _NEXT_WORD.match(self.text, mention.end)
+        if not after or not given or " " in given or not looks_like_role(first.casefold()):
+            return mention
+        if not (first.casefold() in ROLE_WORDS or first.casefold().endswith(("кер", "гер", "шы", "ші", "ист"))):
+            return mention
+        start = mention.end - len(given)
+        surname = name_nominative(after["word"])
+        return PersonMention(start, after.end(), f"{given} {surname}", surname, self.text[start : after.end()])
+
+    @cached_property
+    def full_names(self) -> dict[str, str]:
+        """Surname (and given name, when only one person has it) → the fullest form the text gives."""
+        full: dict[str, str] = {}
+        given: dict[str, set[str]] = {}
+        for m in self.mentions:
+            if " " in m.name and "." not in m.name:
+                full.setdefault(m.surname.casefold(), m.name)
+                given.setdefault(m.name.split()[0].casefold(), set()).add(m.name)
+        for first, names in given.items():
+            if len(names) == 1:
+                full.setdefault(first, next(iter(names)))
+        return full
+
+    def in_range(self, start: int, end: int) -> list[PersonMention]:
+        i = bisect.bisect_left(self.starts, start)
+        j = bisect.bisect_left(self.starts, end)
+        return [m for m in self.mentions[i:j] if m.end <= end]
+
+    def last_before(self, pos: int) -> PersonMention | None:
+        """The person a pronoun points back to: the last one named as a subject (nominative) in the last
+        stretch of text, else the last one named at all."""
+        i = bisect.bisect_left(self.starts, pos)
+        last: PersonMention | None = None
+        while i > 0:
+            i -= 1
+            mention = self.mentions[i]
+            if mention.end > pos:
+                continue
+            if mention.is_nominative or _REPORTING.match(self.text, mention.end):
+                return mention
+            last = last or mention
+            if pos - mention.start > 600:
+                break
+        return last
+
+    def full_name(self, mention: PersonMention) -> str:
+        """The fullest form of the name; initials stay as the text wrote them (Ө.Шөкеев, Г.П. Потанин)."""
+        full = self.full_names.get(mention.surname.casefold())
+        if full is not None:
+            return full
+        if "." in mention.name:
+            initials = mention.written[: len(mention.written) - len(mention.written.split(".")[-1].lstrip())]
+            return initials + mention.surname
+        return mention.name
+
+    def role_of(self, mention: PersonMention) -> str:
+        if mention.start not in self._roles:
+            role = trim_role(role_before(self.text, mention.start))
+            self._roles[mention.start] = role if looks_like_role(role) or is_organisation(role) else ""
+        return self._roles[mention.start]
+
+    def speaker(self, mention: PersonMention, source: SpeakerSource, role: str = "") -> Speaker:
+        return Speaker(self.full_name(mention), role or self.role_of(mention), source)
+
+    def by_role(self, phrase: str, pos: int, skip: frozenset[str] | set[str] = frozenset()) -> PersonMention | None:
+        """The person the text gave this role (министр, облыс әкімі): the head noun matching counts most, any
+        other word of the role a little (Сенат спикері ~ Сенат төрағасы); the nearest before `pos` wins, else
+        the first after; None when no one carries any of it."""
+        words = [name_nominative(w)[:5] for w in re.findall(r"[^\W\d_]{4,}", phrase.casefold())]
+        if not words:
+            return None
+        head, others = words[-1], words[:-1]
+        best: tuple[int, int, PersonMention] | None = None
+        # the people of the surrounding stretch of text (a role is given near where it is used; bounded work)
+        low, high = bisect.bisect_left(self.starts, pos - 6000), bisect.bisect_left(self.starts, pos + 3000)
+        for mention in self.mentions[low:high]:
+            if skip and self.full_name(mention) in skip:
+                continue
+            role = self.role_of(mention).casefold()
+            score = 2 * (head in role) + sum(1 for w in others if w in role)
+            if not score:
+                continue
+            order = mention.start if mention.end <= pos else -mention.start
+            if best is None or (score, order) > (best[0], best[1]):
+                best = (score, order, mention)
+        return best[2] if best else None
+
+    def by_word(self, word: str) -> str | None:
+        """A single name word (Әшімбаев, Голощекин, Оспанхан) expanded to the full name the text gives; an
+        affectionate short form (Мұзағам, Қанекең) matches the one given name it starts like."""
+        base = name_nominative(word.strip("«»,.:"))
+        if base.isupper() and len(base) > 3:
+            base = base[:1] + base[1:].lower()
+        found = self.full_names.get(base.casefold())
+        if found is not None or len(base) < 5:
+            return found
+        like = {
+            name for key, name in self.full_names.items() if key[:4] == base.casefold()[:4] and key != base.casefold()
+        }
+        return next(iter(like)) if len(like) == 1 and re.search(r"(?:ағам|ағаң|еке|ке|ең|аң|ам)$", base) else None
+
+
+_NEXT_WORD = re.compile(r" (?P<word>[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІ]?[а-яәғқңөұүһі]+)?)(?![\w])")
+_REPORTING = re.compile(r"\s+(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда|мәліметінше)")
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is `pos` inside one of the spans (sorted by start; nesting is shallow, so a few are looked at)?"""
+    i = bisect.bisect_right(spans, (pos, 1 << 62))
+    return any(spans[k][0] <= pos < spans[k][1] for k in range(i - 1, max(-1, i - 4), -1))
