@@ -140,27 +140,30 @@ async def backup_if_due(svc: Services) -> str | None:
 
     Returns what editors should be told (HTML), or None: a failure once until a backup succeeds again (the job
     retries every hour meanwhile), and that success."""
-    folder = svc.settings.backup_dir
-    if folder is None:
-        return None
-    now = svc.clock()
-    newest = backups_in(folder)
-    if newest and now - newest[0].taken_at < DUE_AFTER:
+    settings = svc.settings
+    if settings.backup_dir is None:
         return None
     try:
-        settings = svc.settings
-        facts = await asyncio.to_thread(_daily_backup, settings.database_path, folder, settings.backup_keep, now)
+        facts = await asyncio.to_thread(
+            _daily_backup, settings.database_path, settings.backup_dir, settings.backup_keep, svc.clock()
+        )
     except (DatabaseFileError, OSError) as exc:
-        log.error("daily backup into %s failed: %s", folder, exc, exc_info=exc)
+        log.error("daily backup into %s failed: %s", settings.backup_dir, exc)
         already_told = svc.backup_failure is not None
         svc.backup_failure = _reason(exc)
         return None if already_told else f"❌ Сақтық көшірме жасалмады: {escape(svc.backup_failure)}. Журналды қараңыз."
+    if facts is None:
+        return None
     log.info("daily backup %s (%s): %s", facts.path, human_size(facts.size), _contents(facts))
     recovered, svc.backup_failure = svc.backup_failure is not None, None
     return f"✅ Сақтық көшірме қайта жасалды: {human_size(facts.size, kazakh=True)}." if recovered else None
 
 
-def _daily_backup(db_path: Path, folder: Path, keep: int, now: datetime) -> DatabaseFacts:
+def _daily_backup(db_path: Path, folder: Path, keep: int, now: datetime) -> DatabaseFacts | None:
+    """A backup named for `now` unless the newest is younger than DUE_AFTER (then None); then the rotation."""
+    newest = backups_in(folder)
+    if newest and now - newest[0].taken_at < DUE_AFTER:
+        return None
     folder.mkdir(parents=True, exist_ok=True)
     facts = maintenance.backup(db_path, folder / backup_name(now))
     for path in prune(folder, keep):
@@ -184,7 +187,11 @@ def status_line(svc: Services) -> str:
     settings = svc.settings
     if settings.backup_dir is None:
         return "Сақтық көшірме: BACKUP_DIR берілмеген, күнделікті көшірме жасалмайды"
-    found = backups_in(settings.backup_dir)
+    try:
+        found = backups_in(settings.backup_dir)
+    except OSError as exc:
+        log.warning("cannot list %s: %s", settings.backup_dir, exc)
+        found = []
     if found:
         newest = found[0]
         overdue = " ⚠️ ескі" if svc.clock() - newest.taken_at > OVERDUE_AFTER else ""

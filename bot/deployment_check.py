@@ -91,18 +91,18 @@ def _settings_outcome(settings: Settings) -> Outcome:
 def _folder_outcome(name: str, folder: Path) -> Outcome:
     """A real write (a file created, written, flushed, deleted): permission bits alone say nothing to root, and
     nothing about a read-only mount or a full disk."""
-    existing = folder
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        return Outcome(name, False, f"{existing} is not a folder")
     try:
+        existing = folder
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            return Outcome(name, False, f"{existing} is not a folder")
         with tempfile.NamedTemporaryFile(dir=existing, prefix=".aikyn-check-") as probe:
             probe.write(b"aikyn-bot check\n")
             probe.flush()
             os.fsync(probe.fileno())
     except OSError as exc:
-        return Outcome(name, False, f"{existing} is not writable ({exc.strerror or exc})")
+        return Outcome(name, False, f"{folder} is not writable ({exc.strerror or exc})")
     if existing != folder:
         return Outcome(name, True, f"{folder} does not exist yet; it will be created in {existing}, which is writable")
     return Outcome(name, True, f"{folder} is writable")

@@ -6,6 +6,7 @@ a copy is one read transaction, which in WAL mode never blocks the running bot's
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -191,6 +192,10 @@ def _set_aside(db_path: Path, suffix: str) -> Path:
     no other connection has it open: in WAL mode every connection holds a shared lock for as long as it is open,
     so an exclusive lock is granted only to a lone connection."""
     aside = db_path.with_name(db_path.name + suffix)
+    for number in itertools.count(2):  # never over an earlier one (two restores in one second)
+        if not aside.exists():
+            break
+        aside = db_path.with_name(f"{db_path.name}{suffix}-{number}")
     try:
         with _connect(db_path, mode="rw") as connection:
             connection.execute("PRAGMA locking_mode = EXCLUSIVE")

@@ -355,7 +355,8 @@ class FakeBotApi:
             "accent_color_id": 0,
             "max_reaction_count": 11,
             "accepted_gift_types": dict.fromkeys(
-                ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription"), False
+                ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"),
+                False,
             ),
         }
         if str(chat_id).startswith("@") or str(chat_id).startswith("-100"):
