@@ -80,7 +80,9 @@ def _settings_outcome(settings: Settings) -> Outcome:
     missing = [name for name, value in required.items() if not value]
     if missing:
         return Outcome("settings", False, f"{', '.join(missing)} not set (see .env.example)")
-    mode = f"webhook {settings.webhook_url} on port {settings.webhook_port}" if settings.webhook_url else "polling"
+    # the host only: the webhook's path is best kept unguessable, like a secret
+    host = urlsplit(settings.webhook_url).netloc
+    mode = f"webhook at {host}, port {settings.webhook_port}" if settings.webhook_url else "polling"
     backups = f"backups in {settings.backup_dir}" if settings.backup_dir else "no BACKUP_DIR (no daily backups)"
     editors = len(settings.admin_ids)
     return Outcome(

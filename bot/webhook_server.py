@@ -117,6 +117,9 @@ class HealthHandler(tornado.web.RequestHandler):
     def initialize(self, app: Application) -> None:
         self.app = app
 
+    def compute_etag(self) -> None:
+        return None  # a health answer is never "not modified"
+
     async def get(self) -> None:
         problem = await health_problem(self.app)
         self.set_header("Content-Type", "text/plain; charset=utf-8")

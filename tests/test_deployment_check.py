@@ -88,6 +88,7 @@ async def test_a_ready_deployment_passes_every_check(
     assert "knows this token as @aikyn_test_bot" in _line(lines, "telegram")
     assert "the bot is an administrator allowed to post" in _line(lines, "channel @aikyn_test_channel")
     assert "does not exist yet; it will be created in" in _line(lines, "backups")
+    assert "webhook at bot.aikyn.example, port 8443" in _line(lines, "settings") and "tg-hook" not in "".join(lines)
 
 
 async def test_a_bad_token_fails_clearly_and_is_not_printed(
