@@ -1,4 +1,4 @@
-"""Command line: `aikyn-bot import|list|show|search|analyze|run|console`."""
+"""Command line: `aikyn-bot import|list|show|search|analyze|run|console|backup|restore|check`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.run_lock import run_exclusively
 from storage import Database
 from storage.articles import Article
 
@@ -30,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     sub.add_parser("run", help="run the Telegram bot (needs BOT_TOKEN)")
+    p = sub.add_parser("backup", help="a verified, consistent copy of the database (safe while the bot runs)")
+    p.add_argument("path", nargs="?", type=Path, help="file or folder (default: BACKUP_DIR)")
+    p = sub.add_parser("restore", help="put a backup in place of the database (the bot must be stopped)")
+    p.add_argument("path", type=Path)
+    sub.add_parser("check", help="check settings, database, backups and Telegram without starting the bot")
     p = sub.add_parser("console", help="the same bot in this terminal, with no token and no network")
     p.add_argument("--user-id", type=int, default=None, help="act as this Telegram user id (an admin by default)")
     p.add_argument("--language", default="kk", help="the console user's Telegram language (kk or ru)")
@@ -48,6 +54,10 @@ def _main(argv: Sequence[str] | None) -> int:
     # Opt in to python-telegram-bot's coming behaviour: durations such as RetryAfter.retry_after as timedelta.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
+    if args.command == "check":
+        from bot.deployment_check import check_command
+
+        return check_command()
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -58,11 +68,18 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "run":
         from bot.serve import run_bot
 
-        return run_bot(settings)
+        return run_exclusively(settings.database_path, lambda: run_bot(settings))
     if args.command == "console":
         from bot.console import run_console
 
-        return run_console(settings, user_id=args.user_id, language=args.language)
+        return run_exclusively(
+            settings.database_path, lambda: run_console(settings, user_id=args.user_id, language=args.language)
+        )
+    if args.command in ("backup", "restore"):
+        from bot import backups
+
+        command = backups.backup_command if args.command == "backup" else backups.restore_command
+        return command(settings, args.path)
     return asyncio.run(_archive_command(settings, args))
 
 

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1, description="daily backups kept in BACKUP_DIR")
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -92,6 +94,11 @@ class Settings(BaseSettings):
             if not re.match(r"https?://\S+$", url):
                 raise ValueError(f"{url!r} is not an http(s) URL")
         return urls
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _parse_backup_dir(cls, value: object) -> object:
+        return None if value is None or not str(value).strip() else value
 
     @field_validator("webhook_url", mode="before")
     @classmethod

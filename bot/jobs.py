@@ -11,13 +11,14 @@ import logging
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import feeds, posting
+from bot import backups, feeds, posting
 from bot.services import services
 
 log = logging.getLogger(__name__)
 
 SEND_JOB = "send-due-posts"
 FEED_JOB = "poll-feeds"
+BACKUP_JOB = "daily-backup"
 
 
 def schedule_jobs(app: Application) -> None:
@@ -30,6 +31,13 @@ def schedule_jobs(app: Application) -> None:
         job_queue.run_daily(daily_slot_job, time=at, name=f"slot-{slot:%H:%M}")
     if svc.settings.feed_urls:
         job_queue.run_repeating(poll_feeds_job, interval=svc.settings.feed_interval * 60, first=1, name=FEED_JOB)
+    if svc.settings.backup_dir is not None:
+        job_queue.run_repeating(
+            daily_backup_job,
+            interval=backups.BACKUP_CHECK_SECONDS,
+            first=backups.BACKUP_FIRST_CHECK_SECONDS,
+            name=BACKUP_JOB,
+        )
 
 
 async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -54,6 +62,12 @@ async def daily_slot_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     slot_at = svc.clock().replace(second=0, microsecond=0)
     if await posting.create_slot_post(svc, slot_at):
         await send_due_posts_job(context)
+
+
+async def daily_backup_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    news = await backups.backup_if_due(services(context))
+    if news is not None:
+        await tell_editors(context.application, news)
 
 
 async def tell_editors(app: Application, message: str) -> None:

@@ -7,7 +7,6 @@ import logging
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.ext import Application
@@ -15,6 +14,7 @@ from telegram.ext import Application
 from bot.application import build_application
 from bot.config import Settings
 from bot.services import services
+from bot.webhook_server import run_webhook
 
 log = logging.getLogger("bot")
 
@@ -56,14 +56,7 @@ def run_bot(settings: Settings) -> int:
     app = build_application(settings)
     app.post_init = _freezing_after(app.post_init)
     if settings.webhook_url:
-        app.run_webhook(
-            listen="0.0.0.0",
-            port=settings.webhook_port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret or None,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        run_webhook(app, settings)  # Telegram's updates and GET /healthz on one port
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 3 if services(app).polling_conflict else 0

@@ -26,6 +26,8 @@ class Services:
     send_interval: float = 10.0
     # set by the error handler when Telegram answers 409 (another instance polls this token)
     polling_conflict: bool = False
+    # why the last daily backup failed (bot/backups.py), until one succeeds; editors are told once
+    backup_failure: str | None = None
     _db: Database | None = None
 
     @property

@@ -76,6 +76,12 @@ class FakeBotApi:
     calls: list[RecordedCall] = field(default_factory=list)
     messages: dict[tuple[str, int], Message] = field(default_factory=dict)
     channel_admin: bool = True
+    # Overrides the bot's channel status that channel_admin gives (administrator / left): e.g. "member", a plain
+    # subscriber that may not post; and whether the bot as an administrator has the right to post.
+    channel_member_status: str | None = None
+    channel_can_post_messages: bool = True
+    # Users who never started the bot: Telegram answers getChat (and sendMessage) for them with "chat not found".
+    unknown_chats: set[int] = field(default_factory=set)
     latency: float = 0.0  # seconds each answer (other than getUpdates) takes, like a distant server
     ok_counts: Counter[str] = field(default_factory=Counter)
     files: dict[str, bytes] = field(default_factory=dict)
@@ -349,17 +355,25 @@ class FakeBotApi:
             "accent_color_id": 0,
             "max_reaction_count": 11,
             "accepted_gift_types": dict.fromkeys(
-                ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription"), False
+                ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"),
+                False,
             ),
         }
         if str(chat_id).startswith("@") or str(chat_id).startswith("-100"):
             return {"id": _channel_numeric_id(chat_id), "type": "channel", "title": "Aikyn", **common}
+        if int(chat_id) in self.unknown_chats:
+            raise _Rejected(400, "Bad Request: chat not found")
         return {"id": int(chat_id), "type": "private", "first_name": "Оқырман", **common}
 
+    def _channel_status(self) -> str:
+        if self.channel_member_status is not None:
+            return self.channel_member_status
+        return "administrator" if self.channel_admin else "left"
+
     async def _api_getChatMember(self, params: dict[str, Any]) -> Any:
-        status = "administrator" if self.channel_admin else "left"
+        status = self._channel_status()
         member: dict[str, Any] = {"status": status, "user": self.bot_user}
-        if self.channel_admin:
+        if status == "administrator":
             member.update(
                 {
                     "can_be_edited": False,
@@ -374,7 +388,7 @@ class FakeBotApi:
                     "can_post_stories": False,
                     "can_edit_stories": False,
                     "can_delete_stories": False,
-                    "can_post_messages": True,
+                    "can_post_messages": self.channel_can_post_messages,
                 }
             )
         return member
@@ -385,10 +399,13 @@ class FakeBotApi:
             raise _Rejected(400, "Bad Request: chat_id is empty")
         text = str(chat_id)
         if text.startswith("@") or text.startswith("-100"):
-            if not self.channel_admin:
+            status = self._channel_status()
+            if status in ("left", "kicked"):
                 raise _Rejected(403, "Forbidden: bot is not a member of the channel chat")
+            if status != "creator" and (status != "administrator" or not self.channel_can_post_messages):
+                raise _Rejected(400, "Bad Request: need administrator rights in the channel chat")
             return text
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?\d+", text) or int(text) in self.unknown_chats:
             raise _Rejected(400, "Bad Request: chat not found")
         return int(text)
 

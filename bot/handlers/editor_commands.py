@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import importer, posting
+from bot import backups, importer, posting
 from bot.article_files import ArticleFileError, parse_article_bytes, parse_article_text
 from bot.handlers.common import argument_text, send
 from bot.render import Reply, local_datetime, shorten
@@ -186,6 +186,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for feed in await feed_state.statuses(svc.db):
         when = local_datetime(feed.last_poll_at, tz) if feed.last_poll_at else "—"
         lines.append(f"Лента {escape(shorten(feed.url, 60))}: {when} — {escape(feed.last_result)}")
+    lines.append(backups.status_line(svc))
     await send(update, Reply("\n".join(lines)))
 
 
