@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import calendar
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -116,8 +118,39 @@ def _field(entry: feedparser.FeedParserDict, name: str) -> object:
 
 
 def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
+    """The entry's time in UTC (feedparser applies the zone); RFC 822 dates written with another language's
+    month names («Seg, 24 Set 2018 19:42:40 -0300») are read here."""
     parsed = _field(entry, "published_parsed") or _field(entry, "updated_parsed")
-    return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None  # type: ignore[arg-type]
+    if parsed:
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)  # type: ignore[arg-type]
+    return _localized_rfc822(str(_field(entry, "published") or _field(entry, "updated") or ""))
+
+
+# Month abbreviations of RFC 822 dates in Portuguese, Spanish, German, French, Russian and Kazakh feeds.
+_MONTHS = {
+    "jan": 1, "fev": 2, "feb": 2, "mar": 3, "abr": 4, "apr": 4, "mai": 5, "may": 5, "jun": 6, "jul": 7, "ago": 8,
+    "aug": 8, "set": 9, "sep": 9, "out": 10, "oct": 10, "okt": 10, "nov": 11, "dez": 12, "dic": 12, "dec": 12,
+    "ene": 1, "janv": 1, "févr": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "août": 8, "sept": 9, "déc": 12,
+    "мар": 3, "янв": 1, "фев": 2, "апр": 4, "май": 5, "мая": 5, "июн": 6, "июл": 7, "авг": 8, "сен": 9, "окт": 10,
+    "ноя": 11, "дек": 12, "қаң": 1, "ақп": 2, "нау": 3, "сәу": 4, "мам": 5, "мау": 6, "шіл": 7, "там": 8, "қыр": 9,
+    "қаз": 10, "қар": 11, "жел": 12,
+}  # fmt: skip
+_RFC822_LOCAL = re.compile(
+    r"(?:[^\W\d_]+\.?,?\s+)?(\d{1,2})\s+([^\W\d_]+)\.?\s+(\d{4})\s+(\d{1,2}:\d{2}(?::\d{2})?)\s*(.*)"
+)
+
+
+def _localized_rfc822(text: str) -> datetime | None:
+    match = _RFC822_LOCAL.fullmatch(text.strip())
+    month = _MONTHS.get(match[2].casefold()[:4]) or _MONTHS.get(match[2].casefold()[:3]) if match else None
+    if match is None or month is None:
+        return None
+    english = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][month - 1]
+    try:
+        moment = parsedate_to_datetime(f"{match[1]} {english} {match[3]} {match[4]} {match[5] or '+0000'}")
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def web_address(value: object, base: str) -> str | None:

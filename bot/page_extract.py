@@ -96,14 +96,15 @@ class _Body:
     views: int | None
     default_chars: int  # length of trafilatura's default extraction, to see what cleaning took away
     removed_chars: int  # furniture lines taken out here
+    day: str | None  # the publication day trafilatura found (htmldate), for pages whose tags give none
 
 
 def extract_article(html: str, url: str, *, source: str = "") -> ArticleDraft:
     """The article on a page: title, lead, paragraphs, time, picture, views, and a hold reason when the
     extraction should be seen by an editor first. Raises NotAnArticle when there is no text at all."""
-    tree = parse_html(html)
-    meta = read_meta(tree, url) if tree is not None else PageMeta("", "", None, None, None, None)
     body = _body(html, url)
+    tree = parse_html(html)
+    meta = read_meta(tree, url, day=body.day) if tree is not None else PageMeta("", "", None, None, None, None)
     title = meta.title
     lines = _without_heading(body.lines, title)
     if not title and lines:
@@ -127,16 +128,21 @@ def extract_article(html: str, url: str, *, source: str = "") -> ArticleDraft:
     )
 
 
-def _extracted_text(html: str, url: str, *, precise: bool = False) -> str:
-    document = trafilatura.bare_extraction(html, url=url, include_comments=False, favor_precision=precise)
-    return (document.text or "") if isinstance(document, Document) else ""
+def _extracted(html: str, url: str, *, precise: bool = False) -> tuple[str, str | None]:
+    """trafilatura's text of the page and, from the default run, the publication day it found."""
+    document = trafilatura.bare_extraction(
+        html, url=url, include_comments=False, favor_precision=precise, with_metadata=not precise
+    )
+    if not isinstance(document, Document):
+        return "", None
+    return document.text or "", document.date
 
 
 def _body(html: str, url: str) -> _Body:
     """The article's paragraphs: trafilatura's precise extraction (its default when the precise one lost most
     of the text), Aikyn's view-count lines and promo footer and generic furniture lines taken out."""
-    default = _extracted_text(html, url)
-    precise = _extracted_text(html, url, precise=True)
+    default, day = _extracted(html, url)
+    precise, _ = _extracted(html, url, precise=True)
     text = precise if len(precise) >= len(default) * PRECISE_MIN_SHARE else default
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
@@ -151,7 +157,7 @@ def _body(html: str, url: str) -> _Body:
     while kept and is_promo(kept[-1]):
         kept.pop()
     removed = sum(len(line) for line in lines) - sum(len(line) for line in kept)
-    return _Body(kept, views, len(default), removed)
+    return _Body(kept, views, len(default), removed, day)
 
 
 def _is_furniture(line: str) -> bool:

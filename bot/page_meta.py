@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -41,14 +40,18 @@ PUBLISHED_NAMES = (
     "date",
     "dc.date",
     "dcterms.date",
+    "dc:date",
+    "dcterms:issued",
+    "dcterms:created",
 )
 # Site names the pages of Aikyn and its stand-ins end their titles with, whatever host serves them.
 KNOWN_SITE_NAMES = ("aikyn.kz", "айқын", "aikyn", "aiqyn")
+_PUBLISHED_TIME = re.compile(r"datepublished|pubdate|publish|entry-date|post-date", re.I)
+_UPDATED_TIME = re.compile(r"updated|modified", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|›|»|::|·|•|//)\s+")
 # Parts of a page that are never the article: menus, sidebars, widgets, related and most-read lists.
-_FURNITURE_TAGS = {"aside", "nav", "header", "footer"}
 _FURNITURE_CLASS = re.compile(
-    r"sidebar|widget|popular|most-?read|mostviewed|related|timeline|teaser|footer|header|menu|recommend", re.I
+    r"sidebar|widget|popular|most-?read|mostviewed|related|timeline|teaser|menu|recommend", re.I
 )
 _VIEWS_TEXT = re.compile(r"^\s*(\d{1,3}(?:[,\u00a0 .]\d{3})+|\d{1,9})\s*(?:рет\s+)?оқылды\s*$", re.I)
 _NOT_A_PICTURE = re.compile(r"logo|favicon|sprite|placeholder|blank\.|spacer|pixel|default[-_.]?im|avatar", re.I)
@@ -73,10 +76,12 @@ def parse_html(html: str) -> lxml_html.HtmlElement | None:
         return None
 
 
-def read_meta(tree: lxml_html.HtmlElement, url: str) -> PageMeta:
-    """Everything but the text, from one parsed page whose address is `url`."""
+def read_meta(tree: lxml_html.HtmlElement, url: str, *, day: str | None = None) -> PageMeta:
+    """Everything but the text, from one parsed page whose address is `url`; `day` is the publication day found
+    otherwise (trafilatura's), used when the page's own tags give none."""
     metas = _meta_values(tree)
-    ld = list(_json_ld_articles(tree))
+    objects = _json_ld_objects(tree)
+    ld = [o for o in objects if _is_article(o)]
     base = _base_url(tree, url)
     canonical = _canonical(tree, metas, base)
     return PageMeta(
@@ -84,7 +89,7 @@ def read_meta(tree: lxml_html.HtmlElement, url: str) -> PageMeta:
         description=_first(
             metas.get("description"), metas.get("og:description"), *(_ld_text(o, "description") for o in ld)
         ),
-        published_at=published_time(tree, metas, ld),
+        published_at=published_time(tree, metas, objects, day),
         image=article_image(tree, metas, ld, base),
         views=article_views(tree),
         canonical_url=canonical,
@@ -100,9 +105,10 @@ def _first(*values: str | None) -> str:
 
 
 def _meta_values(tree: lxml_html.HtmlElement) -> dict[str, str]:
-    """The first content of each meta name/property/itemprop, keys case-folded."""
+    """The first content of each meta name/property/itemprop (and RDFa or microdata `content` on other elements),
+    keys case-folded."""
     values: dict[str, str] = {}
-    for meta in tree.iter("meta"):
+    for meta in tree.xpath("//*[@content]"):
         content = meta.get("content")
         if content is None:
             continue
@@ -113,26 +119,29 @@ def _meta_values(tree: lxml_html.HtmlElement) -> dict[str, str]:
     return values
 
 
-def _json_ld_articles(tree: lxml_html.HtmlElement) -> Iterator[dict[str, object]]:
-    """The article objects in the page's JSON-LD (inside lists and @graph too)."""
+def _json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, object]]:
+    """Every object in the page's JSON-LD (inside lists and @graph too), articles first."""
+    found: list[dict[str, object]] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().casefold() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text.strip().rstrip(";"))
+            stack = [json.loads(script.text.strip().rstrip(";"))]
         except ValueError:
             continue
-        stack = [data]
         while stack:
             item = stack.pop(0)
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
                 stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity") and v is not item)
-                kinds = item.get("@type")
-                kinds = kinds if isinstance(kinds, list) else [kinds]
-                if any(str(kind).casefold() in ARTICLE_TYPES for kind in kinds):
-                    yield item
+                found.append(item)
+    return sorted(found, key=lambda item: not _is_article(item))
+
+
+def _is_article(item: dict[str, object]) -> bool:
+    kinds = item.get("@type")
+    return any(str(kind).casefold() in ARTICLE_TYPES for kind in (kinds if isinstance(kinds, list) else [kinds]))
 
 
 def _ld_text(item: dict[str, object], key: str) -> str | None:
@@ -229,36 +238,38 @@ def _rejoin(title: str, parts: list[str]) -> str:
 # --- time ------------------------------------------------------------------------------------------------------
 
 
-def published_time(tree: lxml_html.HtmlElement, metas: dict[str, str], ld: list[dict[str, object]]) -> datetime | None:
-    """The publication time, in UTC: the first source that gives a time of day (JSON-LD, meta tags, the article's
-    `<time datetime>`); else the first that gives a day (taken as noon in Almaty). A time without a zone is
-    Almaty time."""
+def published_time(
+    tree: lxml_html.HtmlElement, metas: dict[str, str], objects: list[dict[str, object]], day: str | None = None
+) -> datetime | None:
+    """The publication time, in UTC: the first source that gives a time of day (JSON-LD, meta tags, a `<time>`
+    marked as the publication or inside the article, a `<time>` on the publication `day`); else the first that
+    gives a day, else `day` (taken as noon in Almaty). A time without a zone is Almaty time."""
+    times = [t for t in tree.iter("time") if t.get("datetime") and not _in_furniture(t)]
     candidates = [
-        *(_ld_text(o, key) for o in ld for key in ("datePublished", "dateCreated")),
+        *(_ld_text(o, key) for o in objects for key in ("datePublished", "dateCreated")),
         *(metas.get(name) for name in PUBLISHED_NAMES),
-        *_time_elements(tree),
+        *(t.get("datetime") for t in times if _marked_published(t)),
+        *(t.get("datetime") for t in times if any(a.tag == "article" for a in t.iterancestors())),
     ]
-    day_only: datetime | None = None
-    for value in candidates:
-        parsed = parse_time(value)
-        if parsed is None:
-            continue
-        moment, has_time = parsed
-        if has_time:
-            return moment
-        day_only = day_only or moment
-    return day_only
+    parsed = [p for p in map(parse_time, candidates) if p is not None]
+    with_time = next((moment for moment, has_time in parsed if has_time), None)
+    if with_time is not None:
+        return with_time
+    on_day = [p[0] for p in map(parse_time, (t.get("datetime") for t in times)) if p and p[1]]
+    on_day = [moment for moment in on_day if day and moment.astimezone(ALMATY).date().isoformat() == day]
+    if on_day:
+        return on_day[0]
+    day_only = parse_time(day)
+    return parsed[0][0] if parsed else (day_only[0] if day_only else None)
 
 
-def _time_elements(tree: lxml_html.HtmlElement) -> Iterator[str]:
-    """`datetime` of <time> elements: marked as the publication first, then those inside the article."""
-    times = [t for t in tree.iter("time") if t.get("datetime")]
-    for element in times:
-        if (element.get("itemprop") or "").casefold() == "datepublished" or element.get("pubdate") is not None:
-            yield element.get("datetime") or ""
-    for element in times:
-        if any(a.tag == "article" for a in element.iterancestors()) and not _in_furniture(element):
-            yield element.get("datetime") or ""
+def _marked_published(element: lxml_html.HtmlElement) -> bool:
+    """A <time> that says it is the publication: itemprop=datePublished or `pubdate`, else a class or id such as
+    «entry-date published» (and not «updated»)."""
+    if (element.get("itemprop") or "").casefold() == "datepublished" or element.get("pubdate") is not None:
+        return True
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return bool(_PUBLISHED_TIME.search(marks)) and not _UPDATED_TIME.search(marks)
 
 
 def parse_time(value: str | None) -> tuple[datetime, bool] | None:
@@ -297,15 +308,18 @@ def _with_zone(moment: datetime, zone: str | None) -> datetime:
 
 
 def _in_furniture(element: lxml_html.HtmlElement) -> bool:
-    """Inside a menu, header, footer, sidebar or widget (and not inside the article that contains those)."""
-    for ancestor in element.iterancestors():
-        if ancestor.tag == "article":
-            return False
-        if ancestor.tag in _FURNITURE_TAGS:
+    """Inside a menu, sidebar or widget (a «related» list inside the article too), or in the page's header or
+    footer (not the article's own)."""
+    ancestors = list(element.iterancestors())
+    article_at = next((i for i, a in enumerate(ancestors) if a.tag == "article"), None)
+    for ancestor in ancestors[:article_at]:
+        if ancestor.tag in ("aside", "nav") or _FURNITURE_CLASS.search(
+            f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        ):
             return True
-        if _FURNITURE_CLASS.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
+        if article_at is None and ancestor.tag in ("header", "footer"):
             return True
-    return False
+    return article_at is not None and any(a.tag in ("aside", "nav") for a in ancestors[article_at:])
 
 
 def article_image(
