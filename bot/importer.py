@@ -81,14 +81,16 @@ async def import_paths(
     progress: Callable[[int, int], None] | None = None,
     on_change: OnChange | None = None,
     now: datetime | None = None,
+    page_url: str | None = None,
 ) -> ImportReport:
-    """Import every article file under `paths`; a bad file is reported and the rest still import."""
+    """Import every article file under `paths`; a bad file is reported and the rest still import. `page_url` is
+    the address of the one saved .html page given."""
     report = ImportReport()
     files = list(find_article_files(paths))
     async with db.write_batch() as batch:
         for done, path in enumerate(files, start=1):
             try:
-                parsed = read_article_file(path)
+                parsed = read_article_file(path, url=page_url)
             except ArticleFileError as exc:
                 report.failed += 1
                 report.errors.append(f"{path}: {exc}")

@@ -14,7 +14,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from bot.article_files import MAX_TITLE_CHARS, is_promo, is_views_marker, view_count
-from bot.page_meta import PageMeta, parse_html, read_meta
+from bot.page_meta import PageMeta, page_address, parse_html, read_meta
 from bot.records import ArticleDraft
 
 # Hold reasons, stored on the article; bot/held.py words them for editors.
@@ -97,14 +97,18 @@ class _Body:
     default_chars: int  # length of trafilatura's default extraction, to see what cleaning took away
     removed_chars: int  # furniture lines taken out here
     day: str | None  # the publication day trafilatura found (htmldate), for pages whose tags give none
+    captions: int  # photo captions and credits among the lines taken out
 
 
-def extract_article(html: str, url: str, *, source: str = "") -> ArticleDraft:
-    """The article on a page: title, lead, paragraphs, time, picture, views, and a hold reason when the
-    extraction should be seen by an editor first. Raises NotAnArticle when there is no text at all."""
-    body = _body(html, url)
+def extract_article(html: str, url: str | None, *, source: str = "") -> ArticleDraft:
+    """The article on a page at `url` (None for a saved page: its canonical address is taken): title, lead,
+    paragraphs, time, picture, views, and a hold reason when the extraction should be seen by an editor first.
+    Raises NotAnArticle when there is no text at all."""
     tree = parse_html(html)
-    meta = read_meta(tree, url, day=body.day) if tree is not None else PageMeta("", "", None, None, None, None)
+    if url is None and tree is not None:
+        url = page_address(tree)
+    body = _body(html, url)
+    meta = read_meta(tree, url or "", day=body.day) if tree is not None else PageMeta("", "", None, None, None, None)
     title = meta.title
     lines = _without_heading(body.lines, title)
     if not title and lines:
@@ -119,16 +123,16 @@ def extract_article(html: str, url: str, *, source: str = "") -> ArticleDraft:
         title=title[:MAX_TITLE_CHARS],
         lead=lead,
         body="\n\n".join(lines),
-        url=url,
+        url=url or None,
         published_at=meta.published_at,
         views=meta.views if meta.views is not None else body.views,
-        source=source or url,
+        source=source or url or "",
         image_url=meta.image,
         hold_reason=hold,
     )
 
 
-def _extracted(html: str, url: str, *, precise: bool = False) -> tuple[str, str | None]:
+def _extracted(html: str, url: str | None, *, precise: bool = False) -> tuple[str, str | None]:
     """trafilatura's text of the page and, from the default run, the publication day it found."""
     document = trafilatura.bare_extraction(
         html, url=url, include_comments=False, favor_precision=precise, with_metadata=not precise
@@ -138,12 +142,14 @@ def _extracted(html: str, url: str, *, precise: bool = False) -> tuple[str, str 
     return document.text or "", document.date
 
 
-def _body(html: str, url: str) -> _Body:
-    """The article's paragraphs: trafilatura's precise extraction (its default when the precise one lost most
-    of the text), Aikyn's view-count lines and promo footer and generic furniture lines taken out."""
+def _body(html: str, url: str | None) -> _Body:
+    """The article's paragraphs: trafilatura's precise extraction (its default when the precise one found
+    nothing, or lost most of a text long enough to be an article); Aikyn's view-count lines, its promo footer and
+    generic furniture lines taken out."""
     default, day = _extracted(html, url)
     precise, _ = _extracted(html, url, precise=True)
-    text = precise if len(precise) >= len(default) * PRECISE_MIN_SHARE else default
+    lost_most = len(precise) < len(default) * PRECISE_MIN_SHARE and len(default) >= MIN_BODY_CHARS
+    text = default if not precise.strip() or lost_most else precise
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     views = None
@@ -157,7 +163,8 @@ def _body(html: str, url: str) -> _Body:
     while kept and is_promo(kept[-1]):
         kept.pop()
     removed = sum(len(line) for line in lines) - sum(len(line) for line in kept)
-    return _Body(kept, views, len(default), removed, day)
+    captions = sum(1 for line in lines if _CAPTION_LINE.match(line) or _CREDIT_AT_END.search(line))
+    return _Body(kept, views, len(default), removed, day, captions)
 
 
 def _is_furniture(line: str) -> bool:
@@ -209,8 +216,10 @@ def is_date_line(line: str) -> bool:
 def hold_reason(lines: list[str], body: _Body) -> str:
     """Why an extraction should wait for an editor, or "" when it can go out like any article."""
     text_chars = sum(len(line) for line in lines)
-    if not lines and body.removed_chars:
-        return HOLD_CAPTION if body.removed_chars < MIN_BODY_CHARS else HOLD_BOILERPLATE
+    if not lines:
+        if body.removed_chars >= MIN_BODY_CHARS:
+            return HOLD_BOILERPLATE
+        return HOLD_CAPTION if body.captions else HOLD_SHORT
     if body.removed_chars > text_chars:
         return HOLD_BOILERPLATE
     if text_chars < MIN_BODY_CHARS:

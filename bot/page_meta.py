@@ -96,6 +96,11 @@ def read_meta(tree: lxml_html.HtmlElement, url: str, *, day: str | None = None) 
     )
 
 
+def page_address(tree: lxml_html.HtmlElement) -> str | None:
+    """The address a saved page gives itself (its canonical link, else og:url), if absolute."""
+    return _canonical(tree, _meta_values(tree), "")
+
+
 def _clean(text: object) -> str:
     return " ".join(str(text or "").split())
 
