@@ -74,7 +74,7 @@ class PollReport:
     unchanged: int = 0
     held: int = 0
     failed: int = 0
-    waiting: int = 0
+    waiting: int = 0  # items neither stored nor given up after the poll
     no_link: int = 0
     items: int = 0
     fetches: int = 0
@@ -196,11 +196,14 @@ def parse_feed(content: bytes, feed_url: str, content_type: str | None = None) -
 
 
 async def poll_feed(db: Database, fetcher: Fetcher, feed_url: str, now: datetime) -> PollReport:
-    """One poll of one feed: its new and changed items, then the re-checks of recent pages that are due.
-    Failures are recorded on the feed (or the item) and never raised."""
+    """One poll of one feed: its new and changed items; then items whose (next) try is due, whether or not the
+    feed changed; then the re-checks of recent pages. Failures are recorded on the feed (or the item), never
+    raised."""
     report = PollReport(feed_url)
     fetched = await _read_feed(db, fetcher, feed_url, now, report)
+    await _retry_due(db, fetcher, feed_url, now, report)
     await _recheck_recent(db, fetcher, feed_url, now, report)
+    report.waiting = await feed_state.waiting_items(db, feed_url)
     log.info("feed %s: %s", feed_url, report.summary())
     await feed_state.record_poll(
         db,
@@ -246,7 +249,7 @@ async def _take_item(
     db: Database, fetcher: Fetcher, feed_url: str, item: FeedItem, now: datetime, report: PollReport
 ) -> None:
     """A feed entry: fetched when it is new, when the feed gives it a new update date, or when its last failure's
-    wait is over; otherwise left to the re-checks."""
+    wait is over; an imported one is otherwise left to the re-checks."""
     if item.link is None:
         report.no_link += 1
         return
@@ -256,12 +259,24 @@ async def _take_item(
         report.unchanged += 1
         return
     if known is not None and same_version and (known.gave_up or (known.retry_at and known.retry_at > now)):
-        report.waiting += not known.gave_up
         return
     if report.fetches >= MAX_PAGE_FETCHES:
-        report.waiting += 1
+        await feed_state.queue_item(
+            db, item.link, feed_url, title=item.title, entry_updated=item.updated_marker,
+            published_at=item.published_at, now=now,
+        )  # fmt: skip
         return
     await _fetch_item(db, fetcher, feed_url, item, known, now, report)
+
+
+async def _retry_due(db: Database, fetcher: Fetcher, feed_url: str, now: datetime, report: PollReport) -> None:
+    """Items not stored yet whose next try is due (failed before, or left over by a poll that had no time)."""
+    budget = MAX_PAGE_FETCHES - report.fetches
+    if budget <= 0:
+        return
+    for known in await feed_state.items_due(db, feed_url, now, limit=budget):
+        item = FeedItem(known.item_url, known.title, known.published_at, known.entry_updated)
+        await _fetch_item(db, fetcher, feed_url, item, known, now, report)
 
 
 async def _recheck_recent(db: Database, fetcher: Fetcher, feed_url: str, now: datetime, report: PollReport) -> None:
@@ -277,7 +292,7 @@ async def _recheck_recent(db: Database, fetcher: Fetcher, feed_url: str, now: da
         limit=budget,
     )
     for known in due:
-        item = FeedItem(known.item_url, "", known.published_at, known.entry_updated)
+        item = FeedItem(known.item_url, known.title, known.published_at, known.entry_updated)
         await _fetch_item(db, fetcher, feed_url, item, known, now, report)
 
 
@@ -337,6 +352,7 @@ async def _remember(
         last_modified=page.last_modified or (known.last_modified if known and page.not_modified else None),
         now=now,
         published_at=item.published_at,
+        title=item.title,
     )
 
 

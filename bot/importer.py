@@ -55,6 +55,9 @@ async def save_article(db: Database, draft: ArticleDraft, *, now: datetime | Non
 async def _save(conn: aiosqlite.Connection, draft: ArticleDraft, now: datetime) -> SavedArticle:
     stored = await articles.find_stored(conn, draft)
     if stored is not None and stored.version_hash == draft.version_key:
+        if draft.url and not stored.url:  # the same text, now with its page's address
+            await articles.add_address(conn, stored.id, draft, now=now)
+            return SavedArticle(stored.id, "updated")
         return SavedArticle(stored.id, "unchanged")
     if stored is not None and draft.hold_reason and not stored.held:
         # a page that now extracts badly never replaces the text editors or readers already have

@@ -95,9 +95,8 @@ class _Body:
     lines: list[str]
     views: int | None
     default_chars: int  # length of trafilatura's default extraction, to see what cleaning took away
-    removed_chars: int  # furniture lines taken out here
+    removed: list[str]  # furniture lines taken out here
     day: str | None  # the publication day trafilatura found (htmldate), for pages whose tags give none
-    captions: int  # photo captions and credits among the lines taken out
 
 
 def extract_article(html: str, url: str | None, *, source: str = "") -> ArticleDraft:
@@ -117,8 +116,8 @@ def extract_article(html: str, url: str | None, *, source: str = "") -> ArticleD
         raise NotAnArticle("no article text found on the page")
     lead, lines = _lead_and_body(meta.description, title, lines)
     hold = hold_reason(lines, body)
-    if not lines:
-        lines = [lead or title]
+    if not lines:  # held: the editor sees (and may publish) what the page had
+        lines = body.removed or [lead or title]
     return ArticleDraft(
         title=title[:MAX_TITLE_CHARS],
         lead=lead,
@@ -159,12 +158,13 @@ def _body(html: str, url: str | None) -> _Body:
             views = view_count(lines[index - 1])
             lines = lines[: index - 1] + lines[index + 1 :]
             break
-    kept = [line for line in lines if not _is_furniture(line)]
+    kept: list[str] = []
+    removed: list[str] = []
+    for line in lines:
+        (removed if _is_furniture(line) else kept).append(line)
     while kept and is_promo(kept[-1]):
-        kept.pop()
-    removed = sum(len(line) for line in lines) - sum(len(line) for line in kept)
-    captions = sum(1 for line in lines if _CAPTION_LINE.match(line) or _CREDIT_AT_END.search(line))
-    return _Body(kept, views, len(default), removed, day, captions)
+        removed.append(kept.pop())
+    return _Body(kept, views, len(default), removed, day)
 
 
 def _is_furniture(line: str) -> bool:
@@ -216,11 +216,13 @@ def is_date_line(line: str) -> bool:
 def hold_reason(lines: list[str], body: _Body) -> str:
     """Why an extraction should wait for an editor, or "" when it can go out like any article."""
     text_chars = sum(len(line) for line in lines)
+    removed_chars = sum(len(line) for line in body.removed)
     if not lines:
-        if body.removed_chars >= MIN_BODY_CHARS:
+        if removed_chars >= MIN_BODY_CHARS:
             return HOLD_BOILERPLATE
-        return HOLD_CAPTION if body.captions else HOLD_SHORT
-    if body.removed_chars > text_chars:
+        captions = [line for line in body.removed if _CAPTION_LINE.match(line) or _CREDIT_AT_END.search(line)]
+        return HOLD_CAPTION if captions else HOLD_SHORT
+    if removed_chars > text_chars:
         return HOLD_BOILERPLATE
     if text_chars < MIN_BODY_CHARS:
         if all(is_date_line(line) for line in lines):

@@ -87,18 +87,19 @@ class StoredVersion:
     id: int
     version_hash: str | None
     held: bool
+    url: str | None
 
 
 async def find_stored(conn: aiosqlite.Connection, draft: ArticleDraft) -> StoredVersion | None:
     """The stored article a draft is a version of: the same identity (normalised URL, or title without one) first,
     else the same content (normalised title and body), whatever the source."""
     rows = await conn.execute_fetchall(  # one trip to aiosqlite's thread, not three (execute, fetch, close)
-        "SELECT id, version_hash, held_reason FROM (SELECT 0 AS rank, * FROM articles WHERE identity = ?"
+        "SELECT id, version_hash, held_reason, url FROM (SELECT 0 AS rank, * FROM articles WHERE identity = ?"
         " UNION ALL SELECT 1 AS rank, * FROM articles WHERE content_hash = ?) ORDER BY rank, id LIMIT 1",
         (draft.identity, draft.content_key),
     )
     row = next(iter(rows), None)
-    return StoredVersion(row["id"], row["version_hash"], row["held_reason"] is not None) if row else None
+    return StoredVersion(row["id"], row["version_hash"], row["held_reason"] is not None, row["url"]) if row else None
 
 
 def _stored_values(draft: ArticleDraft, summary: str, analysis_version: int, now: datetime) -> dict[str, object]:
@@ -157,6 +158,25 @@ async def update_article(
         " image_url = coalesce(:image_url, image_url), summary = :summary, analysis_version = :analysis_version"
         " WHERE id = :id",
         {**_stored_values(draft, summary, analysis_version, now), "id": article_id},
+    )
+
+
+async def add_address(conn: aiosqlite.Connection, article_id: int, draft: ArticleDraft, *, now: datetime) -> None:
+    """An article known without a URL (an editor's file) met again as a page: it takes the page's address as its
+    identity, and the date, picture and views it lacked. Call inside a transaction."""
+    await conn.execute(
+        "UPDATE articles SET identity = :identity, url = :url, published_at = coalesce(published_at, :published_at),"
+        " image_url = coalesce(image_url, :image_url), views = coalesce(:views, views), updated_at = :now"
+        " WHERE id = :id AND url IS NULL",
+        {
+            "id": article_id,
+            "identity": draft.identity,
+            "url": draft.url,
+            "published_at": to_db(draft.published_at) if draft.published_at else None,
+            "image_url": draft.image_url,
+            "views": draft.views,
+            "now": to_db(now),
+        },
     )
 
 

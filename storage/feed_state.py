@@ -167,6 +167,7 @@ async def statuses(db: Database) -> list[FeedStatus]:
 @dataclass(frozen=True, slots=True)
 class KnownItem:
     item_url: str
+    title: str
     entry_updated: str
     etag: str | None
     last_modified: str | None
@@ -180,7 +181,7 @@ class KnownItem:
 
 
 _ITEM_COLUMNS = (
-    "item_url, entry_updated, etag, last_modified, article_id, published_at, checked_at, failures, retry_at,"
+    "item_url, title, entry_updated, etag, last_modified, article_id, published_at, checked_at, failures, retry_at,"
     " gave_up_at IS NOT NULL, dropped"
 )
 
@@ -192,12 +193,13 @@ def _item(row: aiosqlite.Row) -> KnownItem:
         row[2],
         row[3],
         row[4],
-        from_db(row[5]),
+        row[5],
         from_db(row[6]),
-        row[7],
-        from_db(row[8]),
-        bool(row[9]),
+        from_db(row[7]),
+        row[8],
+        from_db(row[9]),
         bool(row[10]),
+        bool(row[11]),
     )
 
 
@@ -219,6 +221,47 @@ async def items_to_recheck(
     return [_item(row) for row in rows]
 
 
+async def items_due(db: Database, feed_url: str, now: datetime, *, limit: int) -> list[KnownItem]:
+    """A feed's items not stored yet whose next try is due: failed ones whose wait is over, and new ones a poll
+    left for later. Oldest due first."""
+    rows = await db.fetchall(
+        f"SELECT {_ITEM_COLUMNS} FROM feed_items WHERE feed_url = ? AND article_id IS NULL AND dropped = 0"
+        " AND gave_up_at IS NULL AND retry_at <= ? ORDER BY retry_at LIMIT ?",
+        (feed_url, to_db(now), limit),
+    )
+    return [_item(row) for row in rows]
+
+
+async def waiting_items(db: Database, feed_url: str) -> int:
+    """How many of a feed's items are neither stored nor given up: waiting for their (next) try."""
+    return int(
+        await db.fetchval(
+            "SELECT count(*) FROM feed_items WHERE feed_url = ? AND article_id IS NULL AND dropped = 0"
+            " AND gave_up_at IS NULL",
+            (feed_url,),
+        )
+    )
+
+
+async def queue_item(
+    db: Database,
+    item_url: str,
+    feed_url: str,
+    *,
+    title: str,
+    entry_updated: str,
+    published_at: datetime | None,
+    now: datetime,
+) -> None:
+    """A new item this poll had no time for: the next poll fetches it, whether or not the feed changes."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO feed_items (item_url, feed_url, title, entry_updated, seen_at, published_at, retry_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_url) DO NOTHING",
+            (item_url, feed_url, title, entry_updated, to_db(now), to_db(published_at or now), to_db(now)),
+        )
+
+
 async def remember_item(
     db: Database,
     item_url: str,
@@ -230,13 +273,15 @@ async def remember_item(
     last_modified: str | None,
     now: datetime,
     published_at: datetime | None = None,
+    title: str = "",
 ) -> None:
     """An item whose page was read (or answered 304) at `now`: its failures are forgotten."""
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO feed_items (item_url, feed_url, entry_updated, article_id, etag, last_modified, seen_at,"
-            " published_at, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_url) DO UPDATE SET"
-            " entry_updated = excluded.entry_updated,"
+            " published_at, checked_at, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_url)"
+            " DO UPDATE SET entry_updated = excluded.entry_updated,"
+            " title = CASE WHEN excluded.title = '' THEN feed_items.title ELSE excluded.title END,"
             " article_id = coalesce(excluded.article_id, feed_items.article_id),"
             " etag = excluded.etag, last_modified = excluded.last_modified, seen_at = excluded.seen_at,"
             " published_at = coalesce(feed_items.published_at, excluded.published_at),"
@@ -251,6 +296,7 @@ async def remember_item(
                 to_db(now),
                 to_db(published_at or now),
                 to_db(now),
+                title,
             ),
         )
 
@@ -265,21 +311,25 @@ async def record_item_failure(
     now: datetime,
     retry_at: datetime,
     give_up: bool,
+    title: str = "",
+    published_at: datetime | None = None,
 ) -> None:
     """One more failure of an item's page: tried again at `retry_at`, or never again if `give_up` (until the feed
     gives it a new update date)."""
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT INTO feed_items (item_url, feed_url, entry_updated, seen_at, published_at, failures, retry_at,"
-            " last_error, gave_up_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (item_url) DO UPDATE SET"
-            " entry_updated = excluded.entry_updated, seen_at = excluded.seen_at, failures = feed_items.failures + 1,"
+            "INSERT INTO feed_items (item_url, feed_url, title, entry_updated, seen_at, published_at, failures,"
+            " retry_at, last_error, gave_up_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (item_url)"
+            " DO UPDATE SET entry_updated = excluded.entry_updated, seen_at = excluded.seen_at,"
+            " failures = feed_items.failures + 1,"
             " retry_at = excluded.retry_at, last_error = excluded.last_error, gave_up_at = excluded.gave_up_at",
             (
                 item_url,
                 feed_url,
+                title,
                 entry_updated,
                 to_db(now),
-                to_db(now),
+                to_db(published_at or now),
                 to_db(retry_at),
                 error[:300],
                 to_db(now) if give_up else None,

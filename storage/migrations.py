@@ -193,6 +193,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN keys_version INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX articles_held ON articles(held_notified_at) WHERE held_reason IS NOT NULL;
     CREATE INDEX articles_by_keys_version ON articles(keys_version);
+    ALTER TABLE feed_items ADD COLUMN title TEXT NOT NULL DEFAULT '';
     ALTER TABLE feed_items ADD COLUMN published_at TEXT;
     ALTER TABLE feed_items ADD COLUMN checked_at TEXT;
     ALTER TABLE feed_items ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
