@@ -29,6 +29,7 @@ class Article:
     summary: str
     imported_at: datetime
     held_reason: str | None = None  # set while an extraction waits for an editor (see bot/page_extract.py)
+    image_url: str | None = None
 
     @property
     def paragraphs(self) -> list[str]:
@@ -56,7 +57,9 @@ class SavedArticle:
     outcome: SaveOutcome
 
 
-_ARTICLE_COLUMNS = "id, title, lead, body, url, published_at, views, source, summary, imported_at, held_reason"
+_ARTICLE_COLUMNS = (
+    "id, title, lead, body, url, published_at, views, source, summary, imported_at, held_reason, image_url"
+)
 
 
 def _article(row: aiosqlite.Row) -> Article:
@@ -72,6 +75,7 @@ def _article(row: aiosqlite.Row) -> Article:
         summary=row["summary"],
         imported_at=from_db(row["imported_at"]),  # type: ignore[arg-type]
         held_reason=row["held_reason"],
+        image_url=row["image_url"],
     )
 
 
