@@ -65,14 +65,25 @@ async def announced(svc: Services, article_ids: list[int]) -> None:
         await articles.mark_held_announced(svc.db, article_ids, svc.clock())
 
 
-async def publish_held(svc: Services, article_id: int, user_id: int) -> str:
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What pressing a button did: `text` to show, and whether the notice is settled (its buttons can go)."""
+
+    text: str
+    settled: bool = True
+
+
+NOT_AN_EDITOR = Decision("Бұл батырма тек редакторларға арналған.", settled=False)
+
+
+async def publish_held(svc: Services, article_id: int, user_id: int) -> Decision:
     """«Publish as is»: the article is no longer held and goes out like any other (the next daily slot)."""
     if user_id not in svc.settings.admin_ids:
-        return "Бұл батырма тек редакторларға арналған."
+        return NOT_AN_EDITOR
     if not await articles.release_hold(svc.db, article_id):
-        return f"№{article_id} мақала ұсталмаған (шешім бұрын қабылданған немесе ол жойылған)."
+        return Decision(f"№{article_id} мақала ұсталмаған (шешім бұрын қабылданған немесе ол жойылған).")
     log.info("editor %s released held article %s", user_id, article_id)
-    return (
+    return Decision(
         f"✅ №{article_id} мақала енді ұсталмайды: келесі слотта арнаға шығуы мүмкін. "
         f"Қазір жариялау: /postnow {article_id}"
     )
@@ -82,19 +93,19 @@ class _NotDropped(Exception):
     pass
 
 
-async def drop_held(svc: Services, article_id: int, user_id: int) -> str:
+async def drop_held(svc: Services, article_id: int, user_id: int) -> Decision:
     """«Drop»: the held article is deleted, and the feed items it came from are never fetched again."""
     if user_id not in svc.settings.admin_ids:
-        return "Бұл батырма тек редакторларға арналған."
+        return NOT_AN_EDITOR
     try:
         async with svc.db.transaction() as conn:
             await feed_state.mark_dropped(conn, article_id)
             if not await articles.delete_held(conn, article_id):
                 raise _NotDropped
     except _NotDropped:
-        return f"№{article_id} мақала алынбады: ол ұсталмаған, жойылған немесе арнаға жіберілген."
+        return Decision(f"№{article_id} мақала алынбады: ол ұсталмаған, жойылған немесе арнаға жіберілген.")
     log.info("editor %s dropped held article %s", user_id, article_id)
-    return f"🗑 №{article_id} мақала алып тасталды; лентадан қайта алынбайды."
+    return Decision(f"🗑 №{article_id} мақала алып тасталды; лентадан қайта алынбайды.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,10 @@ async def test_a_held_article_waits_for_an_editor_who_publishes_or_drops_it(
         assert await posts.of_article(svc.db, caption_id) == [] and await posts.of_article(svc.db, other_id) == []
         # a reader's press changes nothing; the editor's releases it for the next slot
         bot.fake.add_update(bot.fake.button_press(notice, f"hp:{caption_id}", user_id=READER_ID))
-        await bot.fake.wait_for(lambda: any("тек редакторларға" in m.text for m in bot.fake.messages.values()))
+        await bot.fake.wait_for(
+            lambda: any("тек редакторларға" in str(c.params.get("text")) for c in bot.fake.sent("answerCallbackQuery"))
+        )
+        assert f"hp:{caption_id}" in str(bot.fake.messages[(str(ADMIN_ID), notice.message_id)].reply_markup)
         bot.fake.add_update(bot.fake.button_press(notice, f"hp:{caption_id}", user_id=ADMIN_ID))
         await bot.fake.wait_for(lambda: "енді ұсталмайды" in bot.fake.messages[(str(ADMIN_ID), notice.message_id)].text)
         assert "hp:" not in str(bot.fake.messages[(str(ADMIN_ID), notice.message_id)].reply_markup)
