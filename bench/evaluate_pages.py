@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import re
 import sys
 import tempfile
@@ -284,6 +285,29 @@ def print_feeds(rows: list[FeedRow], details: bool) -> None:
     )
 
 
+async def evaluate_failing_feed(items: int = 730, polls: int = 12) -> list[int]:
+    """Page requests per 5-minute poll of a feed whose every page answers 404 (the size of the 730-item podcast
+    feed among the real ones): bounded per poll, and each page given up after its third 404."""
+    routes: dict[str, tuple[bytes, str]] = {}
+    requests: list[int] = []
+    async with serve(routes) as base:
+        entries = "".join(f"<item><title>{n}</title><link>{base}/gone/{n}</link></item>" for n in range(items))
+        routes["/feed"] = (
+            f'<rss version="2.0"><channel><title>x</title>{entries}</channel></rss>'.encode(),
+            "application/rss+xml",
+        )
+        fetcher = new_fetcher()
+        with tempfile.TemporaryDirectory() as folder:
+            db = await open_database(Path(folder) / "bench.sqlite3")
+            start = datetime(2026, 1, 5, 6, 0).astimezone()
+            for poll in range(polls):
+                report = await feeds.poll_feed(db, fetcher, f"{base}/feed", start + timedelta(minutes=5 * poll))
+                requests.append(report.fetches)
+            await db.close()
+        await fetcher.close()
+    return requests
+
+
 # --- Aikyn ---------------------------------------------------------------------------------------------------------
 
 
@@ -399,6 +423,11 @@ def print_aikyn(results: list[AikynCheck]) -> None:
 async def main_async(web_dir: Path, details: bool) -> None:
     print_pages(await evaluate_pages(web_dir), details)
     print_feeds(await evaluate_feeds(web_dir), details)
+    per_poll = await evaluate_failing_feed()
+    print(
+        f"a 730-item feed whose pages all answer 404, polled every 5 minutes: page requests per poll {per_poll}"
+        f" (at most {feeds.MAX_PAGE_FETCHES}, so at most {feeds.MAX_PAGE_FETCHES} s at 1 request/s)"
+    )
     print_aikyn(await evaluate_aikyn(web_dir))
 
 
@@ -407,6 +436,7 @@ def main() -> None:
     parser.add_argument("web", type=Path, help="the folder with pages/, expected.json, feeds/, aikyn_rebuilt/")
     parser.add_argument("--details", action="store_true", help="per-page misses and every feed")
     args = parser.parse_args()
+    logging.getLogger("bot").setLevel(logging.ERROR)  # each failed page would be a warning line
     asyncio.run(main_async(args.web, args.details))
 
 

@@ -232,7 +232,7 @@ async def _read_feed(
     if fetched.not_modified:
         report.feed_not_modified = True
         return fetched
-    parsed = parse_feed(fetched.content, feed_url, fetched.content_type)
+    parsed = parse_feed(fetched.content, fetched.url, fetched.content_type)  # after redirects
     if parsed.problem:
         report.problem = parsed.problem
         log.warning("feed %s: %s", feed_url, parsed.problem)
