@@ -17,7 +17,10 @@ from bot.records import ArticleDraft
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 MAX_JSON_BYTES = 200 * 1024 * 1024
 MAX_TITLE_CHARS = 300
-ARTICLE_SUFFIXES = {".txt", ".json", ".jsonl"}
+ARTICLE_SUFFIXES = {".txt", ".json", ".jsonl", ".html", ".htm"}
+# Saved web pages: the same extraction as pages from feeds (bot/page_extract.py).
+HTML_SUFFIXES = {".html", ".htm"}
+MAX_HTML_BYTES = 5 * 1024 * 1024
 
 _VIEWS_LINE = re.compile(r"\d{1,3}(?:[,\u00a0 .]\d{3})+|\d{1,9}")
 _VIEWS_WORD = re.compile(r"(?i)оқылды")
@@ -59,14 +62,16 @@ def _is_gold_annotation(path: Path) -> bool:
     return path.name.endswith((".quotes.json", ".events.json"))
 
 
-def read_article_file(path: Path) -> ParsedFile:
-    """Parse one file by its extension; raises ArticleFileError for a file that holds no article."""
+def read_article_file(path: Path, *, url: str | None = None) -> ParsedFile:
+    """Parse one file by its extension; raises ArticleFileError for a file that holds no article. `url` is the
+    address of a saved .html page (else the page's own canonical address is used)."""
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise ArticleFileError(f"cannot read: {exc.strerror or exc}") from exc
     limit = MAX_TEXT_BYTES if suffix not in {".json", ".jsonl"} else MAX_JSON_BYTES
+    limit = MAX_HTML_BYTES if suffix in HTML_SUFFIXES else limit
     if size > limit:
         raise ArticleFileError(f"too large for an article file ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB)")
     if size == 0:
@@ -75,19 +80,32 @@ def read_article_file(path: Path) -> ParsedFile:
         raw = path.read_bytes()
     except OSError as exc:
         raise ArticleFileError(f"cannot read: {exc.strerror or exc}") from exc
-    return parse_article_bytes(raw, suffix=suffix, source=str(path))
+    return parse_article_bytes(raw, suffix=suffix, source=str(path), url=url)
 
 
-def parse_article_bytes(raw: bytes, *, suffix: str, source: str) -> ParsedFile:
-    """Articles from the bytes of a .txt, .json or .jsonl file (read from disk or sent to the bot)."""
+def parse_article_bytes(raw: bytes, *, suffix: str, source: str, url: str | None = None) -> ParsedFile:
+    """Articles from the bytes of a .txt, .json, .jsonl or .html file (read from disk or sent to the bot)."""
     if not raw:
         raise ArticleFileError("empty file")
+    if suffix in HTML_SUFFIXES:
+        return ParsedFile([_parse_html(raw, source=source, url=url)], [])
     text = decode_text(raw)
     if suffix == ".json":
         return _parse_json(text, source=source)
     if suffix == ".jsonl":
         return _parse_jsonl(text, source=source)
     return ParsedFile([parse_article_text(text, source=source)], [])
+
+
+def _parse_html(raw: bytes, *, source: str, url: str | None) -> ArticleDraft:
+    # imported here: bot/page_extract.py uses this module's Aikyn-layout helpers
+    from bot.page_extract import NotAnArticle, extract_article
+    from bot.web_fetch import decode_document
+
+    try:
+        return extract_article(decode_document(raw), url, source=source)
+    except NotAnArticle as exc:
+        raise ArticleFileError(str(exc)) from exc
 
 
 def decode_text(raw: bytes) -> str:

@@ -20,8 +20,9 @@ from storage.articles import Article
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aikyn-bot", description="Aikyn channel bot and article archive.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("import", help="import article files and folders (recursively)")
+    p = sub.add_parser("import", help="import article files and folders (recursively), saved .html pages too")
     p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--url", help="the web address of the one saved .html page given")
     sub.add_parser("list", help="all articles, newest first")
     p = sub.add_parser("show", help="one article in full")
     p.add_argument("id", type=int)
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="analyse an article file: quotes, events, entities, summary")
     p.add_argument("path", type=Path)
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--url", help="the web address of a saved .html page")
     sub.add_parser("run", help="run the Telegram bot (needs BOT_TOKEN)")
     p = sub.add_parser("backup", help="a verified, consistent copy of the database (safe while the bot runs)")
     p.add_argument("path", nargs="?", type=Path, help="file or folder (default: BACKUP_DIR)")
@@ -64,7 +66,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"aikyn-bot: {exc}", file=sys.stderr)
         return 2
     if args.command == "analyze":
-        return _analyze(args.path, as_json=args.json)
+        return _analyze(args.path, as_json=args.json, url=args.url)
     if args.command == "run":
         from bot.serve import run_bot
 
@@ -93,7 +95,7 @@ async def _archive_command(settings: Settings, args: argparse.Namespace) -> int:
         if args.command != "import":
             await importer.import_seeds_if_empty(db, settings.seeds_dir)
         if args.command == "import":
-            return await _import(db, args.paths)
+            return await _import(db, args.paths, url=args.url)
         if args.command == "list":
             for headline in await articles.newest(db, limit=1_000_000):
                 local = headline.shown_at.astimezone(settings.timezone)
@@ -117,9 +119,12 @@ async def _archive_command(settings: Settings, args: argparse.Namespace) -> int:
     return 2
 
 
-async def _import(db: Database, paths: list[Path]) -> int:
+async def _import(db: Database, paths: list[Path], *, url: str | None = None) -> int:
     from bot import importer
 
+    if url and (len(paths) != 1 or paths[0].is_dir()):
+        print("aikyn-bot: --url gives the address of one saved page: name one .html file", file=sys.stderr)
+        return 2
     missing = [p for p in paths if not p.exists()]
     for path in missing:
         print(f"aikyn-bot: {path}: no such file or folder", file=sys.stderr)
@@ -131,7 +136,9 @@ async def _import(db: Database, paths: list[Path]) -> int:
     def changed(article_id: int, outcome: str, title: str) -> None:
         print(f"{article_id:>6}  {outcome:<8}  {title}")
 
-    report = await importer.import_paths(db, [p for p in paths if p.exists()], progress=progress, on_change=changed)
+    report = await importer.import_paths(
+        db, [p for p in paths if p.exists()], progress=progress, on_change=changed, page_url=url
+    )
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     report.failed += len(missing)
@@ -154,12 +161,12 @@ def _format_article(article: Article, settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def _analyze(path: Path, *, as_json: bool) -> int:
+def _analyze(path: Path, *, as_json: bool, url: str | None = None) -> int:
     from bot.analysis import analyze_article
     from bot.article_files import ArticleFileError, read_article_file
 
     try:
-        parsed = read_article_file(path)
+        parsed = read_article_file(path, url=url)
     except ArticleFileError as exc:
         print(f"aikyn-bot: {path}: {exc}", file=sys.stderr)
         return 1
@@ -168,6 +175,13 @@ def _analyze(path: Path, *, as_json: bool) -> int:
         record = {
             "title": draft.title,
             "lead": draft.lead,
+            # what was extracted, so a page's extraction can be checked from outside
+            "body": [p for p in draft.body.split("\n\n") if p.strip()],
+            "published_at": draft.published_at.isoformat() if draft.published_at else None,
+            "image": draft.image_url,
+            "url": draft.url,
+            "views": draft.views,
+            "held": draft.hold_reason or None,
             "summary": analysis.summary,
             "sentences": analysis.sentences,
             "quotes": [asdict(q) for q in analysis.quotes],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,9 +40,9 @@ class ImportReport:
 
 
 def content_hash(draft: ArticleDraft) -> str:
-    """Fingerprint of what readers see, so an unchanged re-import writes nothing."""
-    parts = [draft.title, draft.lead, draft.body, draft.url or "", str(draft.published_at or "")]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    """What makes two drafts the same article whatever their source: the normalised title and body (not the URL,
+    date, lead or views, which differ between a page, an editor's file and an import of one article)."""
+    return draft.content_key
 
 
 async def save_article(db: Database, draft: ArticleDraft, *, now: datetime | None = None) -> SavedArticle:
@@ -54,19 +53,25 @@ async def save_article(db: Database, draft: ArticleDraft, *, now: datetime | Non
 
 
 async def _save(conn: aiosqlite.Connection, draft: ArticleDraft, now: datetime) -> SavedArticle:
-    digest = content_hash(draft)
-    stored = await articles.find_stored(conn, draft, digest)
-    if stored is not None and stored.content_hash == digest:
+    stored = await articles.find_stored(conn, draft)
+    if stored is not None and stored.version_hash == draft.version_key:
+        if draft.url and not stored.url:  # the same text, now with its page's address
+            await articles.add_address(conn, stored.id, draft, now=now)
+            return SavedArticle(stored.id, "updated")
+        return SavedArticle(stored.id, "unchanged")
+    if stored is not None and draft.hold_reason and not stored.held:
+        # a page that now extracts badly never replaces the text editors or readers already have
+        log.warning("article %s: new version not taken (%s extraction)", stored.id, draft.hold_reason)
         return SavedArticle(stored.id, "unchanged")
     analysis = analyze_article(draft.title, draft.lead, draft.body, draft.published_at)
     if stored is None:
         article_id = await articles.insert_article(
-            conn, draft, digest, summary=analysis.summary, analysis_version=ANALYSIS_VERSION, now=now
+            conn, draft, summary=analysis.summary, analysis_version=ANALYSIS_VERSION, now=now
         )
     else:
         article_id = stored.id
         await articles.update_article(
-            conn, article_id, draft, digest, summary=analysis.summary, analysis_version=ANALYSIS_VERSION, now=now
+            conn, article_id, draft, summary=analysis.summary, analysis_version=ANALYSIS_VERSION, now=now
         )
     await article_analysis.replace_analysis(conn, article_id, analysis, new_article=stored is None)
     return SavedArticle(article_id, "imported" if stored is None else "updated")
@@ -79,14 +84,16 @@ async def import_paths(
     progress: Callable[[int, int], None] | None = None,
     on_change: OnChange | None = None,
     now: datetime | None = None,
+    page_url: str | None = None,
 ) -> ImportReport:
-    """Import every article file under `paths`; a bad file is reported and the rest still import."""
+    """Import every article file under `paths`; a bad file is reported and the rest still import. `page_url` is
+    the address of the one saved .html page given."""
     report = ImportReport()
     files = list(find_article_files(paths))
     async with db.write_batch() as batch:
         for done, path in enumerate(files, start=1):
             try:
-                parsed = read_article_file(path)
+                parsed = read_article_file(path, url=page_url)
             except ArticleFileError as exc:
                 report.failed += 1
                 report.errors.append(f"{path}: {exc}")

@@ -11,7 +11,8 @@ import logging
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import backups, feeds, posting
+from bot import backups, feeds, ingest_review, posting
+from bot.render import Reply
 from bot.services import services
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 SEND_JOB = "send-due-posts"
 FEED_JOB = "poll-feeds"
 BACKUP_JOB = "daily-backup"
+HELD_JOB = "tell-editors-of-held-articles"
+HELD_INTERVAL = 60.0
 
 
 def schedule_jobs(app: Application) -> None:
@@ -38,12 +41,27 @@ def schedule_jobs(app: Application) -> None:
             first=backups.BACKUP_FIRST_CHECK_SECONDS,
             name=BACKUP_JOB,
         )
+    # held articles come from feeds and from `aikyn-bot import` of saved pages alike: told of on their own clock
+    job_queue.run_repeating(held_articles_job, interval=HELD_INTERVAL, first=2, name=HELD_JOB)
 
 
 async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     assert svc.fetcher is not None
-    await feeds.poll_all(svc.db, svc.fetcher, svc.settings.feed_urls, svc.clock())
+    reports = await feeds.poll_all(svc.db, svc.fetcher, svc.settings.feed_urls, svc.clock())
+    for notice in ingest_review.correction_notices([c for r in reports for c in r.changes]):
+        await tell_editors(context.application, notice.text)
+    if any(r.held_ids for r in reports):
+        await held_articles_job(context)
+
+
+async def held_articles_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell editors of articles held for them (a preview and buttons), once each."""
+    svc = services(context)
+    article_ids, notices = await ingest_review.held_to_announce(svc)
+    for notice in notices:
+        await notify_editors(context.application, notice)
+    await ingest_review.announced(svc, article_ids)
 
 
 async def send_due_posts_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -75,5 +93,16 @@ async def tell_editors(app: Application, message: str) -> None:
     for admin_id in services(app).settings.admin_ids:
         try:
             await app.bot.send_message(admin_id, message)
+        except TelegramError as exc:
+            log.warning("could not notify editor %s: %s", admin_id, exc.message)
+
+
+async def notify_editors(app: Application, reply: Reply) -> None:
+    """A rendered message, buttons included, to every editor; one who cannot be reached is logged, not raised."""
+    for admin_id in services(app).settings.admin_ids:
+        try:
+            await app.bot.send_message(
+                admin_id, reply.text, reply_markup=posting.keyboard(reply), link_preview_options=posting.preview(reply)
+            )
         except TelegramError as exc:
             log.warning("could not notify editor %s: %s", admin_id, exc.message)

@@ -8,7 +8,7 @@ from typing import Literal
 
 import aiosqlite
 
-from bot.records import ArticleDraft
+from bot.records import KEYS_VERSION, ArticleDraft, identity_key
 from storage.db import Database
 from storage.fts import prefix_query
 from storage.timestamps import from_db, to_db
@@ -28,6 +28,8 @@ class Article:
     source: str
     summary: str
     imported_at: datetime
+    held_reason: str | None = None  # set while an extraction waits for an editor (see bot/page_extract.py)
+    image_url: str | None = None
 
     @property
     def paragraphs(self) -> list[str]:
@@ -55,7 +57,9 @@ class SavedArticle:
     outcome: SaveOutcome
 
 
-_ARTICLE_COLUMNS = "id, title, lead, body, url, published_at, views, source, summary, imported_at"
+_ARTICLE_COLUMNS = (
+    "id, title, lead, body, url, published_at, views, source, summary, imported_at, held_reason, image_url"
+)
 
 
 def _article(row: aiosqlite.Row) -> Article:
@@ -70,6 +74,8 @@ def _article(row: aiosqlite.Row) -> Article:
         source=row["source"],
         summary=row["summary"],
         imported_at=from_db(row["imported_at"]),  # type: ignore[arg-type]
+        held_reason=row["held_reason"],
+        image_url=row["image_url"],
     )
 
 
@@ -79,26 +85,28 @@ def _headline(row: aiosqlite.Row) -> Headline:
 
 @dataclass(frozen=True, slots=True)
 class StoredVersion:
-    """What an import compares a draft with: the stored article it matches and that article's content hash."""
+    """What an import compares a draft with: the stored article it matches, the fingerprint of its exact text,
+    and whether it is held for editors."""
 
     id: int
-    content_hash: str
+    version_hash: str | None
+    held: bool
+    url: str | None
 
 
-async def find_stored(conn: aiosqlite.Connection, draft: ArticleDraft, content_hash: str) -> StoredVersion | None:
-    """The stored article a draft is a version of: same identity (URL or title), or the same content."""
+async def find_stored(conn: aiosqlite.Connection, draft: ArticleDraft) -> StoredVersion | None:
+    """The stored article a draft is a version of: the same identity (normalised URL, or title without one) first,
+    else the same content (normalised title and body), whatever the source."""
     rows = await conn.execute_fetchall(  # one trip to aiosqlite's thread, not three (execute, fetch, close)
-        "SELECT id, content_hash FROM articles WHERE identity = ? "
-        "UNION ALL SELECT id, content_hash FROM articles WHERE content_hash = ? LIMIT 1",
-        (draft.identity, content_hash),
+        "SELECT id, version_hash, held_reason, url FROM (SELECT 0 AS rank, * FROM articles WHERE identity = ?"
+        " UNION ALL SELECT 1 AS rank, * FROM articles WHERE content_hash = ?) ORDER BY rank, id LIMIT 1",
+        (draft.identity, draft.content_key),
     )
     row = next(iter(rows), None)
-    return StoredVersion(row["id"], row["content_hash"]) if row else None
+    return StoredVersion(row["id"], row["version_hash"], row["held_reason"] is not None, row["url"]) if row else None
 
 
-def _stored_values(
-    draft: ArticleDraft, content_hash: str, summary: str, analysis_version: int, now: datetime
-) -> dict[str, object]:
+def _stored_values(draft: ArticleDraft, summary: str, analysis_version: int, now: datetime) -> dict[str, object]:
     return {
         "identity": draft.identity,
         "title": draft.title,
@@ -108,7 +116,10 @@ def _stored_values(
         "published_at": to_db(draft.published_at) if draft.published_at else None,
         "views": draft.views,
         "source": draft.source,
-        "content_hash": content_hash,
+        "content_hash": draft.content_key,
+        "version_hash": draft.version_key,
+        "keys_version": KEYS_VERSION,
+        "held_reason": draft.hold_reason or None,
         "now": to_db(now),
         "image_url": draft.image_url,
         "summary": summary,
@@ -117,20 +128,15 @@ def _stored_values(
 
 
 async def insert_article(
-    conn: aiosqlite.Connection,
-    draft: ArticleDraft,
-    content_hash: str,
-    *,
-    summary: str,
-    analysis_version: int,
-    now: datetime,
+    conn: aiosqlite.Connection, draft: ArticleDraft, *, summary: str, analysis_version: int, now: datetime
 ) -> int:
-    """Store a new article with its summary; call inside a transaction. Returns its id."""
+    """Store a new article with its summary (held if the draft says so); call inside a transaction. Returns its id."""
     cursor = await conn.execute(
         "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source, content_hash,"
-        " imported_at, image_url, summary, analysis_version) VALUES (:identity, :title, :lead, :body, :url,"
-        " :published_at, :views, :source, :content_hash, :now, :image_url, :summary, :analysis_version)",
-        _stored_values(draft, content_hash, summary, analysis_version, now),
+        " version_hash, keys_version, held_reason, imported_at, image_url, summary, analysis_version) VALUES"
+        " (:identity, :title, :lead, :body, :url, :published_at, :views, :source, :content_hash, :version_hash,"
+        " :keys_version, :held_reason, :now, :image_url, :summary, :analysis_version)",
+        _stored_values(draft, summary, analysis_version, now),
     )
     return int(cursor.lastrowid or 0)
 
@@ -139,27 +145,48 @@ async def update_article(
     conn: aiosqlite.Connection,
     article_id: int,
     draft: ArticleDraft,
-    content_hash: str,
     *,
     summary: str,
     analysis_version: int,
     now: datetime,
 ) -> None:
     """Replace an edited article's text and summary, keeping what the new version does not say (URL, date,
-    views, image); call inside a transaction."""
+    views, image); an article known only by its title takes the draft's URL as its identity. Call inside a
+    transaction."""
     await conn.execute(
-        "UPDATE articles SET title = :title, lead = :lead, body = :body, url = coalesce(:url, url),"
+        "UPDATE articles SET identity = CASE WHEN url IS NULL AND :url IS NOT NULL THEN :identity ELSE identity END,"
+        " title = :title, lead = :lead, body = :body, url = coalesce(url, :url),"
         " published_at = coalesce(:published_at, published_at), views = coalesce(:views, views),"
-        " source = :source, content_hash = :content_hash, updated_at = :now,"
+        " source = :source, content_hash = :content_hash, version_hash = :version_hash, keys_version = :keys_version,"
+        " held_reason = CASE WHEN held_reason IS NULL THEN NULL ELSE :held_reason END, updated_at = :now,"
         " image_url = coalesce(:image_url, image_url), summary = :summary, analysis_version = :analysis_version"
         " WHERE id = :id",
-        {**_stored_values(draft, content_hash, summary, analysis_version, now), "id": article_id},
+        {**_stored_values(draft, summary, analysis_version, now), "id": article_id},
+    )
+
+
+async def add_address(conn: aiosqlite.Connection, article_id: int, draft: ArticleDraft, *, now: datetime) -> None:
+    """An article known without a URL (an editor's file) met again as a page: it takes the page's address as its
+    identity, and the date, picture and views it lacked. Call inside a transaction."""
+    await conn.execute(
+        "UPDATE articles SET identity = :identity, url = :url, published_at = coalesce(published_at, :published_at),"
+        " image_url = coalesce(image_url, :image_url), views = coalesce(:views, views), updated_at = :now"
+        " WHERE id = :id AND url IS NULL",
+        {
+            "id": article_id,
+            "identity": draft.identity,
+            "url": draft.url,
+            "published_at": to_db(draft.published_at) if draft.published_at else None,
+            "image_url": draft.image_url,
+            "views": draft.views,
+            "now": to_db(now),
+        },
     )
 
 
 async def id_by_url(db: Database, url: str) -> int | None:
-    """The stored article with this URL, if any."""
-    value = await db.fetchval("SELECT id FROM articles WHERE identity = ?", ("url:" + url.strip(),))
+    """The stored article with this URL (any spelling of it: scheme, `www.`, trailing slash, tracking parameters)."""
+    value = await db.fetchval("SELECT id FROM articles WHERE identity = ?", (identity_key(url, ""),))
     return int(value) if value is not None else None
 
 
@@ -255,11 +282,49 @@ async def needing_analysis(db: Database, version: int, *, limit: int) -> list[Ar
 
 
 async def newest_not_posted(db: Database, *, since: datetime) -> Headline | None:
-    """The newest article dated after `since` that was never posted to the channel nor is waiting to be."""
+    """The newest article dated after `since` that was never posted to the channel nor is waiting to be, and is not
+    held for editors."""
     row = await db.fetchone(
-        "SELECT id, title, summary, sort_at FROM articles a WHERE sort_at >= ? AND NOT EXISTS ("
+        "SELECT id, title, summary, sort_at FROM articles a WHERE sort_at >= ? AND held_reason IS NULL AND NOT EXISTS ("
         " SELECT 1 FROM posts p WHERE p.article_id = a.id AND p.status IN ('pending', 'sending', 'sent'))"
         " ORDER BY sort_at DESC, id DESC LIMIT 1",
         (to_db(since),),
     )
     return _headline(row) if row else None
+
+
+async def held_to_announce(db: Database, *, limit: int = 20) -> list[Article]:
+    """Held articles editors have not been told about yet, oldest first."""
+    rows = await db.fetchall(
+        f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE held_reason IS NOT NULL AND held_notified_at IS NULL"
+        " ORDER BY id LIMIT ?",
+        (limit,),
+    )
+    return [_article(row) for row in rows]
+
+
+async def mark_held_announced(db: Database, article_ids: list[int], now: datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "UPDATE articles SET held_notified_at = ? WHERE id = ?", [(to_db(now), i) for i in article_ids]
+        )
+
+
+async def release_hold(db: Database, article_id: int) -> bool:
+    """An editor lets a held article go out like any other; False when it is not held (or not there)."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE articles SET held_reason = NULL WHERE id = ? AND held_reason IS NOT NULL", (article_id,)
+        )
+        return cursor.rowcount == 1
+
+
+async def delete_held(conn: aiosqlite.Connection, article_id: int) -> bool:
+    """Delete a held article that never reached the channel (its pending posts go with it); False when it is not
+    held, not there, or has been sent. Call inside a transaction."""
+    cursor = await conn.execute(
+        "DELETE FROM articles WHERE id = ? AND held_reason IS NOT NULL AND NOT EXISTS ("
+        " SELECT 1 FROM posts WHERE article_id = articles.id AND status IN ('sending', 'sent'))",
+        (article_id,),
+    )
+    return cursor.rowcount == 1

@@ -11,6 +11,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.article_keys import refresh_article_keys
 from storage.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -125,6 +126,8 @@ async def open_database(path: str | Path, *, target_version: int | None = None, 
         await connection.execute("PRAGMA synchronous = NORMAL")
         await connection.execute("PRAGMA foreign_keys = ON")
         await migrate(connection, target_version=target_version)
+        if target_version is None:
+            await refresh_article_keys(connection)
     except BaseException:
         await connection.close()
         raise

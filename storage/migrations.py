@@ -188,6 +188,30 @@ MIGRATIONS: list[str] = [
     ALTER TABLE quotes ADD COLUMN speaker_source TEXT NOT NULL DEFAULT 'unknown';
     CREATE INDEX events_by_year ON events(year, article_id);
     """,
+    # 8: ingestion. Articles: held for editors (with when they were told), a fingerprint of the exact text beside
+    # the content key, and which version of the identity rules their keys follow (storage/article_keys.py re-keys
+    # older rows when the database is opened). Feed items: first-seen time, last check, failures and their backoff,
+    # given up or dropped by an editor. Feeds: the last poll's counts and problem, so /status can word them.
+    """
+    ALTER TABLE articles ADD COLUMN held_reason TEXT;
+    ALTER TABLE articles ADD COLUMN held_notified_at TEXT;
+    ALTER TABLE articles ADD COLUMN version_hash TEXT;
+    ALTER TABLE articles ADD COLUMN keys_version INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_held ON articles(held_notified_at) WHERE held_reason IS NOT NULL;
+    CREATE INDEX articles_by_keys_version ON articles(keys_version);
+    ALTER TABLE feed_items ADD COLUMN title TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feed_items ADD COLUMN published_at TEXT;
+    ALTER TABLE feed_items ADD COLUMN checked_at TEXT;
+    ALTER TABLE feed_items ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feed_items ADD COLUMN retry_at TEXT;
+    ALTER TABLE feed_items ADD COLUMN last_error TEXT;
+    ALTER TABLE feed_items ADD COLUMN gave_up_at TEXT;
+    ALTER TABLE feed_items ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX feed_items_by_feed ON feed_items(feed_url, gave_up_at);
+    CREATE INDEX feed_items_by_article ON feed_items(article_id);
+    ALTER TABLE feeds ADD COLUMN last_counts TEXT;
+    ALTER TABLE feeds ADD COLUMN last_problem TEXT;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -179,7 +179,10 @@ def test_analyze_command_prints_one_json_object() -> None:
         env={"PATH": "", "DATABASE_PATH": "/nonexistent/x"},
     )
     record = json.loads(result.stdout)
-    assert set(record) == {"title", "lead", "summary", "sentences", "quotes", "events", "entities"}
+    assert set(record) == {
+        *("title", "lead", "body", "published_at", "image", "url", "views", "held"),
+        *("summary", "sentences", "quotes", "events", "entities"),
+    }
     assert record["quotes"][0]["speaker"] == "Еркебұлан Жаулыбаев"
     assert {"when", "year", "date", "what"} <= set(record["events"][0])
 

@@ -185,7 +185,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines.append(f"Мақалалар: {await articles.count(svc.db)}")
     for feed in await feed_state.statuses(svc.db):
         when = local_datetime(feed.last_poll_at, tz) if feed.last_poll_at else "—"
-        lines.append(f"Лента {escape(shorten(feed.url, 60))}: {when} — {escape(feed.last_result)}")
+        lines.append(f"Лента {escape(shorten(feed.url, 60))}: {when} — {escape(feed.line)}")
     lines.append(backups.status_line(svc))
     await send(update, Reply("\n".join(lines)))
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import ingest_review
 from bot.config import Settings
 from bot.handlers import editor_commands as editor
+from bot.handlers import held_buttons as held
 from bot.handlers import reader_commands as reader
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -48,6 +50,8 @@ def handlers(settings: Settings) -> list[BaseHandler]:
         CallbackQueryHandler(reader.latest_page_button, pattern=reader.LATEST_PAGE),
         CallbackQueryHandler(reader.related_button, pattern=reader.RELATED),
         CallbackQueryHandler(reader.search_page_button, pattern=reader.SEARCH_PAGE),
+        CallbackQueryHandler(held.publish_button, pattern=ingest_review.PUBLISH),
+        CallbackQueryHandler(held.drop_button, pattern=ingest_review.DROP),
         CallbackQueryHandler(reader.stale_button),
         MessageHandler(editors & filters.Document.ALL, editor.receive_document),
         MessageHandler(editors & filters.TEXT & ~filters.COMMAND, editor.receive_text),
