@@ -9,6 +9,7 @@ from datetime import datetime
 
 from telegram.ext import Application, CallbackContext
 
+from bot.channel_window import ChannelWindow
 from bot.config import Settings
 from bot.web_fetch import Fetcher
 from storage import Database
@@ -26,6 +27,11 @@ class Services:
     send_interval: float = 10.0
     # set by the error handler when Telegram answers 409 (another instance polls this token)
     polling_conflict: bool = False
+    # at most 20 channel posts in any minute, one post sent at a time
+    channel_window: ChannelWindow = field(default_factory=ChannelWindow)
+    # posts Telegram accepted whose recording failed (database locked…): post id → (message id, text); recorded
+    # before anything else is sent, and never sent again
+    unrecorded: dict[int, tuple[int, str]] = field(default_factory=dict)
     _db: Database | None = None
 
     @property
