@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 
 from bot import importer, posting
 from bot.article_files import ArticleFileError, parse_article_bytes, parse_article_text
-from bot.i18n import EDITOR_TEXTS, WEEKDAYS, editor_text
+from bot.i18n import COMMAND_DESCRIPTIONS, EDITOR_TEXTS, WEEKDAYS, editor_text
 from bot.records import ArticleDraft
 from bot.render import CAPTION_LIMIT, MESSAGE_LIMIT, Button, Reply, shorten
 from bot.services import Services
@@ -169,9 +169,11 @@ def state_word(language: str, post: posts.Post) -> str:
 # ---- help ----------------------------------------------------------------------------------------------------
 
 
-def help_reply(ed: Editor, reader_help: str) -> Reply:
-    """Readers' commands, then the editors' own."""
-    return Reply(f"{reader_help}\n\n{ed.t('help', zone=_zone(ed))}")
+def help_reply(ed: Editor) -> Reply:
+    """Readers' commands as the menu names them, then the editors' own."""
+    readers = COMMAND_DESCRIPTIONS.get(ed.language, COMMAND_DESCRIPTIONS["kk"])
+    lines = "\n".join(f"/{name} — {escape(description)}" for name, description in readers.items())
+    return Reply(f"{lines}\n\n{ed.t('help', zone=_zone(ed))}")
 
 
 # ---- one article, one post unless an editor insists --------------------------------------------------------

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot import editorial
 from bot.handlers.common import argument_text, language, send
-from bot.i18n import editor_text, text
+from bot.i18n import editor_text
 from bot.posting import keyboard
 from bot.render import Reply
 from bot.services import services
@@ -83,7 +83,7 @@ def _data(update: Update, pattern: str) -> re.Match[str]:
 
 
 async def _help(update: Update, ed: editorial.Editor) -> Reply:
-    return editorial.help_reply(ed, text(ed.language, "help"))
+    return editorial.help_reply(ed)
 
 
 async def _schedule(update: Update, ed: editorial.Editor) -> Reply:
