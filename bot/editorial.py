@@ -269,16 +269,18 @@ async def post_now_anyway(ed: Editor, article_id: int) -> Reply:
 
 
 async def _publish_now(ed: Editor, article: Article) -> Reply:
-    now = ed.svc.clock()
-    post_id = await posts.create(ed.db, article.id, now, "now", created_by=ed.user_id, now=now)
+    async def create() -> int | None:
+        now = ed.svc.clock()
+        return await posts.create(ed.db, article.id, now, "now", created_by=ed.user_id, now=now)
+
+    post_id, outcome = await posting.send_now(ed.svc, ed.bot, create)
     assert post_id is not None  # only slot posts can conflict
     await ed.record("postnow", post_id=post_id, article_id=article.id)
-    return await _send_now(ed, post_id)
+    return await _told(ed, post_id, outcome)
 
 
-async def _send_now(ed: Editor, post_id: int) -> Reply:
-    """Send one due post now and say what happened; a failure is told here, once (not again by the job)."""
-    outcome = await posting.send_one(ed.svc, ed.bot, post_id=post_id)
+async def _told(ed: Editor, post_id: int, outcome: posting.SendOutcome | None) -> Reply:
+    """What happened to a post an editor sent now; a failure is told here, once (not again by the job)."""
     if outcome is None:
         wait = posting.channel_wait(ed.svc)
         if wait > 0:
@@ -380,12 +382,17 @@ async def send_queued_now(ed: Editor, post_id: int) -> Reply:
     """«Post now» on a queued post (one awaiting approval counts as approved)."""
     _need_channel(ed)
     post = await _pending(ed, post_id)
-    if post.approval == "waiting":
-        await posts.decide(ed.db, post_id, "publish", by=ed.user_id, now=ed.svc.clock())
-    if not await posts.reschedule(ed.db, post_id, ed.svc.clock()):
+
+    async def move_to_now() -> int | None:
+        if post.approval == "waiting":
+            await posts.decide(ed.db, post_id, "publish", by=ed.user_id, now=ed.svc.clock())
+        return post_id if await posts.reschedule(ed.db, post_id, ed.svc.clock()) else None
+
+    moved, outcome = await posting.send_now(ed.svc, ed.bot, move_to_now)
+    if moved is None:
         raise EditorMistake(ed.t("not_pending", post=post_id, state=state_word(ed.language, await _post(ed, post_id))))
     await ed.record("postnow", post_id=post_id, article_id=post.article_id)
-    return await _send_now(ed, post_id)
+    return await _told(ed, post_id, outcome)
 
 
 async def move_to_next_slot(ed: Editor, post_id: int) -> Reply:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
@@ -148,16 +149,28 @@ async def send_due_posts(svc: Services, bot: Bot) -> SendRound:
             return result
 
 
-async def send_one(svc: Services, bot: Bot, *, post_id: int | None = None) -> SendOutcome | None:
-    """Claim and send the next due post (or the given one); None when none is due or the channel's minute is
-    full (see channel_wait)."""
+async def send_one(svc: Services, bot: Bot) -> SendOutcome | None:
+    """Claim and send the next due post; None when none is due or the channel's minute is full."""
     async with svc.channel_window.lock:
         if svc.channel_window.wait_seconds() > 0:
             return None
-        post = await posts.claim_next(svc.db, svc.clock(), post_id=post_id)
+        post = await posts.claim_next(svc.db, svc.clock())
         if post is None:
             return None
         return await _send_claimed(svc, bot, post)
+
+
+async def send_now(
+    svc: Services, bot: Bot, make_due: Callable[[], Awaitable[int | None]]
+) -> tuple[int | None, SendOutcome | None]:
+    """Make a post due (create it, or move it to now) and send it at once: under the sending lock, so no round
+    in between takes it. The outcome is None when the channel's minute is full (the post waits in the queue)."""
+    async with svc.channel_window.lock:
+        post_id = await make_due()
+        if post_id is None or svc.channel_window.wait_seconds() > 0:
+            return post_id, None
+        post = await posts.claim_next(svc.db, svc.clock(), post_id=post_id)
+        return post_id, (await _send_claimed(svc, bot, post) if post is not None else None)
 
 
 def channel_wait(svc: Services) -> float:
