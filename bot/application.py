@@ -7,17 +7,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 from bot import editorial, importer, posting
+from bot.command_menu import register_menus
 from bot.config import Settings
 from bot.error_handler import on_error
-from bot.handlers.registry import EDITOR_COMMANDS, READER_COMMANDS, register_handlers
-from bot.i18n import COMMAND_DESCRIPTIONS, EDITOR_COMMAND_DESCRIPTIONS
+from bot.handlers.registry import register_handlers
 from bot.jobs import schedule_jobs
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_http import JsonRequest
@@ -115,31 +115,9 @@ async def _on_startup(app: Application) -> None:
 
 
 async def _register_commands(app: Application) -> None:
-    """The command menu: readers' commands in private chats; for each editor's own chat, the editors' commands
-    too (a chat scope), in the language the editor last wrote in, and in Russian for a Russian Telegram."""
-    for language in (None, "kk", "ru"):
-        descriptions = COMMAND_DESCRIPTIONS[language or "kk"]
-        commands = [BotCommand(name, descriptions[name]) for name in READER_COMMANDS]
-        await _set_commands(app, commands, BotCommandScopeAllPrivateChats(), language)
-    known = await editorial.editor_languages(services(app).db)
-    for admin_id in sorted(services(app).settings.admin_ids):
-        scope = BotCommandScopeChat(admin_id)
-        await _set_commands(app, _editor_menu(known.get(admin_id, "kk")), scope, None)
-        await _set_commands(app, _editor_menu(known.get(admin_id, "ru")), scope, "ru")
-
-
-def _editor_menu(language: str) -> list[BotCommand]:
-    readers, editors = COMMAND_DESCRIPTIONS[language], EDITOR_COMMAND_DESCRIPTIONS[language]
-    return [BotCommand(name, readers[name]) for name in READER_COMMANDS] + [
-        BotCommand(name, editors[name]) for name in EDITOR_COMMANDS
-    ]
-
-
-async def _set_commands(app: Application, commands: list[BotCommand], scope: Any, language: str | None) -> None:
-    try:
-        await app.bot.set_my_commands(commands, scope=scope, language_code=language)
-    except TelegramError as exc:
-        log.warning("could not register commands (%s): %s", language or "default", exc.message)
+    svc = services(app)
+    known = await editorial.editor_languages(svc.db)
+    await register_menus(app.bot, {editor_id: known.get(editor_id) for editor_id in svc.settings.admin_ids})
 
 
 async def _on_shutdown(app: Application) -> None:

@@ -21,6 +21,7 @@ from telegram.error import TelegramError
 
 from bot import importer, posting
 from bot.article_files import ArticleFileError, parse_article_bytes, parse_article_text
+from bot.command_menu import set_editor_menu
 from bot.i18n import COMMAND_DESCRIPTIONS, EDITOR_TEXTS, WEEKDAYS, editor_text
 from bot.records import ArticleDraft
 from bot.render import CAPTION_LIMIT, MESSAGE_LIMIT, Button, Reply, shorten
@@ -70,12 +71,14 @@ class Editor:
 
 
 async def enter(svc: Services, bot: Bot, user_id: int, name: str, language: str) -> Editor:
-    """The editor behind an update; their name and language are remembered for messages from jobs."""
-    await editor_log.remember_editor(svc.db, user_id, name=name, language=language, now=svc.clock())
+    """The editor behind an update; their name and language are remembered for messages from jobs, and their
+    command menu follows a new language."""
+    if await editor_log.remember_editor(svc.db, user_id, name=name, language=language, now=svc.clock()):
+        await set_editor_menu(bot, user_id, language)
     return Editor(svc, bot, user_id, name, language)
 
 
-async def editor_languages(db: Database) -> dict[int, str]:
+async def editor_languages(db: Database) -> dict[int, str | None]:
     """The language each editor was last seen with."""
     return {user_id: known.language for user_id, known in (await editor_log.known_editors(db)).items()}
 
@@ -532,17 +535,26 @@ def _approval_question(
         time=f"{post.due_at.astimezone(tz):%H:%M}",
         default=t(f"default_{default}"),
     )
+    # The article is in the data: after «another article» an older question must not publish the new one.
     buttons = [
-        Button(t("btn_publish"), data=f"ap:y:{post.id}"),
-        Button(t("btn_skip"), data=f"ap:n:{post.id}"),
-        Button(t("btn_other"), data=f"ap:o:{post.id}"),
+        Button(t("btn_publish"), data=f"ap:y:{post.id}:{post.article_id}"),
+        Button(t("btn_skip"), data=f"ap:n:{post.id}:{post.article_id}"),
+        Button(t("btn_other"), data=f"ap:o:{post.id}:{post.article_id}"),
     ]
     return [preview_reply, Reply(text, [buttons])]
 
 
-async def decide(ed: Editor, post_id: int, decision: posts.Decision) -> Reply:
-    """An editor's answer to a post awaiting approval (the first answer counts)."""
+async def _asked_about(ed: Editor, post_id: int, article_id: int) -> posts.Post:
+    """The post an approval question was about, if it still has the article the question showed."""
     post = await _post(ed, post_id)
+    if post.article_id != article_id and post.approval == "waiting":
+        raise EditorMistake(ed.t("approval_stale", post=post_id, article=post.article_id))
+    return post
+
+
+async def decide(ed: Editor, post_id: int, article_id: int, decision: posts.Decision) -> Reply:
+    """An editor's answer to a post awaiting approval (the first answer counts)."""
+    post = await _asked_about(ed, post_id, article_id)
     if not await posts.decide(ed.db, post_id, decision, by=ed.user_id, now=ed.svc.clock()):
         return _already_decided(ed, post)
     await ed.record(decision, post_id=post_id, article_id=post.article_id)
@@ -556,9 +568,9 @@ def _already_decided(ed: Editor, post: posts.Post) -> Reply:
     return Reply(ed.t("already_decided", post=post.id, decision=decision))
 
 
-async def another_article(ed: Editor, post_id: int) -> list[Reply]:
+async def another_article(ed: Editor, post_id: int, article_id: int) -> list[Reply]:
     """«Another article» for a post awaiting approval: the next fresh one no post holds, asked about again."""
-    post = await _post(ed, post_id)
+    post = await _asked_about(ed, post_id, article_id)
     if post.approval != "waiting" or post.status != "pending":
         return [_already_decided(ed, post)]
     since = ed.svc.clock() - posting.FRESH_FOR

@@ -251,6 +251,8 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "decision_skip": "жарияламау",
         "decision_none": "шешім жоқ",
         "no_other": "Басқа жаңа мақала жоқ.",
+        "approval_stale": "Бұл сұрақ ескірген: пост №{post} енді мақала №{article} үшін. Жаңа хабарламадағы "
+        "батырманы басыңыз.",
         "default_applied_publish": "🕘 Пост №{post}: жауап болмады, әдепкі бойынша жарияланды.",
         "default_applied_skip": "🕘 Пост №{post}: жауап болмады, әдепкі бойынша жарияланбады.",
         "log_title": "<b>Редакторлардың соңғы әрекеттері</b>",
@@ -426,6 +428,8 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "decision_skip": "не публиковать",
         "decision_none": "решения нет",
         "no_other": "Других новых статей нет.",
+        "approval_stale": "Этот вопрос устарел: в посте №{post} теперь статья №{article}. Нажмите кнопку в новом "
+        "сообщении.",
         "default_applied_publish": "🕘 Пост №{post}: ответа не было, опубликован по умолчанию.",
         "default_applied_skip": "🕘 Пост №{post}: ответа не было, по умолчанию не опубликован.",
         "log_title": "<b>Последние действия редакторов</b>",

@@ -128,7 +128,7 @@ async def tell_each_editor(app: Application, notice: editorial.Notice) -> None:
     stored = await editorial.editor_languages(svc.db)
     for admin_id in sorted(svc.settings.admin_ids):
         chosen = (app.user_data.get(admin_id) or {}).get("lang")
-        language = chosen if chosen in LANGUAGES else stored.get(admin_id, "kk")
+        language = chosen if chosen in LANGUAGES else stored.get(admin_id) or "kk"
         for reply in notice(language):
             try:
                 await app.bot.send_message(

@@ -54,17 +54,19 @@ async def latest(db: Database, *, limit: int = 15) -> list[Action]:
     return [Action(from_db(r[0]), r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]  # type: ignore[arg-type]
 
 
-async def remember_editor(db: Database, user_id: int, *, name: str, language: str, now: datetime) -> None:
-    """The editor's name and language as last seen, for messages the bot sends on its own (jobs)."""
+async def remember_editor(db: Database, user_id: int, *, name: str, language: str, now: datetime) -> bool:
+    """The editor's name and language as last seen, for messages the bot sends on its own (jobs); True when the
+    language is new (their command menu follows it)."""
     known = await db.fetchone("SELECT name, language FROM editors WHERE user_id = ?", (user_id,))
     if known is not None and (known[0], known[1]) == (name, language):
-        return
+        return False
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO editors (user_id, name, language, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id)"
             " DO UPDATE SET name = excluded.name, language = excluded.language, seen_at = excluded.seen_at",
             (user_id, name[:100], language, to_db(now)),
         )
+    return known is None or known[1] != language
 
 
 async def known_editors(db: Database) -> dict[int, KnownEditor]:

@@ -54,9 +54,18 @@ def _buttons(bot: Harness, text_part: str) -> list[str]:
     raise AssertionError(f"no message says {text_part!r}")
 
 
-async def press(bot: Harness, data: str, *, user_id: int = ADMIN_ID, language: str = "kk", count: int = 1) -> list[str]:
-    """Press a button of the bot's newest message that has it; the texts sent or edited in answer."""
-    message = _with_button(bot, data)
+async def press(
+    bot: Harness,
+    data: str,
+    *,
+    user_id: int = ADMIN_ID,
+    language: str = "kk",
+    count: int = 1,
+    message: Message | None = None,
+) -> list[str]:
+    """Press a button of the bot's newest message that has it (or of `message`, as an old button whose
+    message has changed since); the texts sent or edited in answer."""
+    message = message or _with_button(bot, data)
     start = len(bot.fake.calls)
     bot.fake.add_update(bot.fake.button_press(message, data, user_id=user_id, language=language))
 
@@ -238,13 +247,16 @@ async def test_the_approval_flow_publishes_skips_swaps_and_applies_the_default(t
         assert "сейсенбі, 01.12.2026 09:00 слоты" in kk and "09:00-де: жарияланады" in kk
         assert "Слот вторник, 01.12.2026 09:00" in ru and "в 09:00: будет опубликован" in ru
         first_article = (await posts.get(services(bot.app).db, 1)).article_id  # type: ignore[union-attr]
-        swapped = await press(bot, "ap:o:1", count=2)
+        swapped = await press(bot, f"ap:o:1:{first_article}", count=2)
         assert "пост №1" in swapped[1] and swapped[0].startswith("<b>")
         second_article = (await posts.get(services(bot.app).db, 1)).article_id  # type: ignore[union-attr]
         assert second_article != first_article
-        [decided] = await press(bot, "ap:y:1")
+        [stale] = await press(bot, f"ap:y:1:{first_article}", user_id=RU_ADMIN, language="ru")
+        assert f"теперь статья №{second_article}" in stale  # the older question cannot publish the new article
+        [decided] = await press(bot, f"ap:y:1:{second_article}")
         assert "✅ Пост №1 сейсенбі, 01.12.2026 09:00 жарияланады" in decided
-        [late] = await press(bot, "ap:n:1", user_id=RU_ADMIN, language="ru")
+        ru_chat = next(m for m in reversed(list(bot.fake.messages.values())) if m.chat_id == RU_ADMIN)
+        [late] = await press(bot, f"ap:n:1:{second_article}", user_id=RU_ADMIN, language="ru", message=ru_chat)
         assert "уже есть решение: опубликовать" in late
         assert bot.channel_posts() == []  # not before its time
         clock.now = nine.astimezone(UTC)
@@ -254,7 +266,7 @@ async def test_the_approval_flow_publishes_skips_swaps_and_applies_the_default(t
 
         one = datetime(2026, 12, 1, 13, 0, tzinfo=ALMATY)
         assert await jobs.ask_for_approval(bot.app, one) == 2
-        [skipped] = await press(bot, "ap:n:2", user_id=RU_ADMIN, language="ru")
+        [skipped] = await press(bot, _buttons(bot, "пост №2")[1], user_id=RU_ADMIN, language="ru")
         assert "Пост №2 не будет опубликован" in skipped
         clock.now = one.astimezone(UTC) + timedelta(minutes=1)
         await jobs.send_round(bot.app)
@@ -379,6 +391,10 @@ async def test_editors_have_their_own_menu_help_and_language(tmp_path: Path) -> 
         await bot.ask("/lang ru", user_id=ADMIN_ID)
         [queue] = await bot.ask("/queue", user_id=ADMIN_ID)
         assert queue == "В очереди нет постов."
+        # the editor's menu follows the new language, whatever language their Telegram is in
+        menus = [c for c in bot.fake.sent("setMyCommands") if c.params["scope"].get("chat_id") == ADMIN_ID]
+        for menu in menus[-2:]:
+            assert "Исправить пост в канале" in [x["description"] for x in menu.params["commands"]]
         [status] = await bot.ask("/status", user_id=ADMIN_ID)
         assert "Канал @aikyn_test_channel: ✅" in status and "в очереди 0" in status
         for message in editor_messages(bot):

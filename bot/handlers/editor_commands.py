@@ -28,7 +28,7 @@ AGAIN_SCHEDULE = r"^again:s:([0-9]{1,19}):([0-9]{1,12})$"
 KEEP = r"^keep$"
 QUEUE_PAGE = r"^q:p:([0-9]{1,6})$"
 QUEUE_ENTRY = r"^q:([vnmc]):([0-9]{1,19})$"
-APPROVAL = r"^ap:([yno]):([0-9]{1,19})$"
+APPROVAL = r"^ap:([yno]):([0-9]{1,19}):([0-9]{1,19})$"
 UPDATE_POST = r"^up:([0-9]{1,19})$"
 
 
@@ -169,10 +169,10 @@ async def _queue_entry(update: Update, ed: editorial.Editor) -> Reply:
 
 async def _approval(update: Update, ed: editorial.Editor) -> Reply | list[Reply]:
     match = _data(update, APPROVAL)
-    post_id = int(match[2])
+    post_id, article_id = int(match[2]), int(match[3])
     if match[1] == "o":
-        return await editorial.another_article(ed, post_id)
-    return await editorial.decide(ed, post_id, "publish" if match[1] == "y" else "skip")
+        return await editorial.another_article(ed, post_id, article_id)
+    return await editorial.decide(ed, post_id, article_id, "publish" if match[1] == "y" else "skip")
 
 
 async def _update_post(update: Update, ed: editorial.Editor) -> Reply:
