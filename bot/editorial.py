@@ -283,7 +283,8 @@ async def _publish_now(ed: Editor, article: Article) -> Reply:
 
 
 async def _told(ed: Editor, post_id: int, outcome: posting.SendOutcome | None) -> Reply:
-    """What happened to a post an editor sent now; a failure is told here, once (not again by the job)."""
+    """What happened to a post an editor sent now; a failure is told here, once (recorded as told, so no round
+    reports it again)."""
     if outcome is None:
         wait = posting.channel_wait(ed.svc)
         if wait > 0:
@@ -294,8 +295,7 @@ async def _told(ed: Editor, post_id: int, outcome: posting.SendOutcome | None) -
         return Reply(ed.t("sent", post=post_id, article=post.article_id))
     if outcome.status == "retry":
         return Reply(ed.t("will_retry", post=post_id, seconds=math.ceil(outcome.retry_in or 0)))
-    told = await posts.take_unreported(ed.db, ed.svc.clock(), post_id=post_id)
-    return failure_notice(told[0] if told else await _post(ed, post_id), ed.language)[0]
+    return failure_notice(await _post(ed, post_id), ed.language)[0]
 
 
 def failure_notice(post: posts.Post, language: str) -> list[Reply]:

@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -170,7 +170,7 @@ async def send_now(
         if post_id is None or svc.channel_window.wait_seconds() > 0:
             return post_id, None
         post = await posts.claim_next(svc.db, svc.clock(), post_id=post_id)
-        return post_id, (await _send_claimed(svc, bot, post) if post is not None else None)
+        return post_id, (await _send_claimed(svc, bot, post, told_here=True) if post is not None else None)
 
 
 def channel_wait(svc: Services) -> float:
@@ -185,30 +185,37 @@ def _retry_after_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-async def _send_claimed(svc: Services, bot: Bot, post: posts.Post) -> SendOutcome:
+async def _send_claimed(svc: Services, bot: Bot, post: posts.Post, *, told_here: bool = False) -> SendOutcome:
+    """Send one claimed post. With `told_here`, a failure is recorded as told (the caller tells the editor), so
+    a round does not report it again."""
+    fail = partial(_fail, told_here=told_here)
     try:
         reply = await post_for_article(svc, post.article_id, bot.username)
         if reply is None:
-            return await _fail(svc, post, "article_gone", "article no longer exists")
+            return await fail(svc, post, "article_gone", "article no longer exists")
         message = await bot.send_message(
             svc.settings.channel_chat_id, reply.text, reply_markup=keyboard(reply), link_preview_options=preview(reply)
         )
     except RetryAfter as exc:
         wait = _retry_after_seconds(exc)
-        return await _retry_or_fail(svc, post, f"429 Too Many Requests: retry after {wait:g} s", wait)
+        return await _retry_or_fail(
+            svc, post, f"429 Too Many Requests: retry after {wait:g} s", wait, told_here=told_here
+        )
     except Forbidden as exc:
-        return await _fail(svc, post, "forbidden", f"Forbidden: {exc.message}")
+        return await fail(svc, post, "forbidden", f"Forbidden: {exc.message}")
     except BadRequest as exc:
         reason: FailReason = "no_channel" if "chat not found" in exc.message.lower() else "rejected"
-        return await _fail(svc, post, reason, f"BadRequest: {exc.message}")
+        return await fail(svc, post, reason, f"BadRequest: {exc.message}")
     except (TimedOut, NetworkError) as exc:
         backoff = BACKOFF_SECONDS[min(post.attempts - 1, len(BACKOFF_SECONDS) - 1)]
-        return await _retry_or_fail(svc, post, f"{type(exc).__name__}: {exc.message}", backoff)
+        return await _retry_or_fail(svc, post, f"{type(exc).__name__}: {exc.message}", backoff, told_here=told_here)
     except TelegramError as exc:
-        return await _fail(svc, post, "rejected", f"{type(exc).__name__}: {exc.message}")
+        return await fail(svc, post, "rejected", f"{type(exc).__name__}: {exc.message}")
     except Exception as exc:  # a bug must not leave the post claimed forever; nothing reached Telegram
         log.exception("post %s: unexpected error before Telegram accepted it", post.id)
-        return await _retry_or_fail(svc, post, f"{type(exc).__name__}: {exc}", 60, reason="unexpected")
+        return await _retry_or_fail(
+            svc, post, f"{type(exc).__name__}: {exc}", 60, reason="unexpected", told_here=told_here
+        )
     svc.channel_window.note_accepted()
     await _record_sent(svc, post.id, message.message_id, reply.text)
     log.info("post %s (article %s) sent to the channel as message %s", post.id, post.article_id, message.message_id)
@@ -250,17 +257,26 @@ async def _record_accepted_posts(svc: Services) -> None:
             log.info("post %s: recorded as sent (message %s)", post_id, message_id)
 
 
-async def _fail(svc: Services, post: posts.Post, reason: FailReason, error: str) -> SendOutcome:
-    await posts.mark_failed(svc.db, post.id, reason, error)
+async def _fail(
+    svc: Services, post: posts.Post, reason: FailReason, error: str, *, told_here: bool = False
+) -> SendOutcome:
+    await posts.mark_failed(svc.db, post.id, reason, error, reported_at=svc.clock() if told_here else None)
     log.error("post %s failed for good (%s): %s", post.id, reason, error)
     return SendOutcome(post.id, "failed", error, reason)
 
 
 async def _retry_or_fail(
-    svc: Services, post: posts.Post, error: str, wait_seconds: float, *, reason: FailReason = "gave_up"
+    svc: Services,
+    post: posts.Post,
+    error: str,
+    wait_seconds: float,
+    *,
+    reason: FailReason = "gave_up",
+    told_here: bool = False,
 ) -> SendOutcome:
     if post.attempts >= MAX_ATTEMPTS:
-        return await _fail(svc, post, reason, f"gave up after {post.attempts} attempts; last: {error}")
+        error = f"gave up after {post.attempts} attempts; last: {error}"
+        return await _fail(svc, post, reason, error, told_here=told_here)
     await posts.mark_retry(svc.db, post.id, svc.clock() + timedelta(seconds=wait_seconds), error)
     log.warning(
         "post %s: %s; sending again in %g s (attempt %s of %s)",

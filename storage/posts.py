@@ -187,23 +187,26 @@ async def mark_retry(db: Database, post_id: int, next_attempt_at: datetime, erro
         )
 
 
-async def mark_failed(db: Database, post_id: int, reason: FailReason, error: str) -> None:
-    """The post failed for good; editors are told once (see take_unreported)."""
+async def mark_failed(
+    db: Database, post_id: int, reason: FailReason, error: str, *, reported_at: datetime | None = None
+) -> None:
+    """The post failed for good; editors are told once (see take_unreported), or were told already when
+    `reported_at` is given (the editor who asked for it hears it in the reply)."""
     async with db.transaction() as conn:
         await conn.execute(
-            "UPDATE posts SET status = 'failed', fail_reason = ?, last_error = ?, reported_at = NULL WHERE id = ?",
-            (reason, error[:500], post_id),
+            "UPDATE posts SET status = 'failed', fail_reason = ?, last_error = ?, reported_at = ? WHERE id = ?",
+            (reason, error[:500], to_db(reported_at) if reported_at else None, post_id),
         )
 
 
-async def take_unreported(db: Database, now: datetime, *, post_id: int | None = None) -> list[Post]:
-    """Failed and missed posts editors have not been told about (or just the given one), marked as told: each
-    failure is reported once, whoever sent the post."""
+async def take_unreported(db: Database, now: datetime) -> list[Post]:
+    """Failed and missed posts editors have not been told about, marked as told: each failure is reported once,
+    whoever sent the post."""
     async with db.transaction() as conn:
         rows = await conn.execute_fetchall(
             "UPDATE posts SET reported_at = ? WHERE status IN ('failed', 'missed') AND reported_at IS NULL"
-            " AND (? IS NULL OR id = ?) RETURNING id",
-            (to_db(now), post_id, post_id),
+            " RETURNING id",
+            (to_db(now),),
         )
     return await _posts_by_id(db, [row[0] for row in rows])
 
