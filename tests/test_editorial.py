@@ -419,3 +419,36 @@ async def test_failures_are_told_once_whatever_sent_the_post(tmp_path: Path) -> 
         assert "жіберілмеген 2" in status and "қазір жариялады" in status
         for message in editor_messages(bot):
             assert_kazakh_or_russian(message)
+
+
+async def test_a_correction_imported_by_another_process_reaches_editors(tmp_path: Path) -> None:
+    """`aikyn-bot import` runs in its own process: the database itself records the change (a trigger), and the
+    running bot tells editors, in the language each last wrote in."""
+    from storage import open_database
+
+    clock = Clock()
+    async with running_bot(tmp_path, clock=clock, admin_ids=frozenset({ADMIN_ID, RU_ADMIN})) as bot:
+        await bot.ask("/postnow 1", user_id=ADMIN_ID)
+        await bot.ask("/log", user_id=RU_ADMIN, language="ru")
+        other_process = await open_database(bot.settings.database_path)
+        try:
+            article = await articles.get(other_process, 1)
+            assert article is not None
+            body = article.body.replace("бірегей тәжірибесі", "ерекше тәжірибесі")
+            draft = ArticleDraft(title=article.title, lead=article.lead, body=body)
+            report = importer.ImportReport()
+            async with other_process.write_batch() as batch:
+                await importer.import_drafts(batch, [draft], report, source="cli")
+            assert report.updated == 1
+        finally:
+            await other_process.close()
+
+        def notices() -> list[str]:
+            return [t for t in editor_messages(bot) if "өзгерді" in t or "изменилась" in t]
+
+        await bot.fake.wait_for(lambda: len(notices()) >= 2, timeout=10)
+        assert len(notices()) == 2 and any("изменилась" in t for t in notices())
+        unchanged_again = await importer.save_article(services(bot.app).db, draft, now=clock())
+        assert unchanged_again.outcome == "unchanged"
+        await jobs.send_round(bot.app)
+        assert len(notices()) == 2  # told once
