@@ -98,7 +98,10 @@ def next_slot(post_times: tuple[time, ...], tz: ZoneInfo, after: datetime) -> da
 
 async def create_slot_post(svc: Services, slot_at: datetime, *, awaiting_approval: bool = False) -> int | None:
     """For a daily slot: queue the newest fresh article no post holds (None when there is none, or the slot
-    already has its post)."""
+    already has its post, or an editor moved a post into it)."""
+    if await posts.pending_at(svc.db, slot_at):
+        log.info("slot %s: an editor put a post there already", slot_at.isoformat())
+        return None
     candidate = await posts.slot_candidate(svc.db, since=svc.clock() - FRESH_FOR)
     if candidate is None:
         log.info("slot %s: no new article to post", slot_at.isoformat())

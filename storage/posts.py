@@ -134,6 +134,11 @@ async def slot_candidate(db: Database, *, since: datetime, older_than: int | Non
     return rows[0][0] if rows else None
 
 
+async def pending_at(db: Database, moment: datetime) -> bool:
+    """Whether a pending post is due exactly then (an editor moved one into a daily slot)."""
+    return bool(await db.fetchval("SELECT 1 FROM posts WHERE status = 'pending' AND due_at = ?", (to_db(moment),)))
+
+
 async def cancel(db: Database, post_id: int) -> bool:
     """Cancel a pending post; False when there is none (already sent, being sent, or unknown)."""
     async with db.transaction() as conn:

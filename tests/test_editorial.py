@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import editorial, importer, jobs
+from bot import editorial, importer, jobs, posting
 from bot.fakeapi import FakeBotApi
 from bot.fakeapi.core import Message
 from bot.records import ArticleDraft
@@ -315,6 +315,8 @@ async def test_the_queue_pages_with_labelled_entries_and_buttons(tmp_path: Path)
         assert "2/2 бет" in second and "Пост №7" in second
         [moved] = await press(bot, "q:m:7")
         assert "келесі слотқа көшірілді: сейсенбі, 08.12.2026 13:00" in moved  # the first 13:00 after its own time
+        moved_to = datetime(2026, 12, 8, 13, 0, tzinfo=ALMATY)
+        assert await posting.create_slot_post(services(bot.app), moved_to) is None  # the moved post fills the slot
         [cancelled] = await press(bot, "q:c:6")
         assert "Пост №6 тоқтатылды" in cancelled
         await bot.ask("/queue", user_id=ADMIN_ID)  # page 1 again (the paged message now shows page 2)
