@@ -454,3 +454,13 @@ async def test_a_correction_imported_by_another_process_reaches_editors(tmp_path
         assert unchanged_again.outcome == "unchanged"
         await jobs.send_round(bot.app)
         assert len(notices()) == 2  # told once
+
+
+async def test_approval_is_asked_the_configured_minutes_before_each_slot(tmp_path: Path) -> None:
+    from datetime import time
+
+    async with running_bot(tmp_path, post_times=(time(0, 10), time(9)), approval_minutes=15) as bot:
+        jobs_by_name = {j.name: j for j in bot.app.job_queue.jobs()}  # type: ignore[union-attr]
+        asked = {name: job.next_t.astimezone(ALMATY).time() for name, job in jobs_by_name.items() if job.next_t}
+        assert asked["approval-09:00"] == time(8, 45) and asked["slot-09:00"] == time(9)
+        assert asked["approval-00:10"] == time(23, 55)  # the evening before
