@@ -7,18 +7,18 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import importer, posting
+from bot import editorial, importer, posting
+from bot.command_menu import register_menus
 from bot.config import Settings
 from bot.error_handler import on_error
-from bot.handlers.registry import READER_COMMANDS, register_handlers
-from bot.i18n import COMMAND_DESCRIPTIONS
-from bot.jobs import schedule_jobs, tell_editors
+from bot.handlers.registry import register_handlers
+from bot.jobs import schedule_jobs
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_http import JsonRequest
 from bot.web_fetch import Fetcher
@@ -34,6 +34,14 @@ CONCURRENT_UPDATES = 32
 # past the eighth wait for a free connection; every request gives its connection back within its own timeouts.
 TELEGRAM_CONNECTIONS = 8
 TELEGRAM_POOL_TIMEOUT = 20.0
+
+
+class _RetryAfterIsHandled(logging.Filter):
+    """PTB's rate limiter logs every 429 with a traceback before raising it; whoever sent the message handles
+    it (the posting job logs one line with its retry plan), so that traceback is only noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], RetryAfter))
 
 
 def build_application(
@@ -70,6 +78,9 @@ def build_application(
             JsonRequest(pool_size=TELEGRAM_CONNECTIONS, pool_timeout=TELEGRAM_POOL_TIMEOUT)
         ).get_updates_request(JsonRequest(pool_size=1))
     app = builder.build()
+    rate_limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
+    if not any(isinstance(f, _RetryAfterIsHandled) for f in rate_limiter_log.filters):
+        rate_limiter_log.addFilter(_RetryAfterIsHandled())
     app.bot_data[SERVICES_KEY] = Services(
         settings,
         clock=clock or utc_now,
@@ -93,26 +104,20 @@ async def _on_startup(app: Application) -> None:
         log.info("re-analysed %s articles with the current analyser", reanalysed)
     await _register_commands(app)
     grace = timedelta(minutes=settings.post_grace_minutes)
+    # Interrupted and missed posts are told to editors by the first send round (once each).
     interrupted, missed = await posts.recover_after_restart(svc.db, svc.clock(), grace)
-    for post in interrupted + missed:
-        await tell_editors(
-            app,
-            f"⚠️ Пост №{post.id} (мақала №{post.article_id}): "
-            f"{'жіберу кезінде үзілді' if post in interrupted else 'уақыты өтіп кетті'}. /queue",
-        )
+    if interrupted or missed:
+        log.warning("at start: %s posts interrupted while sending, %s missed", len(interrupted), len(missed))
     for slot_at in posting.recent_slots(settings.post_times, settings.timezone, svc.clock(), grace):
-        await posting.create_slot_post(svc, slot_at)  # a slot that passed while the bot was down; once per slot
+        # a slot that passed while the bot was down; once per slot (with approval on, the default applies)
+        await posting.create_slot_post(svc, slot_at, awaiting_approval=bool(settings.approval_minutes))
     schedule_jobs(app)
 
 
 async def _register_commands(app: Application) -> None:
-    for language in (None, "kk", "ru"):
-        descriptions = COMMAND_DESCRIPTIONS[language or "kk"]
-        commands = [BotCommand(name, descriptions[name]) for name in READER_COMMANDS]
-        try:
-            await app.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(), language_code=language)
-        except TelegramError as exc:
-            log.warning("could not register commands (%s): %s", language or "default", exc.message)
+    svc = services(app)
+    known = await editorial.editor_languages(svc.db)
+    await register_menus(app.bot, {editor_id: known.get(editor_id) for editor_id in svc.settings.admin_ids})
 
 
 async def _on_shutdown(app: Application) -> None:

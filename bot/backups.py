@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from bot.config import Settings
+from bot.i18n import editor_text
 from bot.render import local_datetime
 from bot.run_lock import BotRunning, run_lock
 from bot.services import Services
@@ -182,11 +183,11 @@ def _reason(exc: Exception) -> str:
     return "көшірме тексеруден өтпеді"
 
 
-def status_line(svc: Services) -> str:
-    """/status: the newest backup, its size, and a failing or overdue backup (HTML)."""
+def status_line(svc: Services, language: str) -> str:
+    """/status: the newest backup, its size, and a failing or overdue backup (HTML), in the editor's language."""
     settings = svc.settings
     if settings.backup_dir is None:
-        return "Сақтық көшірме: BACKUP_DIR берілмеген, күнделікті көшірме жасалмайды"
+        return editor_text(language, "backup_off")
     try:
         found = backups_in(settings.backup_dir)
     except OSError as exc:
@@ -194,13 +195,17 @@ def status_line(svc: Services) -> str:
         found = []
     if found:
         newest = found[0]
-        overdue = " ⚠️ ескі" if svc.clock() - newest.taken_at > OVERDUE_AFTER else ""
-        line = (
-            f"Сақтық көшірме: {local_datetime(newest.taken_at, settings.timezone)}, "
-            f"{human_size(newest.size, kazakh=True)}{overdue} (барлығы {len(found)})"
+        overdue = editor_text(language, "backup_overdue") if svc.clock() - newest.taken_at > OVERDUE_AFTER else ""
+        line = editor_text(
+            language,
+            "backup_last",
+            when=local_datetime(newest.taken_at, settings.timezone),
+            size=human_size(newest.size, kazakh=True),
+            overdue=overdue,
+            count=len(found),
         )
     else:
-        line = "Сақтық көшірме: әлі жоқ"
+        line = editor_text(language, "backup_none")
     if svc.backup_failure is not None:
-        line += f"\n❌ Соңғы әрекет сәтсіз: {escape(svc.backup_failure)}"
+        line += "\n" + editor_text(language, "backup_failing", reason=escape(svc.backup_failure))
     return line

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     send_rate_limit: float = Field(default=30.0, ge=0)
     seeds_dir: Path = Path("seeds")
     feed_urls: Annotated[tuple[str, ...], NoDecode] = ()
+    # Approval of automatic posts: editors are asked this many minutes before each daily slot (0: not asked).
+    approval_minutes: int = Field(default=0, ge=0, le=720)
+    # What happens to an automatic post nobody answered by its slot.
+    approval_default: Literal["publish", "skip"] = "publish"
     feed_interval: float = Field(default=5.0, gt=0, description="minutes between feed polls")
     webhook_url: str = ""
     webhook_secret: str = ""

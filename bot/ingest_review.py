@@ -5,11 +5,9 @@ what to show; no Telegram here."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from bot.feeds import ArticleChange
 from bot.page_extract import HOLD_BOILERPLATE, HOLD_CAPTION, HOLD_DATE, HOLD_INCOMPLETE, HOLD_SHORT
 from bot.render import Button, Reply, shorten
 from bot.services import Services
@@ -106,27 +104,3 @@ async def drop_held(svc: Services, article_id: int, user_id: int) -> Decision:
         return Decision(f"№{article_id} мақала алынбады: ол ұсталмаған, жойылған немесе арнаға жіберілген.")
     log.info("editor %s dropped held article %s", user_id, article_id)
     return Decision(f"🗑 №{article_id} мақала алып тасталды; лентадан қайта алынбайды.")
-
-
-@dataclass(frozen=True, slots=True)
-class CorrectionNotice:
-    article_id: int
-    text: str
-
-
-def correction_notices(changes: Sequence[ArticleChange]) -> list[CorrectionNotice]:
-    """For each article a feed poll updated that is already in the channel: a message saying its post shows the
-    old text."""
-    notices = []
-    for change in changes:
-        if not change.sent_posts:
-            continue
-        numbers = ", ".join(f"№{p}" for p in change.sent_posts)
-        notices.append(
-            CorrectionNotice(
-                change.article_id,
-                f"✏️ Мақала №{change.article_id} «{escape(shorten(change.title, 150))}» сайтта түзетілді, "
-                f"мұнда да жаңартылды. Арнадағы пост ({numbers}) ескі мәтінмен тұр.",
-            )
-        )
-    return notices

@@ -30,8 +30,15 @@ def key_quote(quotes: list[StoredQuote], *, already_shown: str = "") -> StoredQu
     return (short or named or [None])[0]  # type: ignore[list-item]
 
 
-def render_post(article: Article, quotes: list[StoredQuote], entities: list[StoredEntity], bot_username: str) -> Reply:
-    """One HTML message for the channel."""
+def render_post(
+    article: Article,
+    quotes: list[StoredQuote],
+    entities: list[StoredEntity],
+    bot_username: str,
+    *,
+    limit: int = MESSAGE_LIMIT,
+) -> Reply:
+    """One HTML message for the channel; `limit` is CAPTION_LIMIT when the post is a photo's caption."""
     summary = article.summary or article.lead or shorten(article.body, 500)
     parts = [f"<b>{escape(article.title)}</b>", escape(summary)]
     quote = key_quote(quotes, already_shown=f"{article.title}\n{summary}")
@@ -48,11 +55,12 @@ def render_post(article: Article, quotes: list[StoredQuote], entities: list[Stor
     if tags:
         parts.append(" ".join(tags))
     text = "\n\n".join(parts)
-    while visible_length(text) > MESSAGE_LIMIT and len(parts) > 2:
+    while visible_length(text) > limit and len(parts) > 2:
         parts.pop(2)
         text = "\n\n".join(parts)
-    if visible_length(text) > MESSAGE_LIMIT:
-        text = f"<b>{escape(shorten(article.title, 300))}</b>\n\n{escape(shorten(summary, 3000))}"
+    if visible_length(text) > limit:
+        title = escape(shorten(article.title, min(300, limit // 4)))
+        text = f"<b>{title}</b>\n\n{escape(shorten(summary, min(3000, limit - visible_length(title) - 4)))}"
     buttons = [Button("Толық оқу", url=deep_link(bot_username, article.id))]
     if article.url:
         buttons.append(Button("aikyn.kz", url=article.url))

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from telegram.ext import Application, CallbackContext
 
+from bot.channel_window import ChannelWindow
 from bot.config import Settings
 from bot.web_fetch import Fetcher
 from storage import Database
@@ -28,6 +29,11 @@ class Services:
     polling_conflict: bool = False
     # why the last daily backup failed (bot/backups.py), until one succeeds; editors are told once
     backup_failure: str | None = None
+    # at most 20 channel posts in any minute, one post sent at a time
+    channel_window: ChannelWindow = field(default_factory=ChannelWindow)
+    # posts Telegram accepted whose recording failed (database locked…): post id → (message id, text); recorded
+    # before anything else is sent, and never sent again
+    unrecorded: dict[int, tuple[int, str]] = field(default_factory=dict)
     _db: Database | None = None
 
     @property

@@ -281,18 +281,6 @@ async def needing_analysis(db: Database, version: int, *, limit: int) -> list[Ar
     return [_article(row) for row in rows]
 
 
-async def newest_not_posted(db: Database, *, since: datetime) -> Headline | None:
-    """The newest article dated after `since` that was never posted to the channel nor is waiting to be, and is not
-    held for editors."""
-    row = await db.fetchone(
-        "SELECT id, title, summary, sort_at FROM articles a WHERE sort_at >= ? AND held_reason IS NULL AND NOT EXISTS ("
-        " SELECT 1 FROM posts p WHERE p.article_id = a.id AND p.status IN ('pending', 'sending', 'sent'))"
-        " ORDER BY sort_at DESC, id DESC LIMIT 1",
-        (to_db(since),),
-    )
-    return _headline(row) if row else None
-
-
 async def held_to_announce(db: Database, *, limit: int = 20) -> list[Article]:
     """Held articles editors have not been told about yet, oldest first."""
     rows = await db.fetchall(

@@ -212,6 +212,82 @@ MIGRATIONS: list[str] = [
     ALTER TABLE feeds ADD COLUMN last_counts TEXT;
     ALTER TABLE feeds ADD COLUMN last_problem TEXT;
     """,
+    # 9: editors in control of the channel. posts is rebuilt (SQLite cannot change a CHECK) to add the 'deleted'
+    # status, why a post failed (a code editors are told in their language) and when they were told, the HTML
+    # now in the channel (what /edit and change notices compare with), and the approval of automatic posts.
+    # editor_actions records who did what when; editors keeps each editor's language for messages from jobs;
+    # article_changes queues "an article with a sent post changed" for the bot to tell editors, whichever
+    # process (feed, upload, CLI import) changed it.
+    """
+    CREATE TABLE posts_rebuilt (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        due_at TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('slot', 'admin', 'now')),
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'missed', 'cancelled', 'deleted')),
+        created_by INTEGER,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        claimed_at TEXT,
+        sent_at TEXT,
+        message_id INTEGER,
+        last_error TEXT,
+        fail_reason TEXT,
+        reported_at TEXT,
+        sent_text TEXT,
+        sent_as_caption INTEGER NOT NULL DEFAULT 0,
+        approval TEXT CHECK (approval IN ('waiting', 'publish', 'skip')),
+        decided_by INTEGER,
+        decided_at TEXT,
+        deleted_by INTEGER,
+        deleted_at TEXT
+    );
+    INSERT INTO posts_rebuilt (
+        id, article_id, due_at, origin, status, created_by, created_at, attempts, next_attempt_at, claimed_at,
+        sent_at, message_id, last_error, fail_reason, reported_at
+    )
+    SELECT
+        id, article_id, due_at, origin, status, created_by, created_at, attempts, next_attempt_at, claimed_at,
+        sent_at, message_id, last_error,
+        CASE status WHEN 'failed' THEN 'unexpected' WHEN 'missed' THEN 'missed' END,
+        CASE WHEN status IN ('failed', 'missed') THEN created_at END
+    FROM posts;
+    DROP TABLE posts;
+    ALTER TABLE posts_rebuilt RENAME TO posts;
+    CREATE INDEX posts_by_status_due ON posts(status, due_at);
+    CREATE INDEX posts_by_article ON posts(article_id);
+    CREATE UNIQUE INDEX posts_one_per_slot ON posts(due_at) WHERE origin = 'slot';
+    CREATE INDEX posts_unreported ON posts(status) WHERE reported_at IS NULL;
+    CREATE TABLE editor_actions (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        editor_id INTEGER,
+        action TEXT NOT NULL,
+        post_id INTEGER,
+        article_id INTEGER,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE editors (
+        user_id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    );
+    CREATE TABLE article_changes (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        changed_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TRIGGER articles_changed_after_post AFTER UPDATE OF title, lead, body ON articles
+    WHEN (old.title IS NOT new.title OR old.lead IS NOT new.lead OR old.body IS NOT new.body)
+        AND EXISTS (SELECT 1 FROM posts WHERE article_id = new.id AND status = 'sent')
+    BEGIN
+        INSERT INTO article_changes (article_id, changed_at)
+        VALUES (new.id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        ON CONFLICT (article_id) DO UPDATE SET changed_at = excluded.changed_at;
+    END;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

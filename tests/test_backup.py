@@ -163,7 +163,7 @@ async def test_a_backup_taken_during_an_import_and_channel_posting_is_consistent
     assert len(list(tmp_path.glob("aikyn.sqlite3.replaced-*"))) == 2
     async with running_bot(tmp_path) as bot:  # the restored database serves again
         [reply] = await bot.ask("/status", user_id=ADMIN_ID)
-        assert "Мақалалар: 601" in reply and f"жіберілді: {settled.get('sent', 0)}," in reply
+        assert "Мақалалар: 601" in reply and f"жарияланған {settled.get('sent', 0)}," in reply
 
 
 async def _settled(svc: Services) -> bool:

@@ -42,4 +42,4 @@ async def test_console_answers_commands_presses_buttons_and_prints_channel_posts
     assert "— *Руслан Абдуллин*" in text
     assert "мақала нөмірі емес" in text
     assert "📢 channel" in text and "#AMANAT" in text
-    assert "жіберілді: 1" in text
+    assert "жарияланған 1" in text

@@ -29,6 +29,15 @@ _JSON_FIELDS = {
     "reply_parameters",
     "media",
 }
+_COMMAND_SCOPES = {
+    "default",
+    "all_private_chats",
+    "all_group_chats",
+    "all_chat_administrators",
+    "chat",
+    "chat_administrators",
+    "chat_member",
+}
 BOT_USER = {
     "id": 7000000001,
     "is_bot": True,
@@ -66,6 +75,7 @@ class Message:
     reply_markup: dict[str, Any] | None
     is_caption: bool = False
     edited: bool = False
+    date: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -82,6 +92,8 @@ class FakeBotApi:
     channel_can_post_messages: bool = True
     # Users who never started the bot: Telegram answers getChat (and sendMessage) for them with "chat not found".
     unknown_chats: set[int] = field(default_factory=set)
+    # the channel administrator right to delete any message; without it only messages under 48 hours old go
+    can_delete_messages: bool = True
     latency: float = 0.0  # seconds each answer (other than getUpdates) takes, like a distant server
     ok_counts: Counter[str] = field(default_factory=Counter)
     files: dict[str, bytes] = field(default_factory=dict)
@@ -342,6 +354,11 @@ class FakeBotApi:
 
     async def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands") or []
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") not in _COMMAND_SCOPES:
+            raise _Rejected(400, "Bad Request: wrong parameter scope")
+        if scope["type"] in ("chat", "chat_administrators", "chat_member") and not scope.get("chat_id"):
+            raise _Rejected(400, "Bad Request: chat_id is empty")
         for command in commands:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
                 raise _Rejected(400, "Bad Request: BOT_COMMAND_INVALID")
@@ -503,22 +520,48 @@ class FakeBotApi:
         markup = self._check_markup(params.get("reply_markup"))
         return self._message_json(self._store(chat_id, caption or " ", markup, caption=True))
 
-    async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
+    def _message_to_edit(self, params: dict[str, Any]) -> Message:
         chat_id = self._check_chat(params)
-        key = (str(chat_id), int(params.get("message_id") or 0))
-        if key not in self.messages:
+        message = self.messages.get((str(chat_id), int(params.get("message_id") or 0)))
+        if message is None:
             raise _Rejected(400, "Bad Request: message to edit not found")
+        return message
+
+    @staticmethod
+    def _not_modified() -> _Rejected:
+        return _Rejected(
+            400,
+            "Bad Request: message is not modified: specified new message content and reply "
+            "markup are exactly the same as a current content and reply markup of the message",
+        )
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
+        message = self._message_to_edit(params)
+        if message.is_caption:
+            raise _Rejected(400, "Bad Request: there is no text in the message to edit")
         text = self._check_text(params.get("text"), params.get("parse_mode"), MESSAGE_LIMIT)
         markup = self._check_markup(params.get("reply_markup"))
-        message = self.messages[key]
         if message.text == text and message.reply_markup == markup:
-            raise _Rejected(
-                400,
-                "Bad Request: message is not modified: specified new message content and reply "
-                "markup are exactly the same as a current content and reply markup of the message",
-            )
+            raise self._not_modified()
         message.text, message.reply_markup, message.edited = text, markup, True
         return self._message_json(message)
+
+    async def _api_editMessageCaption(self, params: dict[str, Any]) -> Any:
+        message = self._message_to_edit(params)
+        if not message.is_caption:
+            raise _Rejected(400, "Bad Request: there is no caption in the message to edit")
+        caption = params.get("caption") or ""
+        if caption:
+            self._check_text(caption, params.get("parse_mode"), CAPTION_LIMIT, what="caption")
+        markup = self._check_markup(params.get("reply_markup"))
+        if message.text == (caption or " ") and message.reply_markup == markup:
+            raise self._not_modified()
+        message.text, message.reply_markup, message.edited = caption or " ", markup, True
+        return self._message_json(message)
+
+    def age_message(self, chat_id: int | str, message_id: int, seconds: float) -> None:
+        """Make a stored message `seconds` older (Telegram lets bots delete only recent ones without the right)."""
+        self.messages[(str(chat_id), message_id)].date -= seconds
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         if not params.get("callback_query_id"):
@@ -528,9 +571,15 @@ class FakeBotApi:
         return True
 
     async def _api_deleteMessage(self, params: dict[str, Any]) -> Any:
-        key = (str(params.get("chat_id")), int(params.get("message_id") or 0))
-        if self.messages.pop(key, None) is None:
+        chat_id = self._check_chat(params)
+        key = (str(chat_id), int(params.get("message_id") or 0))
+        message = self.messages.get(key)
+        if message is None:
             raise _Rejected(400, "Bad Request: message to delete not found")
+        in_channel = isinstance(chat_id, str)
+        if in_channel and not self.can_delete_messages and time.time() - message.date > 48 * 3600:
+            raise _Rejected(400, "Bad Request: message can't be deleted")
+        del self.messages[key]
         return True
 
     async def _api_getFile(self, params: dict[str, Any]) -> Any:

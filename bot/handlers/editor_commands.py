@@ -1,26 +1,35 @@
-"""Editors' commands (ADMIN_IDS only): schedule, queue, cancel, post now, preview, status."""
+"""Editors' commands and buttons (ADMIN_IDS only): each parses the update, calls bot/editorial.py and replies."""
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
-from html import escape
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
-from telegram import Update
-from telegram.error import TelegramError
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot import backups, importer, posting
-from bot.article_files import ArticleFileError, parse_article_bytes, parse_article_text
-from bot.handlers.common import argument_text, send
-from bot.render import Reply, local_datetime, shorten
-from bot.services import Services, services
-from storage import articles, feed_state, posts
+from bot import editorial
+from bot.handlers.common import argument_text, language, send
+from bot.i18n import editor_text
+from bot.posting import keyboard
+from bot.render import Reply
+from bot.services import services
 
 log = logging.getLogger(__name__)
-NO_CHANNEL = "Арна берілмеген: .env файлында CHANNEL_ID жазыңыз (мысалы, @aikyn_kz), сосын ботты қайта қосыңыз."
-_SCHEDULE = re.compile(r"#?(\d{1,19})\s+(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})")
+
+Action = Callable[[Update, editorial.Editor], Awaitable[Reply | list[Reply]]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+# Button data, one pattern per kind (registered in bot/handlers/registry.py).
+AGAIN_NOW = r"^again:n:([0-9]{1,19})$"
+AGAIN_SCHEDULE = r"^again:s:([0-9]{1,19}):([0-9]{1,12})$"
+KEEP = r"^keep$"
+QUEUE_PAGE = r"^q:p:([0-9]{1,6})$"
+QUEUE_ENTRY = r"^q:([vnmc]):([0-9]{1,19})$"
+APPROVAL = r"^ap:([yno]):([0-9]{1,19}):([0-9]{1,19})$"
+UPDATE_POST = r"^up:([0-9]{1,19})$"
 
 
 def _who(update: Update) -> str:
@@ -28,257 +37,193 @@ def _who(update: Update) -> str:
     return f"{user.id} ({user.username or user.full_name})" if user else "?"
 
 
-async def _article_id_or_reply(update: Update, value: str, usage: str) -> int | None:
-    value = value.strip().lstrip("#№")
-    if not re.fullmatch(r"\d{1,19}", value) or int(value) == 0:
-        await send(update, Reply(f"Қолданылуы: <code>{escape(usage)}</code>"))
-        return None
-    return int(value)
+def for_editors(action: Action, *, edit_in_place: bool = False) -> Handler:
+    """A handler running `action` for an editor: refuses anyone else (buttons cannot be filtered by user when
+    registered), answers the button press, and sends (or, for paging and decisions, edits in) the reply."""
 
-
-async def schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    if not svc.settings.channel_id:
-        await send(update, Reply(NO_CHANNEL))
-        return
-    tz = svc.settings.timezone
-    match = _SCHEDULE.fullmatch(argument_text(update).strip())
-    if not match:
-        await send(
-            update, Reply(f"Қолданылуы: <code>/schedule &lt;id&gt; YYYY-MM-DD HH:MM</code> (уақыт: {escape(str(tz))})")
-        )
-        return
-    article_id = int(match[1])
-    try:
-        local = datetime.strptime(f"{match[2]} {match[3]}", "%Y-%m-%d %H:%M").replace(tzinfo=tz)
-    except ValueError:
-        await send(update, Reply(f"Күн немесе уақыт қате: <code>{escape(match[2])} {escape(match[3])}</code>"))
-        return
-    now = svc.clock()
-    if local <= now:
-        await send(
-            update,
-            Reply(
-                f"Бұл уақыт өтіп кетті: {local_datetime(local, tz)} ({escape(str(tz))}). "
-                f"Қазір: {local_datetime(now, tz)}."
-            ),
-        )
-        return
-    article = await articles.get(svc.db, article_id)
-    if article is None:
-        await send(update, Reply(f"№{article_id} мақала табылмады."))
-        return
-    post_id = await posts.create(
-        svc.db,
-        article_id,
-        local,
-        "admin",
-        created_by=update.effective_user.id if update.effective_user else None,
-        now=now,
-    )
-    log.info("admin %s scheduled article %s for %s as post %s", _who(update), article_id, local.isoformat(), post_id)
-    earlier = [p for p in await posts.of_article(svc.db, article_id) if p.status == "sent"]
-    note = "\n⚠️ Бұл мақала арнаға бұрын жарияланған." if earlier else ""
-    await send(
-        update,
-        Reply(
-            f"✅ Пост №{post_id}: «{escape(shorten(article.title, 120))}»\n"
-            f"{local:%Y-%m-%d %H:%M} ({escape(str(tz))}, UTC{local:%z}){note}"
-        ),
-    )
-
-
-async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    pending = await posts.queue(svc.db)
-    if not pending:
-        await send(update, Reply("Кезекте пост жоқ."))
-        return
-    lines = [
-        f"<b>{p.id}</b> · {local_datetime(p.due_at, svc.settings.timezone)} · №{p.article_id} "
-        f"{escape(shorten(p.article_title, 80))}" + (f" <i>({escape(p.last_error)})</i>" if p.last_error else "")
-        for p in pending
-    ]
-    await send(update, Reply("<b>Кезек</b>\n" + "\n".join(lines)))
-
-
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    value = argument_text(update).strip().lstrip("#№")
-    if not re.fullmatch(r"\d{1,19}", value):
-        await send(update, Reply("Қолданылуы: <code>/cancel &lt;пост нөмірі&gt;</code> (нөмірлер: /queue)"))
-        return
-    post_id = int(value)
-    if await posts.cancel(svc.db, post_id):
-        log.info("admin %s cancelled post %s", _who(update), post_id)
-        await send(update, Reply(f"Пост №{post_id} тоқтатылды."))
-        return
-    post = await posts.get(svc.db, post_id)
-    state = f"күйі: {post.status}" if post else "мұндай пост жоқ"
-    await send(update, Reply(f"Пост №{post_id} тоқтатылмады ({state})."))
-
-
-async def post_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    if not svc.settings.channel_id:
-        await send(update, Reply(NO_CHANNEL))
-        return
-    article_id = await _article_id_or_reply(update, argument_text(update), "/postnow <id>")
-    if article_id is None:
-        return
-    if await articles.get(svc.db, article_id) is None:
-        await send(update, Reply(f"№{article_id} мақала табылмады."))
-        return
-    now = svc.clock()
-    post_id = await posts.create(
-        svc.db, article_id, now, "now", created_by=update.effective_user.id if update.effective_user else None, now=now
-    )
-    log.info("admin %s posts article %s now (post %s)", _who(update), article_id, post_id)
-    outcomes = {o.post_id: o for o in await posting.send_due_posts(svc, context.bot)}
-    outcome = outcomes.get(post_id or 0)
-    if outcome is None or outcome.status == "sent":
-        await send(update, Reply(f"✅ Пост №{post_id} арнаға жіберілді." if outcome else f"Пост №{post_id} кезекте."))
-    else:
-        await send(update, Reply(f"Пост №{post_id}: {outcome.status} — {escape(outcome.detail)}"))
-
-
-async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    article_id = await _article_id_or_reply(update, argument_text(update), "/preview <id>")
-    if article_id is None:
-        return
-    reply = await posting.post_for_article(svc, article_id, context.bot.username)
-    if reply is None:
-        await send(update, Reply(f"№{article_id} мақала табылмады."))
-        return
-    log.info("admin %s previewed article %s", _who(update), article_id)
-    await send(update, reply)
-
-
-async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    tz = svc.settings.timezone
-    lines = ["<b>Күйі</b>"]
-    if svc.settings.channel_id:
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        svc = services(context)
+        user = update.effective_user
+        if user is None or user.id not in svc.settings.admin_ids:
+            await refuse(update, context)
+            return
+        ed = await editorial.enter(svc, context.bot, user.id, user.full_name, language(update, context))
+        if update.callback_query is not None:
+            await update.callback_query.answer()
         try:
-            member = await context.bot.get_chat_member(svc.settings.channel_chat_id, context.bot.id)
-            can_post = member.status in ("administrator", "creator")
-            lines.append(
-                f"Арна {escape(svc.settings.channel_id)}: "
-                + ("✅ қолжетімді" if can_post else f"⚠️ бот әкімші емес ({member.status})")
-            )
-        except TelegramError as exc:
-            lines.append(f"Арна {escape(svc.settings.channel_id)}: ❌ {escape(exc.message)}")
-    else:
-        lines.append("Арна: CHANNEL_ID берілмеген")
-    now = svc.clock()
-    slot = next_slot(svc, now)
-    lines.append("Келесі слот: " + (f"{local_datetime(slot, tz)}" if slot else "жоқ (POST_TIMES бос)"))
-    due = await posts.next_due(svc.db)
-    if due:
-        lines.append(f"Келесі пост: {local_datetime(due, tz)}")
-    counts = await posts.status_counts(svc.db)
-    lines.append(
-        f"Кезекте: {counts.get('pending', 0)}, жіберілді: {counts.get('sent', 0)}, "
-        f"қате: {counts.get('failed', 0)}, өткізілді: {counts.get('missed', 0)}"
-    )
-    lines.append(f"Мақалалар: {await articles.count(svc.db)}")
-    for feed in await feed_state.statuses(svc.db):
-        when = local_datetime(feed.last_poll_at, tz) if feed.last_poll_at else "—"
-        lines.append(f"Лента {escape(shorten(feed.url, 60))}: {when} — {escape(feed.line)}")
-    lines.append(backups.status_line(svc))
-    await send(update, Reply("\n".join(lines)))
+            replies = await action(update, ed)
+        except editorial.EditorMistake as exc:
+            replies = Reply(str(exc))
+        if edit_in_place and isinstance(replies, Reply) and await _edited(update, replies):
+            return
+        await send(update, replies)
+
+    return handler
 
 
-def next_slot(svc: Services, now: datetime) -> datetime | None:
-    """The next daily POST_TIMES slot after `now`, in the configured time zone."""
-    tz = svc.settings.timezone
-    local_now = now.astimezone(tz)
-    for days in (0, 1):
-        day = (local_now + timedelta(days=days)).date()
-        for slot in svc.settings.post_times:
-            moment = datetime.combine(day, slot, tzinfo=tz)
-            if moment > local_now:
-                return moment
-    return None
+async def _edited(update: Update, reply: Reply) -> bool:
+    """Show `reply` in the message whose button was pressed; False when it cannot be (then it is sent)."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message) or query.message.text is None:
+        return False
+    if query.message.text_html == reply.text and query.message.reply_markup == keyboard(reply):
+        return True  # a double tap: nothing to change
+    await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
+    return True
 
 
-ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl")
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MIN_PASTED_CHARS = 200
+def _data(update: Update, pattern: str) -> re.Match[str]:
+    query = update.callback_query
+    match = re.fullmatch(pattern, (query.data or "") if query else "")
+    assert match is not None, "registered with this pattern"
+    return match
 
 
-async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An editor's article file: imported, analysed, answered with its id, title and channel post preview."""
+# ---- commands -------------------------------------------------------------------------------------------------
+
+
+async def _help(update: Update, ed: editorial.Editor) -> Reply:
+    return editorial.help_reply(ed)
+
+
+async def _schedule(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.schedule(ed, argument_text(update))
+
+
+async def _queue(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.queue_page(ed)
+
+
+async def _cancel(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.cancel(ed, argument_text(update))
+
+
+async def _post_now(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.post_now(ed, argument_text(update))
+
+
+async def _preview(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.preview(ed, argument_text(update))
+
+
+async def _edit(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.edit_post(ed, argument_text(update))
+
+
+async def _delete(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.delete_post(ed, argument_text(update))
+
+
+async def _log(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.log_page(ed)
+
+
+async def _status(update: Update, ed: editorial.Editor) -> Reply:
+    return Reply("\n".join(await editorial.status_lines(ed)))
+
+
+help_command = for_editors(_help)
+schedule = for_editors(_schedule)
+queue = for_editors(_queue)
+cancel = for_editors(_cancel)
+post_now = for_editors(_post_now)
+preview = for_editors(_preview)
+edit = for_editors(_edit)
+delete = for_editors(_delete)
+log_command = for_editors(_log)
+status = for_editors(_status)
+
+
+# ---- buttons ---------------------------------------------------------------------------------------------------
+
+
+async def _again_now(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.post_now_anyway(ed, int(_data(update, AGAIN_NOW)[1]))
+
+
+async def _again_schedule(update: Update, ed: editorial.Editor) -> Reply:
+    match = _data(update, AGAIN_SCHEDULE)
+    return await editorial.schedule_anyway(ed, int(match[1]), int(match[2]))
+
+
+async def _keep(update: Update, ed: editorial.Editor) -> Reply:
+    return editorial.kept(ed)
+
+
+async def _queue_page(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.queue_page(ed, int(_data(update, QUEUE_PAGE)[1]))
+
+
+_QUEUE_ACTIONS = {
+    "v": editorial.preview_post,
+    "n": editorial.send_queued_now,
+    "m": editorial.move_to_next_slot,
+    "c": editorial.cancel_post,
+}
+
+
+async def _queue_entry(update: Update, ed: editorial.Editor) -> Reply:
+    match = _data(update, QUEUE_ENTRY)
+    return await _QUEUE_ACTIONS[match[1]](ed, int(match[2]))
+
+
+async def _approval(update: Update, ed: editorial.Editor) -> Reply | list[Reply]:
+    match = _data(update, APPROVAL)
+    post_id, article_id = int(match[2]), int(match[3])
+    if match[1] == "o":
+        return await editorial.another_article(ed, post_id, article_id)
+    return await editorial.decide(ed, post_id, article_id, "publish" if match[1] == "y" else "skip")
+
+
+async def _update_post(update: Update, ed: editorial.Editor) -> Reply:
+    return await editorial.update_changed_post(ed, int(_data(update, UPDATE_POST)[1]))
+
+
+again_now_button = for_editors(_again_now, edit_in_place=True)
+again_schedule_button = for_editors(_again_schedule, edit_in_place=True)
+keep_button = for_editors(_keep, edit_in_place=True)
+queue_page_button = for_editors(_queue_page, edit_in_place=True)
+queue_entry_button = for_editors(_queue_entry)
+approval_button = for_editors(_approval, edit_in_place=True)
+update_post_button = for_editors(_update_post)
+
+
+# ---- articles editors send -----------------------------------------------------------------------------------
+
+
+async def _document(update: Update, ed: editorial.Editor) -> list[Reply]:
     message = update.effective_message
     assert message is not None and message.document is not None
     document = message.document
     name = document.file_name or "article.txt"
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in ARTICLE_SUFFIXES:
-        await send(update, Reply("Мақаланы .txt, .json немесе .jsonl файлымен жіберіңіз."))
-        return
-    if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-        await send(update, Reply(f"Файл тым үлкен (2 МБ-тан аспасын): {escape(name)}"))
-        return
+    refusal = editorial.upload_refusal(ed, name, document.file_size)
+    if refusal is not None:
+        return [refusal]
     telegram_file = await document.get_file()
     raw = bytes(await telegram_file.download_as_bytearray())
-    try:
-        parsed = parse_article_bytes(raw, suffix=suffix, source=f"telegram:{name}")
-    except ArticleFileError as exc:
-        await send(update, Reply(f"{escape(name)}: {escape(str(exc))}"))
-        return
-    await _import_and_preview(update, context, parsed.drafts, parsed.problems)
+    log.info("editor %s sent the file %s", _who(update), name)
+    return await editorial.import_upload(ed, name, raw)
 
 
-async def receive_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An editor's pasted article (title on the first line); short texts get the help instead."""
+async def _pasted(update: Update, ed: editorial.Editor) -> list[Reply]:
     message = update.effective_message
     assert message is not None
-    text_value = message.text or ""
-    if len(text_value) < MIN_PASTED_CHARS:
-        await send(
-            update,
-            Reply(
-                "Мақаланы импорттау үшін толық мәтінін (бірінші жолы — тақырып) немесе "
-                ".txt/.json файлын жіберіңіз. Командалар: /help"
-            ),
-        )
-        return
-    try:
-        draft = parse_article_text(text_value, source="telegram:pasted")
-    except ArticleFileError as exc:
-        await send(update, Reply(escape(str(exc))))
-        return
-    await _import_and_preview(update, context, [draft], [])
+    return await editorial.import_pasted(ed, message.text or "")
 
 
-async def _import_and_preview(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, drafts: list, problems: list[str]
-) -> None:
-    svc = services(context)
-    lines = []
-    last_id = None
-    for draft in drafts:
-        saved = await importer.save_article(svc.db, draft, now=svc.clock())
-        last_id = saved.id
-        lines.append(f"№{saved.id} ({_OUTCOMES[saved.outcome]}): {escape(shorten(draft.title, 150))}")
-        log.info("admin %s imported article %s (%s)", _who(update), saved.id, saved.outcome)
-    lines += [f"⚠️ {escape(problem)}" for problem in problems[:5]]
-    await send(update, Reply("\n".join(lines)))
-    if last_id is not None:
-        preview_reply = await posting.post_for_article(svc, last_id, context.bot.username)
-        if preview_reply is not None:
-            await send(update, preview_reply)
-
-
-_OUTCOMES = {"imported": "жаңа", "updated": "жаңартылды", "unchanged": "өзгеріссіз"}
+receive_document = for_editors(_document)
+receive_text = for_editors(_pasted)
 
 
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Someone who is not an editor tried an editor command or button: refused, nothing changes."""
     log.warning(
-        "user %s tried an admin command: %s",
+        "user %s tried an editor command or button: %s",
         _who(update),
-        (update.effective_message.text or "")[:80] if update.effective_message else "",
+        (update.effective_message.text or "")[:80] if update.effective_message and not update.callback_query else "",
     )
-    await send(update, Reply("Бұл команда тек редакторларға арналған."))
+    lang = language(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer(editor_text(lang, "only_editors_button"), show_alert=True)
+        return
+    await send(update, Reply(editor_text(lang, "only_editors")))

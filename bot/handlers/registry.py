@@ -30,19 +30,34 @@ READER_COMMANDS = {
     "search": reader.search,
     "lang": reader.set_language,
 }
+# In the order of the editors' command menu.
 EDITOR_COMMANDS = {
-    "schedule": editor.schedule,
     "queue": editor.queue,
-    "cancel": editor.cancel,
+    "schedule": editor.schedule,
     "postnow": editor.post_now,
     "preview": editor.preview,
+    "edit": editor.edit,
+    "delete": editor.delete,
+    "cancel": editor.cancel,
     "status": editor.status,
+    "log": editor.log_command,
 }
+# Editors' buttons check the user themselves: a callback query cannot be filtered by user when registered.
+EDITOR_BUTTONS = [
+    (editor.AGAIN_NOW, editor.again_now_button),
+    (editor.AGAIN_SCHEDULE, editor.again_schedule_button),
+    (editor.KEEP, editor.keep_button),
+    (editor.QUEUE_PAGE, editor.queue_page_button),
+    (editor.QUEUE_ENTRY, editor.queue_entry_button),
+    (editor.APPROVAL, editor.approval_button),
+    (editor.UPDATE_POST, editor.update_post_button),
+]
 
 
 def handlers(settings: Settings) -> list[BaseHandler]:
     editors = NEW_PRIVATE_MESSAGE & filters.User(user_id=list(settings.admin_ids))
     return [
+        CommandHandler("help", editor.help_command, filters=editors),  # editors' /help lists their commands too
         *(CommandHandler(name, callback, filters=NEW_PRIVATE_MESSAGE) for name, callback in READER_COMMANDS.items()),
         *(CommandHandler(name, callback, filters=editors) for name, callback in EDITOR_COMMANDS.items()),
         CommandHandler(list(EDITOR_COMMANDS), editor.refuse, filters=NEW_PRIVATE_MESSAGE),
@@ -52,6 +67,7 @@ def handlers(settings: Settings) -> list[BaseHandler]:
         CallbackQueryHandler(reader.search_page_button, pattern=reader.SEARCH_PAGE),
         CallbackQueryHandler(held.publish_button, pattern=ingest_review.PUBLISH),
         CallbackQueryHandler(held.drop_button, pattern=ingest_review.DROP),
+        *(CallbackQueryHandler(callback, pattern=pattern) for pattern, callback in EDITOR_BUTTONS),
         CallbackQueryHandler(reader.stale_button),
         MessageHandler(editors & filters.Document.ALL, editor.receive_document),
         MessageHandler(editors & filters.TEXT & ~filters.COMMAND, editor.receive_text),
