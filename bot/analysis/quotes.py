@@ -62,24 +62,33 @@ def _not_speech(verb: str) -> bool:
 
 
 _VERB = rf"(?P<verb>{_SAY}|{_DEP})(?=[\s.,!?:;)…»”“\"]|$)"
-_AFTER_MARK = re.compile(rf"[\s,.]{{0,4}}(?:[–—-]\s*)?{_VERB}")
-_AFTER_UNMARKED = re.compile(rf"(?P<punct>[,.!?…])?[ \t]*[–—-][ \t]*{_VERB}")
-_DASH_VERB = re.compile(rf"[–—-][ \t]*{_VERB}")
+_AFTER_MARK = re.compile(rf"[\s,.]{{0,4}}(?:[–—−-]\s*)?{_VERB}")
+_AFTER_UNMARKED = re.compile(rf"(?P<punct>[,.!?…])?[ \t]*[–—−-][ \t]*{_VERB}")
+_DASH_VERB = re.compile(rf"[–—−-][ \t]*{_VERB}")
 _NEWS_CREDIT = re.compile(
     r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат(?:тық)?\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
     r"baq|tengrinews|orda|zakon|inform|редакцияға|сайты|порталы|басылымы"
 )
-_CLAUSE_END = re.compile(r"(?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ])[.!?…](?=\s|$)|\n|(?<=\w)[–—-](?=\s)|\s[–—](?=\s)")
+_CLAUSE_END = re.compile(r"(?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ])[.!?…](?=\s|$)|\n|(?<=\w)[–—−-](?=\s)|\s[–—](?=\s)")
 _DOCUMENT = re.compile(r"(?:делінген|делінеді|делінді|деп\s+жазылған)")
+_AUXILIARY = re.compile(r"\s+(?:болатын|болған|болды|болатұғын|еді|екен|жатыр|отыр|тұр|жүр)(?![\w-])")
 _FIRST_PERSON = re.compile(r"(?:деді[мк]|деймін|дейміз)$")
 # keyword first, so the engine skips ahead; the genitive before it is checked in Python
 _INDIRECT = re.compile(r"(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда)\s*,\s*")
 _GENITIVE_BEFORE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+$")
 _LINE = re.compile(r"[^\n]+")
+_SENTENCE_BREAK = re.compile(r"[.!?…][ \t]+[А-ЯӘҒҚҢӨҰҮҺІA-Z«]")
+_WORD = re.compile(r"[^\W\d_]+")
 _LATIN_I = re.compile(r"(?<=[а-яәғқңөұүһіА-ЯӘҒҚҢӨҰҮҺІ])i|i(?=[а-яәғқңөұүһі])")
-_DASH_LINE = re.compile(r"^[ \t]*[–—─-][ \t]*(?=\S)")
+_DASH_LINE = re.compile(r"^[ \t]*[–—─−-][ \t]*(?=\S)")
+# the same at a given position (a «^» would only match at the start of the whole text)
+_DASH_AT = re.compile(r"[ \t]*[–—─−-][ \t]*(?=\S)")
 _TERMINAL = '.!?…»"”'
-_QUESTION_NOUN = re.compile(r"\s*(?:сұра|сауал)")
+_QUESTION_NOUN = re.compile(
+    r"\s*(?:сұра[қғ]|сауал)(?P<case>[а-яәғқңөұүһі]*(?:ға|ге|қа|ке|на|не))?[а-яәғқңөұүһі]*"
+    r"(?P<put>\s+(?:қой|жолда|берді|берген))?"
+)
+_ASKERS = re.compile(r"(?i)(?<![\w-])(?P<stem>журналист|тілші)(?P<plural>тер|лер|ер)?[а-яәғқңөұүһі]*")
 _HONORIFICS = {"апа", "аға", "ағаң", "ағай", "апай", "ата", "әже", "ханым", "мырза", "әпке", "жеңге", "қажы"}
 _NOT_NAMES = {
     "бірде",
@@ -142,7 +151,8 @@ class _Finder:
 
     def add(self, start: int, end: int, rank: int, speaker: Speaker | None, kind: QuoteKind) -> None:
         words = _clean_quote(self.original[start:end])
-        if speaker is None or len(words) < 2 or not any(ch.isalpha() for ch in words):
+        # one quoted word («Алла» деп еді) is a word being cited or a name, not speech
+        if speaker is None or len(_WORD.findall(words)) < 2:
             return
         quote = Quote(words, speaker.name, speaker.role, kind, speaker.source)
         self.found.append(_Candidate(start, end, rank, quote))
@@ -169,7 +179,7 @@ class _Finder:
 
 def _clean_quote(text: str) -> str:
     text = text.strip()
-    text = re.sub(r"^[–—─-]\s*", "", text)
+    text = re.sub(r"^[–—─−-]\s*", "", text)
     return text.strip().rstrip(",").strip()
 
 
@@ -180,7 +190,7 @@ def _named(f: _Finder, start: int, end: int) -> Speaker | None:
     """A person named in the nominative within [start, end), or a single surname the text gives in full."""
     for mention in f.people.in_range(start, end):
         if mention.is_nominative:
-            lead = f.text[start : mention.start].strip(" ,–—-")
+            lead = f.text[start : mention.start].strip(" ,–—−-")
             role = lead if lead and looks_like_role(lead) else ""
             return f.people.speaker(mention, "named", role)
     zone = f.text[start : _before_addressee(f, start, end)]
@@ -268,10 +278,17 @@ def _subject(f: _Finder, quote_open: int) -> Speaker | None:
     «Ол «…» деп жауап береді», «тұрғындар «…» дейді»; with no subject at all (Kazakh drops it), the person
     the paragraph is about."""
     start = f.sentence_start(quote_open)
-    zone = f.text[start:quote_open].rstrip(" :,–—-\t")
-    nominative = [m for m in f.people.in_range(start, start + len(zone)) if m.is_nominative]
+    zone = f.text[start:quote_open].rstrip(" :,–—−-\t")
+    colon = zone.rfind(": ")
+    if colon != -1:  # «Name: Абай «…» деп еді»: a headline's speaker is not the subject of the words after it
+        start, zone = start + colon + 2, zone[colon + 2 :]
+    mentions = f.people.in_range(start, start + len(zone))
+    nominative = [m for m in mentions if m.is_nominative]
     if nominative:
         return f.people.speaker(nominative[-1], "named")
+    # the words of a name in another case (Айдарбек Қожаназаровтан: whom it was asked) are not the subject
+    for mention in reversed(mentions):
+        zone = zone[: mention.start - start] + " " * (mention.end - mention.start) + zone[mention.end - start :]
     words = [w.strip('«»"“”,') for w in zone.split()]
     words = [w for w in words if w and w.casefold() not in _OBLIQUE_PRONOUN]
     if not words:
@@ -310,14 +327,30 @@ def _genitive_owner(f: _Finder, quote_open: int) -> Speaker | None:
     return None
 
 
+def _asker(f: _Finder, quote_open: int) -> Speaker:
+    """Who put a question to the person answering: the journalists the text just named, else the journalist
+    who wrote the piece."""
+    window = f.text[max(0, quote_open - 400) : quote_open]
+    asked = list(_ASKERS.finditer(window))
+    if asked:
+        word = asked[-1]
+        return Speaker((word["stem"] + (word["plural"] or "")).casefold(), "", "group")
+    return Speaker("журналист", "", "interview")
+
+
 def _degen(f: _Finder, span: MarkedSpan, after: int) -> Speaker | None:
     """«…» деген …: words said by a genitive owner, or a question put to someone (… деген сұраққа)."""
     owner = _genitive_owner(f, span.open or 0)
     if owner is not None:
         return owner
-    if _QUESTION_NOUN.match(f.text, after) and f.text[: span.close].rstrip().endswith("?"):
-        subject = _subject(f, span.open or 0)
-        return subject or Speaker("журналист", "", "group")
+    question = _QUESTION_NOUN.match(f.text, after)
+    if question and f.text[: span.close].rstrip().endswith("?"):
+        if question["case"]:
+            # «…?» деген сұраққа X жауап берді: the question was put to the subject, so someone else asked it
+            return _asker(f, span.open or 0)
+        if question["put"]:
+            return _subject(f, span.open or 0)  # X «…?» деген сұрақ қойды: the subject asked
+        return None  # «…?» деген сұрақ туындайды: a question in the air, nobody's words
     tail = re.match(r"\s*([^\W\d_]+)\s+сөз", f.text[after : after + 60])
     if tail and looks_like_role(tail.group(1)):
         return Speaker(tail.group(1), "", "group")
@@ -325,6 +358,38 @@ def _degen(f: _Finder, span: MarkedSpan, after: int) -> Speaker | None:
 
 
 _ORG_PHRASE_STOP = re.compile(r"(?:ған|ген|қан|кен|ды|ді|ты|ті|ып|іп|ады|еді|йды|йді)$")
+
+
+_ACRONYM = re.compile(r"[А-ЯӘҒҚҢӨҰҮҺІ]{2,6}")
+_REGIONAL = re.compile(r"(?:лық|лік|тық|тік|дық|дік)$")
+
+
+def _expand_acronym(words: list[re.Match[str]], acronym: str) -> str:
+    """The name an abbreviation stands for, written out earlier in the text: ТЖД → (облыстық) Төтенше жағдайлар
+    жөніндегі департаменті — the initials of its words, a linking word (жөніндегі, істері) skipped, with the
+    regional adjective before it. Empty when the text never wrote it out."""
+    letters = acronym.casefold()
+    for end in range(len(words) - 1, -1, -1):
+        last = words[end].group()
+        if last[:1].casefold() != letters[-1] or not is_organisation(last):
+            continue
+        need, index, skipped = len(letters) - 2, end - 1, 0
+        while need >= 0 and index >= 0 and skipped <= 2:
+            token = words[index].group()
+            if token[:1].casefold() == letters[need]:
+                need -= 1
+            elif token.islower() and len(token) > 3:
+                skipped += 1
+            else:
+                break
+            index -= 1
+        if need >= 0:
+            continue
+        first = index + 1
+        while first > 0 and _REGIONAL.search(words[first - 1].group()) and words[first - 1].group().islower():
+            first -= 1
+        return " ".join([*(w.group() for w in words[first:end]), nominative_phrase(last)])
+    return ""
 
 
 def _organisation_before(f: _Finder, pos: int, head: str = "") -> Speaker | None:
@@ -335,6 +400,10 @@ def _organisation_before(f: _Finder, pos: int, head: str = "") -> Speaker | None
         word = words[index].group()
         if not is_organisation(word) or (head and not word.casefold().startswith(head[:5])):
             continue
+        if _ACRONYM.fullmatch(word):
+            expanded = _expand_acronym(words[:index], word)
+            if expanded:
+                return Speaker(expanded, "", "organization")
         phrase = [nominative_phrase(word)]
         for earlier in reversed(words[max(0, index - 9) : index]):
             token = earlier.group()
@@ -361,6 +430,9 @@ def _document(f: _Finder, start: int, end: int, quote_start: int) -> Speaker | N
 def _attributed(f: _Finder, verb: re.Match[str], verb_start: int, quote_start: int) -> Speaker | None:
     """The speaker an attribution names: after the verb, between «деп» and the verb, or before the quote."""
     after = verb_start + len(verb["verb"])
+    auxiliary = _AUXILIARY.match(f.text, after)
+    if auxiliary:  # «деп атап өткен болатын», «деген еді»: the auxiliary belongs to the verb
+        after = auxiliary.end()
     end = f.clause_end(after)
     text = verb["verb"]
     if _DOCUMENT.match(text):
@@ -407,6 +479,8 @@ def _after_marks(f: _Finder) -> None:
             speaker = _degen(f, span, match.end())
         else:
             speaker = _attributed(f, match, verb_start, open_ + 1) or _subject(f, open_)
+        if span.shared is not None:
+            open_ = span.shared  # the attribution is the enclosing quotation's; the inner one is nobody we know
         f.add(open_ + 1, span.close, 1, speaker, "direct")
         _continuation(f, match.end(), speaker)
 
@@ -441,7 +515,7 @@ def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
     if speaker is None or not speaker.name:
         return
     end = f.clause_end(after_verb)
-    rest = re.match(r"[.,]?[ \t]*[–—-][ \t]*(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])", f.text[end : end + 6])
+    rest = re.match(r"[.,]?[ \t]*[–—−-][ \t]*(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])", f.text[end : end + 6])
     if rest is None:
         return
     start = end + rest.end()
@@ -472,7 +546,7 @@ def _unmarked(f: _Finder) -> None:
         if _NEWS_CREDIT.search(tail) or _not_speech(match["verb"]):
             continue
         start = _unmarked_start(f, end)
-        if start is None or ("хабарла" in match["verb"] and not _DASH_LINE.match(f.text, start)):
+        if start is None or ("хабарла" in match["verb"] and not _DASH_AT.match(f.text, start)):
             continue
         speaker = _attributed(f, match, match.start("verb"), start) or _colon_line_subject(f, start)
         f.add(start, end, 3, speaker, "direct")
@@ -503,7 +577,7 @@ def _unmarked_start(f: _Finder, end: int) -> int | None:
     paragraph = f.line_start(end)
     i = bisect.bisect_left(f.unmarked_ends, end)
     line = max(paragraph, f.unmarked_ends[i - 1]) if i and f.unmarked_ends[i - 1] >= paragraph else paragraph
-    if _DASH_LINE.match(f.text, line) or line != paragraph:
+    if _DASH_AT.match(f.text, line) or line != paragraph:
         return line
     start = line
     for _ in range(3):
@@ -519,23 +593,48 @@ def _unmarked_start(f: _Finder, end: int) -> int | None:
     return line
 
 
-_HEADER = re.compile(r"^[ \t]*(?P<who>[^\n:«»\"“”]{3,220}?)[ \t]*:[ \t]*(?P<rest>[^\n]*)$", re.MULTILINE)
+# «Name, role:» at a line start; the role may hold a quoted name («Ақ жол» партиясының мүшесі)
+_HEADER = re.compile(
+    r"^[ \t]*(?P<who>(?:[^\n:«»\"“”]|«[^\n:«»]{1,80}»){3,220}?)[ \t]*:[ \t]*(?P<rest>[^\n]*)$", re.MULTILINE
+)
+# the same inside a paragraph, after a sentence, when a dash opens the soundbite (TV transcripts run together)
+_INLINE_HEADER = re.compile(
+    r"(?<=[.!?…])[ \t]+(?P<who>(?:[^\n:«»\"“”.!?]|«[^\n:«»]{1,80}»){3,160}?):[ \t]*(?=[–—−-])(?P<rest>[^\n]*)$",
+    re.MULTILINE,
+)
+_DATIVE = re.compile(r"(?:ға|ге|қа|ке|на|не|лерге|ларға)$")
+_AND = {"мен", "пен", "бен", "және"}
+
+
+def _header_role(words: list[str]) -> str:
+    """The role of «ROLE ADDRESSEES:» (Үкімет басшысы министрлер мен әкімдерге:): the words before those the
+    words were addressed to (a dative, with the words joined to it by «мен», «және»)."""
+    dative = next((i for i, w in enumerate(words) if _DATIVE.search(w.casefold())), len(words))
+    cut = dative
+    while cut >= 2 and words[cut - 1].casefold() in _AND:
+        cut -= 2
+    return " ".join(words[:cut] if dative < len(words) else words)
 
 
 def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
-    """«Name, role» / «Name» / «ROLE (to whom)» before a colon at a line start."""
+    """«Name, role» / «Name» / «ROLE (to whom)» before a colon at a line start. A name heading a line before a
+    colon or a comma stands in the nominative, whatever ending it seems to have (Бөрібай Кәртен:)."""
     who = f.text[start:end]
     people = f.people.in_range(start, end)
     lead = f.text[start : people[0].start].strip(" ,") if people else ""
-    if people and people[0].is_nominative and (not lead or (len(lead.split()) <= 3 and looks_like_role(lead))):
+    if people and (not lead or (len(lead.split()) <= 3 and looks_like_role(lead))):
         rest = f.text[people[0].end : end].strip()
         if not rest or rest.startswith(","):
-            return f.people.speaker(people[0], "header", rest.strip(" ,") or lead)
+            role = rest.strip(" ,") or lead
+            if people[0].is_nominative:
+                return f.people.speaker(people[0], "header", role)
+            written = " ".join(w[:1] + w[1:].lower() if w.isupper() else w for w in people[0].written.split())
+            return Speaker(written, role, "header")
         return None
     words = who.split()
     if people or not words or len(words) > 7 or not words[0][:1].isupper():
         return None
-    role = " ".join(w for w in words if not re.search(r"(?:ға|ге|қа|ке|на|не|лерге|ларға)$", w.casefold()))
+    role = _header_role(words)
     if looks_like_role(role):
         person = f.people.by_role(role, end)
         return f.people.speaker(person, "role_noun") if person else None
@@ -544,7 +643,8 @@ def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
 
 def _headers(f: _Finder) -> None:
     """«Name, role:» lines over a soundbite, and «Name: statement» headlines and transcript lines."""
-    for match in _HEADER.finditer(f.text):
+    headline_end = f.line_end(f.line_end(f.line_end(0) + 1) + 1)
+    for match in itertools.chain(_HEADER.finditer(f.text), _INLINE_HEADER.finditer(f.text)):
         speaker = _header_speaker(f, match.start("who"), match.end("who"))
         if speaker is None:
             continue
@@ -552,8 +652,10 @@ def _headers(f: _Finder) -> None:
         if rest:
             start = match.start("rest") + (len(match["rest"]) - len(match["rest"].lstrip()))
             end = match.end("rest")
-            dash = _DASH_LINE.match(f.text, start, end)
-            kind: QuoteKind = "dialogue" if dash or rest.rstrip()[-1:] in "?" else "direct"
+            # a headline (one sentence) need not end in a full stop; a soundbite must (a cut one is not a quote)
+            if rest[-1:] not in _TERMINAL and (end > headline_end or len(rest) > 200 or _SENTENCE_BREAK.search(rest)):
+                continue
+            kind: QuoteKind = "dialogue" if rest[:1] in "–—─−-" or rest[-1:] == "?" else "direct"
         else:
             nxt = _LINE.search(f.text, match.end())
             if nxt is None or nxt.group().rstrip()[-1:] not in ".!…" or _AFTER_UNMARKED.search(nxt.group()):
@@ -567,25 +669,32 @@ def _headers(f: _Finder) -> None:
             f.add(start, end, 4, speaker, kind)
 
 
-_BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—-][ \t]+(?P<who>[^\n–—-]{4,60})$", re.MULTILINE)
+_BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—−-][ \t]+(?P<who>[^\n–—−-]{4,60})$", re.MULTILINE)
 
 
 def _statement_then_name(f: _Finder) -> None:
-    """A headline «Statement – Name Surname»."""
+    """An interview's headline «Statement – Name Surname» (or «– 26 жастағы мектеп директоры», the person the
+    text gives that role). A news agency's «Statement – Name» title paraphrases a report, so only interviews."""
     for match in _BYLINE_TITLE.finditer(f.text, 0, f.line_end(f.line_end(f.line_end(0) + 1) + 1)):
         who = match["who"].strip()
-        people = f.people.in_range(match.start("who"), match.end("who"))
-        if len(people) != 1 or not people[0].is_nominative or len(who) - len(people[0].written) > 1:
-            continue
         if match["q"].rstrip()[-1:] in ",:;":
             continue
-        f.add(match.start("q"), match.end("q"), 5, f.people.speaker(people[0], "header"), "direct")
+        people = f.people.in_range(match.start("who"), match.end("who"))
+        if len(people) == 1 and people[0].is_nominative and len(who) - len(people[0].written) <= 1:
+            speaker: Speaker | None = Speaker(f.people.full_name(people[0]), "", "header")
+        elif not people and looks_like_role(who.rstrip(".")):
+            person = f.people.by_role(who, match.end())
+            speaker = f.people.speaker(person, "role_noun") if person else None
+        else:
+            continue
+        f.add(match.start("q"), match.end("q"), 5, speaker, "direct")
 
 
 _INTERVIEW_WORDS = re.compile(r"(?i)сұхбат|әңгіме|интервью")
-_DASH_LINE_ANYWHERE = re.compile(r"(?m)^[ \t]*[–—─-]")
-_INLINE_DASH = re.compile(r"(?<=[.!?…])[ \t]+[–—─][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
+_DASH_LINE_ANYWHERE = re.compile(r"(?m)^[ \t]*[–—─−-]")
+_INLINE_DASH = re.compile(r"(?<=[.!?…])[ \t]+[–—─−][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
 _COMITATIVE = re.compile(r"(?i)(?:мен|пен|бен)$")
+_POLITE_YOU = re.compile(r"(?i)(?<![\w-])сіз(?:дің|ге|ді|ден|де)?(?![\w-])")
 
 
 def _interviewee(f: _Finder) -> Speaker | None:
@@ -605,29 +714,60 @@ def _interviewee(f: _Finder) -> Speaker | None:
     return None
 
 
-def _dash_segments(f: _Finder) -> list[tuple[int, int]]:
+def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
     """Unattributed dash-led stretches of an interview: dash paragraphs with the undashed paragraphs that
-    continue them, and «… . – …» turns inside one paragraph."""
-    segments: list[tuple[int, int]] = []
+    continue them, and «… . – …» turns inside one paragraph; each with whether a dash opened it. An undashed
+    paragraph ending in «?» after a turn is a question of its own (interviews often print questions so)."""
+    segments: list[tuple[int, int, bool]] = []
     for line in _LINE.finditer(f.text):
         starts = [line.start() + m.end() for m in _INLINE_DASH.finditer(line.group())]
         dash = _DASH_LINE.match(line.group())
+        after_turn = bool(segments) and segments[-1][1] == line.start() - 1
+        ends = line.group().rstrip()[-1:]
         if dash:
             starts.insert(0, line.start() + dash.end())
+        elif after_turn and ends == "?" and not starts:
+            segments.append((line.start(), line.end(), False))
         elif (
-            (
-                segments
-                and segments[-1][1] == line.start() - 1
-                and f.text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?"
-            )
-            and line.group().rstrip()[-1:] in ".!?…"
+            after_turn
+            and f.text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?"
+            and ends in ".!…"
             and not _HEADER.match(line.group())
         ):
-            segments[-1] = (segments[-1][0], line.end())
+            segments[-1] = (segments[-1][0], line.end(), segments[-1][2])
         for index, start in enumerate(starts):
             end = starts[index + 1] - 2 if index + 1 < len(starts) else line.end()
-            segments.append((start, end))
+            segments.append((start, end, True))
     return segments
+
+
+def _attributed_turn(words: str) -> bool:
+    return bool(_AFTER_UNMARKED.search(words) or _AFTER_MARK.match(words, len(words) - 12 if len(words) > 12 else 0))
+
+
+def _is_question(words: str) -> bool:
+    """An interviewer's turn: it ends in «?», or asks («?») and addresses the guest as «сіз» before going on
+    (– Шәкәрім мырза, сіздің …? Сосын … айтып берсеңіз.)."""
+    return words.endswith("?") or ("?" in words and bool(_POLITE_YOU.search(words)))
+
+
+def _qa_layout(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
+    """Laid out as an interview: a dashed question with no attribution, answered at length (not «– Білмеймін.»)
+    by a dashed turn with none."""
+    for (start, end, dashed), (next_start, next_end, next_dashed) in itertools.pairwise(segments):
+        question, answer = f.text[start:end].rstrip(), f.text[next_start:next_end].rstrip()
+        if not (dashed and next_dashed and _is_question(question)) or len(_WORD.findall(answer)) < 8:
+            continue
+        if not _attributed_turn(question + "\n" + answer):
+            return True
+    return False
+
+
+def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
+    """An interview says so (сұхбат, әңгіме), names its guest in a «Name, role:» line, or is laid out as one."""
+    if _INTERVIEW_WORDS.search(f.text) or any(c.quote.speaker_source == "header" for c in f.found):
+        return True
+    return any(_nearest_header(f, start) for start, _, dashed in segments if dashed) or _qa_layout(f, segments)
 
 
 def _interview(f: _Finder) -> None:
@@ -635,18 +775,22 @@ def _interview(f: _Finder) -> None:
     person interviewed. Turns carrying their own attribution are left to the other rules."""
     if not _DASH_LINE_ANYWHERE.search(f.text) and not _INLINE_DASH.search(f.text):
         return
-    if not _INTERVIEW_WORDS.search(f.text) and not any(c.quote.speaker_source == "header" for c in f.found):
+    segments = _dash_segments(f)
+    if not _is_interview(f, segments):
         return
+    if _qa_layout(f, segments):
+        _statement_then_name(f)
     interviewee = _interviewee(f)
     asked = False
-    for start, end in _dash_segments(f):
+    for start, end, dashed in segments:
         words = f.text[start:end].rstrip()
-        if _AFTER_UNMARKED.search(words) or _AFTER_MARK.match(words, len(words) - 12 if len(words) > 12 else 0):
+        if _attributed_turn(words):
             asked = False
             continue
         header = _nearest_header(f, start)
-        if words.endswith("?"):
-            f.add(start, end, 6, Speaker("журналист", "", "interview"), "dialogue")
+        if _is_question(words):
+            if dashed:
+                f.add(start, end, 6, Speaker("журналист", "", "interview"), "dialogue")
             asked = True
         elif asked and words[-1:] in ".!…" and (header or interviewee):
             f.add(start, end, 6, header or interviewee, "dialogue")
@@ -677,6 +821,9 @@ def _epigraph(f: _Finder) -> None:
         if len(people) != 1 or author.group().strip() != people[0].written or not people[0].is_nominative:
             continue
         words = saying.group().strip()
+        # an unmarked epigraph is one saying: a single sentence (a paragraph over a byline is not one)
+        if not marked and (len(words) > 250 or _SENTENCE_BREAK.search(words)):
+            continue
         if words[-1:] in _TERMINAL and len(words) > 20:
             f.add(saying.start(), saying.end(), 5, f.people.speaker(people[0], "header"), "direct")
 
@@ -695,29 +842,43 @@ def _indirect(f: _Finder) -> None:
         f.add(match.end(), end, 7, speaker, "indirect")
 
 
-def _select(found: list[_Candidate]) -> list[Quote]:
+def _select(f: _Finder) -> list[Quote]:
     """One quote per stretch of text, the more specific rule first; a quote inside another is kept (its own
     speaker), a first-person attribution inside a quote takes the enclosing speaker."""
     kept: list[_Candidate] = []
-    for candidate in sorted(found, key=lambda c: (c.rank, c.start)):
+    for candidate in sorted(f.found, key=lambda c: (c.rank, c.start)):
         if all(_compatible(candidate, other) for other in kept):
             kept.append(candidate)
     kept.sort(key=lambda c: c.start)
     quotes: list[Quote] = []
     seen: set[str] = set()
     for candidate in kept:
-        quote = candidate.quote
-        if quote.speaker_source == "nested":
-            outer = [o for o in kept if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
-            if not outer:
-                continue
-            quote = replace(quote, speaker=outer[-1].quote.speaker, role=outer[-1].quote.role)
+        outer = [o for o in kept if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
+        quote = _inside_quote(f, candidate, outer[-1]) if outer else candidate.quote
+        if quote is None or (quote.speaker_source == "nested" and not outer):
+            continue
         key = " ".join(quote.text.casefold().split())
         if key in seen:
             continue
         seen.add(key)
         quotes.append(quote)
     return quotes
+
+
+def _inside_quote(f: _Finder, inner: _Candidate, outer: _Candidate) -> Quote | None:
+    """A quote inside another one is told by the outer speaker: «дедім» is the outer speaker's own words, and
+    «ол» (or a dropped subject) is someone the outer speaker named before it — never the outer speaker, and
+    nobody we know when the outer speaker named no one."""
+    quote = inner.quote
+    if quote.speaker_source == "nested":
+        return replace(quote, speaker=outer.quote.speaker, role=outer.quote.role)
+    if quote.speaker_source != "pronoun":
+        return quote
+    person = f.people.last_within(outer.start, inner.start)
+    if person is None:
+        return None
+    speaker = f.people.speaker(person, "pronoun")
+    return replace(quote, speaker=speaker.name, role=speaker.role)
 
 
 def _compatible(a: _Candidate, b: _Candidate) -> bool:
@@ -739,8 +900,7 @@ def extract_quotes(text: str, people: list[PersonMention] | None = None) -> list
     _after_marks(f)
     _unmarked(f)
     _headers(f)
-    _statement_then_name(f)
     _epigraph(f)
     _interview(f)
     _indirect(f)
-    return _select(f.found)
+    return _select(f)

@@ -47,7 +47,8 @@ _CIRCUMSTANCE = re.compile(
 )
 # finite verbs and participles (өтті, берді, айтқан, жатыр) end a clause, never a role
 _VERB_LIKE = re.compile(
-    r"(?:[бвгғджзйклмңпрстфхһцчшщ][дт][ыі]|ған|ген|қан|кен|ады|еді|йды|йді|йды|уда|уде|ыр|ір|мақ|мек)$"
+    r"(?:[бвгғджзйклмңпрстфхһцчшщ][дт][ыі]|ған|ген|қан|кен|ады|еді|йды|йді|йды|уда|уде|ыр|ір|мақ|мек|"
+    r"атын|етін|йтын|йтін|атұғын|иды|иді)$"
 )
 _ROLE_SUFFIXES = ("шы", "ші", "гер", "кер", "ист", "ор", "ент", "ер", "ар", "лы", "лі", "ы", "і")
 
@@ -119,6 +120,8 @@ def looks_like_role(phrase: str) -> bool:
 
 
 _NOT_IN_ROLE = re.compile(r"(?:ға|ге|қа|ке|нда|нде|дан|ден|тан|тен|нан|нен|лар|лер|дар|дер|тар|тер|ты|ті)$")
+# nouns of roles whose ending looks like a case ending (аудан is not an ablative)
+_CASE_LIKE_NOUNS = {"аудан", "майдан"}
 _ROLE_LEAD = {"бұл", "осы", "сол", "ол", "ал", "енді", "кеше", "бүгін", "жиында", "туралы", "жайында", "жөнінде"}
 
 
@@ -128,7 +131,8 @@ def trim_role(role: str) -> str:
     cut = 0
     for index, word in enumerate(words[:-1]):
         lower = word.casefold().strip(",")
-        if lower in _ROLE_LEAD or word.endswith(",") or _NOT_IN_ROLE.search(lower) or _VERB_LIKE.search(lower):
+        case_form = bool(_NOT_IN_ROLE.search(lower)) and lower not in _CASE_LIKE_NOUNS
+        if lower in _ROLE_LEAD or word.endswith(",") or _VERB_LIKE.search(lower) or case_form:
             cut = index + 1
     return " ".join(words[cut:])
 
@@ -157,10 +161,13 @@ class People:
             m
             for m in map(self._without_role_word, mentions)
             if not _inside(quoted, m.start)
+            and "\n" not in m.written  # a name never runs over a line break
             and not text[m.end : m.end + 12].lstrip().startswith("атында")
             and not re.search("[A-Za-z]", m.written)
         ]
         self.starts = [m.start for m in self.mentions]
+        # every name, also those inside quotations: what a quoted speaker refers to («Ол …» inside a quote)
+        self.everyone = [m for m in mentions if not re.search("[A-Za-z]", m.written)]
         self._roles: dict[int, str] = {}
 
     def _without_role_word(self, mention: PersonMention) -> PersonMention:
@@ -170,7 +177,9 @@ class People:
         after = _NEXT_WORD.match(self.text, mention.end)
         if not after or not given or " " in given or not looks_like_role(first.casefold()):
             return mention
-        if not (first.casefold() in ROLE_WORDS or first.casefold().endswith(("кер", "гер", "шы", "ші", "ист"))):
+        # a role word, also in the plural («Депутаттар Нұрлан Бекназаров пен …»)
+        role = _PLURAL.sub("", first.casefold()) if len(first) > 6 else first.casefold()
+        if not (role in ROLE_WORDS or role.endswith(("кер", "гер", "шы", "ші", "ист"))):
             return mention
         start = mention.end - len(given)
         surname = name_nominative(after["word"])
@@ -188,12 +197,23 @@ class People:
         for first, names in given.items():
             if len(names) == 1:
                 full.setdefault(first, next(iter(names)))
+            # «Мейрамхат Кәрібекұлы» after «Мейрамхат Айнабеков»: the given name with the patronymic, as Kazakh
+            # addresses a person politely, is the same person when the text names one such person in full
+            surnamed = {n for n in names if not n.endswith(_PATRONYMIC)}
+            if len(surnamed) == 1:
+                for name in names - surnamed:
+                    full[name.split()[-1].casefold()] = next(iter(surnamed))
         return full
 
     def in_range(self, start: int, end: int) -> list[PersonMention]:
         i = bisect.bisect_left(self.starts, start)
         j = bisect.bisect_left(self.starts, end)
         return [m for m in self.mentions[i:j] if m.end <= end]
+
+    def last_within(self, start: int, end: int) -> PersonMention | None:
+        """The last person named, in any case and also inside quotations, in [start, end)."""
+        inside = [m for m in self.everyone if start <= m.start and m.end <= end]
+        return inside[-1] if inside else None
 
     def last_before(self, pos: int) -> PersonMention | None:
         """The person a pronoun points back to: the last one named as a subject (nominative) in the last
@@ -246,7 +266,7 @@ class People:
             if skip and self.full_name(mention) in skip:
                 continue
             role = self.role_of(mention).casefold()
-            score = 2 * (head in role) + sum(1 for w in others if w in role)
+            score = (2 if head in role else _same_post(head, role)) + sum(1 for w in others if w in role)
             if not score:
                 continue
             order = mention.start if mention.end <= pos else -mention.start
@@ -269,6 +289,35 @@ class People:
         return next(iter(like)) if len(like) == 1 and re.search(r"(?:ағам|ағаң|еке|ке|ең|аң|ам)$", base) else None
 
 
+# Heads of a body (an akim, a chairman, a minister …): «басшы» (head) refers to any of them.
+_HEAD_POSTS = tuple(
+    w[:5]
+    for w in (
+        "әкім", "төраға", "директор", "бастық", "министр", "ректор", "жетекші", "президент", "командир",
+        "басқарушы", "меңгеруші", "спикер", "басшы",
+    )
+)  # fmt: skip
+_GENERIC_HEADS = ("басшы", "шенеу")  # басшы, шенеунік: a head, an official — whichever the text named
+# other names of the same post: a senator is a deputy of the Senate, a speaker chairs a chamber
+_SAME_POST = {"сенат": ("сенат", "депут"), "депут": ("сенат",), "спике": ("төрағ",), "төрағ": ("спике",)}
+
+
+def _same_post(head: str, role: str) -> int:
+    """1 when a role noun used in an attribution names the post the text gave as `role` in other words
+    (сенатор ~ Сенат депутаты, басшы ~ аудан әкімі, спикер ~ төраға), else 0."""
+    if not role:
+        return 0
+    last = role.split()[-1]
+    if any(other in role for other in _SAME_POST.get(head, ())):
+        return 1
+    role_is_head = any(post in last for post in _HEAD_POSTS)
+    if head.startswith(_GENERIC_HEADS) and role_is_head:
+        return 1
+    # «облыс/аудан/өңір/қала басшысы» is how Kazakh news names an akim
+    return int(head.startswith("әкім") and "басшы" in last)
+
+
+_PATRONYMIC = ("ұлы", "қызы", "улы", "кызы")
 _NEXT_WORD = re.compile(r" (?P<word>[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІ]?[а-яәғқңөұүһі]+)?)(?![\w])")
 _REPORTING = re.compile(r"\s+(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда|мәліметінше)")
 
