@@ -272,6 +272,66 @@ def test_an_unmarked_epigraph_is_one_saying_not_a_paragraph_over_a_byline() -> N
     assert _said(byline) == []
 
 
+def test_a_role_noun_just_before_the_quote_is_its_subject() -> None:
+    text = (
+        "Ақын Серік Жанұзақ журналист Әлия Нұрланқызына сұхбат берді.\n"
+        'Ақынның бұл сөзіне журналист "Бұл билікке керек шығар" деп қағытып қалды.\n'
+    )
+    assert _said(text) == [("Бұл билікке керек шығар", "Әлия Нұрланқызы", "role_noun")]
+
+
+def test_a_colon_and_deb_after_the_quote_make_the_subject_its_speaker() -> None:
+    text = "Көршім, ұстаз Гүлжан Сағатқызы Омарова маған хатты беріп: «Мұны сақтап қой, балам» деп берді.\n"
+    assert _said(text) == [("Мұны сақтап қой, балам", "Гүлжан Сағатқызы Омарова", "named")]
+
+
+def test_quotes_inside_a_reported_clause_are_its_subjects() -> None:
+    text = (
+        "Комиссия төрағасы Б.Қ.Ахметов келген бойда, Ахметов бірден «ауылда мектеп жоқ» екенін, "
+        "«жаңа мектеп» салу керектігін мәлімдеді.\n"
+    )
+    assert _said(text) == [
+        ("ауылда мектеп жоқ", "Б.Қ.Ахметов", "named"),
+        ("жаңа мектеп", "Б.Қ.Ахметов", "named"),
+    ]
+
+
+def test_an_abbreviated_organisation_after_the_verb_speaks() -> None:
+    text = "- Су құбыры жөнделді. Жұмыс аяқталды, - деді «Су арнасы» МКК.\n"
+    assert _said(text) == [("Су құбыры жөнделді. Жұмыс аяқталды", "«Су арнасы» МКК", "organization")]
+
+
+def test_a_forgotten_closing_mark_or_a_verb_typed_inside_the_marks() -> None:
+    unclosed = "Жас әнші Айгерім Серікова «Бұл концерт мен үшін үлкен мәртебе болды дейді.\nКеш жалғасты.\n"
+    inside = "Ауылда су жоқ. «Құбыр ескірген дейді», – әкім.\n"
+    assert _said(unclosed) == [("Бұл концерт мен үшін үлкен мәртебе болды", "Айгерім Серікова", "named")]
+    assert _said(inside) == [("Құбыр ескірген", "әкім", "role_noun")]
+
+
+def test_you_said_in_a_question_is_the_guests_own_words() -> None:
+    text = (
+        "Еңбек – бақыт – Мұрат Әбенов\n"
+        "− Бір мақалаңызда «Еңбек адамды бақытты етеді» депсіз. Осыны тарқатып айтасыз ба?\n"
+        "− Иә, айтайын. Мен өмір бойы ауылда еңбек етіп, осы сөздің шындығына көз жеткіздім.\n"
+    )
+    assert ("Еңбек адамды бақытты етеді", "Мұрат Әбенов", "interview") in _said(text)
+
+
+def test_a_question_over_two_paragraphs_and_a_headline_among_related_news() -> None:
+    text = (
+        "Ғалыммен сұхбат\n"
+        "– Сіз тарихты да, әдебиетті де зерттейсіз.\n"
+        "Алдымен тарихи еңбектеріңіз туралы айтсаңыз. Олардың ерекшелігі неде?\n"
+        "– Менің кітаптарым мұрағат деректеріне сүйенеді. Бұл олардың басты ерекшелігі.\n"
+        "Сондай-ақ оқыңыз\n"
+        "Мұхтар Сейітов: Ауыл шаруашылығы жаңа деңгейге көтеріледі\n"
+        "12.05.2025, 10:39\n"
+    )
+    quotes = _said(text)
+    assert quotes[0][0].startswith("Сіз тарихты да") and quotes[0][0].endswith("ерекшелігі неде?")
+    assert ("Ауыл шаруашылығы жаңа деңгейге көтеріледі", "Мұхтар Сейітов", "header") in quotes
+
+
 def test_thinking_and_indirect_speech_are_not_direct_quotes() -> None:
     text = (
         "Фермер Нұржан Тоқтаров жерін көрсетті. «Биыл өнім мол болады» деп ойлайды ол.\n"

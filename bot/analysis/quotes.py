@@ -38,8 +38,8 @@ from bot.analysis.speakers import (
 from bot.records import Quote, QuoteKind
 
 _SAY = (
-    r"(?:деді(?:м|к|ңіз)?|дейді|деймін|дейміз|депті|деседі|десті|дейтін(?:\s+еді)?|деп\s+еді|деген(?:\s+еді)?"
-    r"|делінген|делінеді|делінді)"
+    r"(?:деді(?:м|к|ңіз)?|дейді|деймін|дейміз|депсіз|дейсіз|дегенсіз|депті|деседі|десті|дейтін(?:\s+еді)?"
+    r"|деп\s+еді|деген(?:\s+еді)?|делінген|делінеді|делінді)"
 )
 # «деп» + a verb of saying; «деп ойлайды» (thinks) is not among them on purpose.
 _DEP_VERBS = (
@@ -73,6 +73,7 @@ _CLAUSE_END = re.compile(r"(?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ])[.!?…](?=\s|$)|\n|
 _DOCUMENT = re.compile(r"(?:делінген|делінеді|делінді|деп\s+жазылған)")
 _AUXILIARY = re.compile(r"\s+(?:болатын|болған|болды|болатұғын|еді|екен|жатыр|отыр|тұр|жүр)(?![\w-])")
 _FIRST_PERSON = re.compile(r"(?:деді[мк]|деймін|дейміз)$")
+_SECOND_PERSON = re.compile(r"(?:дедіңіз|депсіз|дейсіз|дегенсіз)$")
 # keyword first, so the engine skips ahead; the genitive before it is checked in Python
 _INDIRECT = re.compile(r"(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда)\s*,\s*")
 _GENITIVE_BEFORE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+$")
@@ -84,6 +85,19 @@ _DASH_LINE = re.compile(r"^[ \t]*[–—─−-][ \t]*(?=\S)")
 # the same at a given position (a «^» would only match at the start of the whole text)
 _DASH_AT = re.compile(r"[ \t]*[–—─−-][ \t]*(?=\S)")
 _TERMINAL = '.!?…»"”'
+_TRAILING_SAY = re.compile(r",?[ \t]+(?:дейді|деді|деседі)$")
+_DASH_AFTER = re.compile(r"[,.]?[ \t]*[–—−-][ \t]*(?=\w)")
+# a line with an opening mark never closed, ending in «дейді.»
+_UNCLOSED_LINE = re.compile(r"[«“](?P<q>[^«»“”\"\n]{20,}?),?[ \t]+(?:дейді|деді|деседі)\.[ \t]*$", re.MULTILINE)
+# «…» (өткізу) екенін / керектігін / дегенін: a quote as the object of a verb of saying
+_COMPLEMENT = re.compile(
+    r"(?:[ \t]+[^\s.!?«»,:;]+){0,2}?[ \t]+(?:екен|екенд|деген|керект|қажетт)[а-яәғқңөұүһі]*(?:н|ін|ын)(?![\w-])"
+)
+_SAYING_AT_END = re.compile(
+    r"(?:мәлімде|мәлім\s+ет|атап\s+өт|атап\s+көрсет|айт|жаз|ескерт|хабарла|түсіндір|жеткіз|мойында|раста|сендір)"
+    r"(?:ты|ті|ды|ді|ады|еді|йды|йді|ған|ген|қан|кен)[\s»\"”]*$"
+)
+_DEP_AFTER = re.compile(r"[ \t]*[,]?[ \t]*(?:[–—−-][ \t]*)?деп\s")
 _QUESTION_NOUN = re.compile(
     r"\s*(?:сұра[қғ]|сауал)(?P<case>[а-яәғқңөұүһі]*(?:ға|ге|қа|ке|на|не))?[а-яәғқңөұүһі]*"
     r"(?P<put>\s+(?:қой|жолда|берді|берген))?"
@@ -152,7 +166,7 @@ class _Finder:
     def add(self, start: int, end: int, rank: int, speaker: Speaker | None, kind: QuoteKind) -> None:
         words = _clean_quote(self.original[start:end])
         # one quoted word («Алла» деп еді) is a word being cited or a name, not speech
-        if speaker is None or len(_WORD.findall(words)) < 2:
+        if speaker is None or len(_WORD.findall(words)) < 2 or not (speaker.name or speaker.source == "nested"):
             return
         quote = Quote(words, speaker.name, speaker.role, kind, speaker.source)
         self.found.append(_Candidate(start, end, rank, quote))
@@ -236,7 +250,7 @@ def _described(
     f: _Finder, start: int, end: int, quote_start: int, skip: frozenset[str] | set[str] = frozenset()
 ) -> Speaker | None:
     """A pronoun, an organisation, a group or a role after the verb («– деді ол», «– дейді тұрғындар»)."""
-    phrase = clean_zone(f.text[start:end])
+    phrase = clean_zone(f.text[start:end]).rstrip(".")  # «… МКК.»: an abbreviation's full stop ends the clause
     if not phrase:
         return None
     lower = phrase.casefold()
@@ -305,7 +319,7 @@ def _subject(f: _Finder, quote_open: int) -> Speaker | None:
         return Speaker(group_phrase(words).casefold() if len(words) == 1 else group_phrase(words), "", "group")
     if _single_name(last) and (len(words) == 1 or words[0].casefold() in _NOT_NAMES or words[-2].endswith(":")):
         return Speaker(last.strip(",.:"), "", "named")
-    if len(words) <= 2 and last.casefold() in ROLE_WORDS:
+    if last.casefold() in ROLE_WORDS:  # … сөзіне журналист «…» деп қағытты: the role noun nearest the quote
         return _by_role(f, last.casefold(), quote_open)
     return None
 
@@ -427,6 +441,13 @@ def _document(f: _Finder, start: int, end: int, quote_start: int) -> Speaker | N
     return _organisation_before(f, quote_start)
 
 
+def _addressee(f: _Finder, quote_start: int) -> Speaker:
+    """«…» депсіз (you said) in an interviewer's question: the guest's own words; unknown anywhere else."""
+    question = f.text[quote_start : f.line_end(quote_start)].rstrip().endswith("?")
+    guest = _interviewee(f) if question else None
+    return Speaker(guest.name, guest.role, "interview") if guest else Speaker("", "", "interview")
+
+
 def _attributed(f: _Finder, verb: re.Match[str], verb_start: int, quote_start: int) -> Speaker | None:
     """The speaker an attribution names: after the verb, between «деп» and the verb, or before the quote."""
     after = verb_start + len(verb["verb"])
@@ -439,6 +460,8 @@ def _attributed(f: _Finder, verb: re.Match[str], verb_start: int, quote_start: i
         return _document(f, after, end, quote_start)
     if _FIRST_PERSON.search(text):
         return Speaker("", "", "nested")
+    if _SECOND_PERSON.search(text):
+        return _addressee(f, quote_start)
     between = (verb.start("mid"), verb.end("mid")) if verb["mid"] else None
     for zone in (between, (after, end)):
         if zone is not None and (found := _named(f, *zone)) is not None:
@@ -469,6 +492,8 @@ def _after_marks(f: _Finder) -> None:
         if not match:
             if span.open is not None:
                 _led_by_colon(f, span)
+                _embedded(f, span)
+                _verb_inside(f, span)
             continue
         open_ = span.open if span.open is not None else _missing_opener(f.text, span.close)
         verb_start = match.start("verb")
@@ -483,6 +508,54 @@ def _after_marks(f: _Finder) -> None:
             open_ = span.shared  # the attribution is the enclosing quotation's; the inner one is nobody we know
         f.add(open_ + 1, span.close, 1, speaker, "direct")
         _continuation(f, match.end(), speaker)
+
+
+def _verb_inside(f: _Finder, span: MarkedSpan) -> None:
+    """«… тозуы дейді», – әкім.: the verb typed inside the closing mark, the speaker after the dash."""
+    verb = _TRAILING_SAY.search(f.text, span.start, span.close)
+    after = _DASH_AFTER.match(f.text, span.close + 1)
+    if verb is None or after is None:
+        return
+    speaker = _described(f, after.end(), f.clause_end(after.end()), span.start)
+    f.add(span.start, verb.start(), 1, speaker, "direct")
+
+
+def _unclosed(f: _Finder) -> None:
+    """Жас актер Айбол Қасым “… мәртебесі биік дейді.: a quotation whose closing mark was forgotten, running to
+    the verb of saying that ends its paragraph; the speaker is the subject before it."""
+    closes = {s.close for s in f.spans}
+    for line in _UNCLOSED_LINE.finditer(f.text):
+        opener = line.start("q") - 1
+        if opener in f.by_opener or opener in closes:
+            continue
+        f.add(line.start("q"), line.end("q"), 3, _subject(f, opener), "direct")
+
+
+def _embedded(f: _Finder, span: MarkedSpan) -> None:
+    """A quote inside a reported clause: Голощекин бірден «ауылда Кеңес өкіметі жоқ» екенін, «…» өткізу
+    керектігін мәлімдеді — the quote, a complement (екенін, керектігін, дегенін) and a verb of saying that ends
+    the sentence; the speaker is its subject."""
+    complement = _COMPLEMENT.match(f.text, span.close + 1, span.close + 120)
+    if complement is None:
+        return
+    end = _sentence_end(f.text, complement.end())
+    if not _SAYING_AT_END.search(f.text, complement.end(), end):
+        return
+    f.add(span.start, span.close, 1, _subject(f, span.open or 0), "direct")
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """The end of the sentence that goes on at `pos` (quotation marks inside it are skipped), within 300 chars."""
+    depth = 0
+    for index in range(pos, min(len(text), pos + 300)):
+        ch = text[index]
+        if ch in "«“„":
+            depth += 1
+        elif ch in "»”" and depth:
+            depth -= 1
+        elif ch == "\n" or (ch in ".!?" and not depth):
+            return index
+    return min(len(text), pos + 300)
 
 
 def _missing_opener(text: str, close: int) -> int:
@@ -502,8 +575,10 @@ def _led_by_colon(f: _Finder, span: MarkedSpan) -> None:
     start = f.sentence_start(open_)
     zone = f.text[start:open_].rstrip(" :")
     nominative = [m for m in f.people.in_range(start, open_) if m.is_nominative]
+    # «деп» after the quote (… суретті беріп: «…» деп берді) makes the colon's words speech too
+    said = _DEP_AFTER.match(f.text, span.close + 1)
     if not nominative or not (
-        _SPEECH_BEFORE_COLON.search(zone) or f.text[nominative[-1].end : open_].strip(" ,:") == ""
+        said or _SPEECH_BEFORE_COLON.search(zone) or f.text[nominative[-1].end : open_].strip(" ,:") == ""
     ):
         return
     speaker = f.people.speaker(nominative[-1], "named")
@@ -643,7 +718,6 @@ def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
 
 def _headers(f: _Finder) -> None:
     """«Name, role:» lines over a soundbite, and «Name: statement» headlines and transcript lines."""
-    headline_end = f.line_end(f.line_end(f.line_end(0) + 1) + 1)
     for match in itertools.chain(_HEADER.finditer(f.text), _INLINE_HEADER.finditer(f.text)):
         speaker = _header_speaker(f, match.start("who"), match.end("who"))
         if speaker is None:
@@ -652,8 +726,10 @@ def _headers(f: _Finder) -> None:
         if rest:
             start = match.start("rest") + (len(match["rest"]) - len(match["rest"].lstrip()))
             end = match.end("rest")
-            # a headline (one sentence) need not end in a full stop; a soundbite must (a cut one is not a quote)
-            if rest[-1:] not in _TERMINAL and (end > headline_end or len(rest) > 200 or _SENTENCE_BREAK.search(rest)):
+            # a headline (one sentence; a title, or one in a list of related news) need not end in a full stop;
+            # a soundbite must, and a line cut off where the text stops is no quote
+            headline = len(rest) <= 200 and not _SENTENCE_BREAK.search(rest) and end < len(f.text.rstrip())
+            if rest[-1:] not in _TERMINAL and not headline:
                 continue
             kind: QuoteKind = "dialogue" if rest[:1] in "–—─−-" or rest[-1:] == "?" else "direct"
         else:
@@ -726,7 +802,7 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
         ends = line.group().rstrip()[-1:]
         if dash:
             starts.insert(0, line.start() + dash.end())
-        elif after_turn and ends == "?" and not starts:
+        elif after_turn and ends == "?" and not starts and not _HEADER.match(line.group()):
             segments.append((line.start(), line.end(), False))
         elif (
             after_turn
@@ -781,22 +857,26 @@ def _interview(f: _Finder) -> None:
     if _qa_layout(f, segments):
         _statement_then_name(f)
     interviewee = _interviewee(f)
+    turns: list[tuple[int, int, Speaker | None]] = []  # each turn with its speaker (None: nobody we know)
     asked = False
     for start, end, dashed in segments:
+        if not dashed and turns and turns[-1][2] is None and turns[-1][1] == start - 1:
+            # an undashed question after a turn that answered nothing: the question goes on over a paragraph
+            start = turns.pop()[0]
         words = f.text[start:end].rstrip()
-        if _attributed_turn(words):
-            asked = False
-            continue
         header = _nearest_header(f, start)
-        if _is_question(words):
-            if dashed:
-                f.add(start, end, 6, Speaker("журналист", "", "interview"), "dialogue")
-            asked = True
+        if _attributed_turn(words):
+            asked, speaker = False, None
+        elif _is_question(words):
+            # a question printed without a dash after an answer is the next question, shown but not quoted
+            asked, speaker = True, Speaker("журналист", "", "interview") if dashed or not turns else None
         elif asked and words[-1:] in ".!…" and (header or interviewee):
-            f.add(start, end, 6, header or interviewee, "dialogue")
-            asked = False
+            asked, speaker = False, header or interviewee
         else:
-            asked = False
+            asked, speaker = False, None
+        turns.append((start, end, speaker))
+    for start, end, speaker in turns:
+        f.add(start, end, 6, speaker, "dialogue")
 
 
 def _nearest_header(f: _Finder, pos: int) -> Speaker | None:
@@ -898,6 +978,7 @@ def extract_quotes(text: str, people: list[PersonMention] | None = None) -> list
     (find_people(text, strict=False)) when the caller has them already."""
     f = _Finder(text, people)
     _after_marks(f)
+    _unclosed(f)
     _unmarked(f)
     _headers(f)
     _epigraph(f)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.analysis.lexicon import ORG_HEADS, ROLE_WORDS
-from bot.analysis.morphology import name_nominative
+from bot.analysis.morphology import is_surname_like, name_nominative
 from bot.analysis.names import PersonMention, role_before
 from bot.records import SpeakerSource
 
@@ -159,7 +159,7 @@ class People:
         self.text = text
         self.mentions = [
             m
-            for m in map(self._without_role_word, mentions)
+            for m in map(self._with_surname, map(self._without_role_word, mentions))
             if not _inside(quoted, m.start)
             and "\n" not in m.written  # a name never runs over a line break
             and not text[m.end : m.end + 12].lstrip().startswith("атында")
@@ -185,6 +185,17 @@ class People:
         surname = name_nominative(after["word"])
         return PersonMention(start, after.end(), f"{given} {surname}", surname, self.text[start : after.end()])
 
+    def _with_surname(self, mention: PersonMention) -> PersonMention:
+        """«Асия Өтеғұлқызы Нұрғазина»: a given name and a patronymic are followed by the surname — one name."""
+        if not mention.surname.endswith(_PATRONYMIC) or " " not in mention.written.strip():
+            return mention
+        after = _NEXT_WORD.match(self.text, mention.end)
+        if not after or not is_surname_like(after["word"]) or after["word"].endswith(_PATRONYMIC):
+            return mention
+        surname = name_nominative(after["word"])
+        written = self.text[mention.start : after.end()]
+        return PersonMention(mention.start, after.end(), f"{mention.name} {surname}", surname, written)
+
     @cached_property
     def full_names(self) -> dict[str, str]:
         """Surname (and given name, when only one person has it) → the fullest form the text gives."""
@@ -203,6 +214,9 @@ class People:
             if len(surnamed) == 1:
                 for name in names - surnamed:
                     full[name.split()[-1].casefold()] = next(iter(surnamed))
+        for m in self.mentions:  # a surname the text gives only with initials (Ф.И.Голощекин … Голощекин)
+            if "." in m.name:
+                full.setdefault(m.surname.casefold(), _initialled(m))
         return full
 
     def in_range(self, start: int, end: int) -> list[PersonMention]:
@@ -237,10 +251,7 @@ class People:
         full = self.full_names.get(mention.surname.casefold())
         if full is not None:
             return full
-        if "." in mention.name:
-            initials = mention.written[: len(mention.written) - len(mention.written.split(".")[-1].lstrip())]
-            return initials + mention.surname
-        return mention.name
+        return _initialled(mention) if "." in mention.name else mention.name
 
     def role_of(self, mention: PersonMention) -> str:
         if mention.start not in self._roles:
@@ -320,6 +331,12 @@ def _same_post(head: str, role: str) -> int:
 _PATRONYMIC = ("ұлы", "қызы", "улы", "кызы")
 _NEXT_WORD = re.compile(r" (?P<word>[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІ]?[а-яәғқңөұүһі]+)?)(?![\w])")
 _REPORTING = re.compile(r"\s+(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда|мәліметінше)")
+
+
+def _initialled(mention: PersonMention) -> str:
+    """A name with initials as the text wrote them (Ө.Шөкеев, Г.П. Потанин), the surname in the nominative."""
+    initials = mention.written[: len(mention.written) - len(mention.written.split(".")[-1].lstrip())]
+    return initials + mention.surname
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
