@@ -79,12 +79,15 @@ def _text_for_analysis(path: Path) -> tuple[str, str, str]:
     return draft.title, draft.lead, draft.body
 
 
+def _half(path: Path) -> str:
+    """«a» for the even-numbered files, «b» for the odd ones."""
+    return "a" if int(re.sub(r"\D", "", path.stem) or 0) % 2 == 0 else "b"
+
+
 def _files(corpus: Path, half: str) -> list[Path]:
-    """The corpus's texts, or one half of them: «a» the even-numbered files, «b» the odd ones."""
+    """The corpus's texts, or one half of them."""
     files = sorted(corpus.glob("*.txt"))
-    if half == "all":
-        return files
-    return [f for f in files if (int(re.sub(r"\D", "", f.stem) or 0) % 2 == 0) == (half == "a")]
+    return files if half == "all" else [f for f in files if _half(f) == half]
 
 
 def evaluate_quotes(corpus: Path, details: bool, half: str = "all") -> dict[str, float]:
@@ -210,7 +213,8 @@ def _is_lead_paragraph(paragraph: str, title: str) -> bool:
 
 def evaluate_summaries(corpus: Path, extra: list[Path]) -> dict[str, dict[str, float]]:
     systems = {"ours": [], "lead-3": [], "textrank": []}  # type: ignore[var-annotated]
-    for txt in [*sorted(corpus.glob("*.txt")), *extra]:
+    corpus_files = set(corpus.glob("*.txt"))
+    for txt in [*sorted(corpus_files), *extra]:
         try:
             title, lead, body = _text_for_analysis(txt)
         except ArticleFileError:
@@ -230,17 +234,24 @@ def evaluate_summaries(corpus: Path, extra: list[Path]) -> dict[str, dict[str, f
         outputs = {"ours": summarize(title, text), "lead-3": lead_baseline(text), "textrank": _textrank(text)}
         for name, summary in outputs.items():
             cand = _tokens(summary)
-            systems[name].append((_rouge_n(cand, ref, 1), _rouge_n(cand, ref, 2), _rouge_l(cand, ref), len(summary)))
+            row = (_rouge_n(cand, ref, 1), _rouge_n(cand, ref, 2), _rouge_l(cand, ref), len(summary))
+            systems[name].append((*row, txt in corpus_files and _half(txt) == "a"))
     table = {}
     for name, rows in systems.items():
         if rows:
             n = len(rows)
+            halves = {h: [r for r in rows if r[4] == (h == "a")] for h in ("a", "b")}
             table[name] = {
                 "ROUGE-1": sum(r[0] for r in rows) / n,
                 "ROUGE-2": sum(r[1] for r in rows) / n,
                 "ROUGE-L": sum(r[2] for r in rows) / n,
                 "chars": sum(r[3] for r in rows) / n,
                 "articles": n,
+                **{
+                    f"{m} {h}": sum(r[i] for r in part) / max(1, len(part))
+                    for h, part in halves.items()
+                    for m, i in (("ROUGE-1", 0), ("ROUGE-L", 2))
+                },
             }
     return table
 
@@ -286,11 +297,15 @@ def main() -> int:
     print(f"| analysis, ms per 4,000 characters (median, warm) | {evaluate_speed(args.corpus):.2f} | | | ≤ 2 |")
     print()
     table = evaluate_summaries(args.corpus, args.also)
-    print("| summariser | ROUGE-1 | ROUGE-2 | ROUGE-L | mean chars | articles |\n|---|---|---|---|---|---|")
+    print(
+        "| summariser | ROUGE-1 | ROUGE-2 | ROUGE-L | mean chars | articles | ROUGE-1 / ROUGE-L half a | half b |\n"
+        "|---|---|---|---|---|---|---|---|"
+    )
     for name, row in table.items():
         print(
-            f"| {name} | {row['ROUGE-1']:.3f} | {row['ROUGE-2']:.3f} | {row['ROUGE-L']:.3f} |"
-            f" {row['chars']:.0f} | {row['articles']} |"
+            f"| {name} | {row['ROUGE-1']:.4f} | {row['ROUGE-2']:.4f} | {row['ROUGE-L']:.4f} |"
+            f" {row['chars']:.0f} | {row['articles']} | {row['ROUGE-1 a']:.4f} / {row['ROUGE-L a']:.4f} |"
+            f" {row['ROUGE-1 b']:.4f} / {row['ROUGE-L b']:.4f} |"
         )
     if {"ours", "lead-3", "textrank"} <= set(table):
         beats = all(table["ours"][m] > table[b][m] for b in ("lead-3", "textrank") for m in ("ROUGE-1", "ROUGE-L"))
