@@ -20,6 +20,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from bot.analysis.lexicon import ROLE_WORDS
 from bot.analysis.morphology import name_nominative
@@ -80,7 +81,8 @@ _GENITIVE_BEFORE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+
 _LINE = re.compile(r"[^\n]+")
 _SENTENCE_BREAK = re.compile(r"[.!?…][ \t]+[А-ЯӘҒҚҢӨҰҮҺІA-Z«]")
 _WORD = re.compile(r"[^\W\d_]+")
-_LATIN_I = re.compile(r"(?<=[а-яәғқңөұүһіА-ЯӘҒҚҢӨҰҮҺІ])i|i(?=[а-яәғқңөұүһі])")
+# an «i» after or before a Cyrillic letter (starting with the letter itself lets the engine skip ahead fast)
+_LATIN_I = re.compile(r"i(?:(?<=[а-яәғқңөұүһіА-ЯӘҒҚҢӨҰҮҺІ]i)|(?=[а-яәғқңөұүһі]))")
 _DASH_LINE = re.compile(r"^[ \t]*[–—─−-][ \t]*(?=\S)")
 # the same at a given position (a «^» would only match at the start of the whole text)
 _DASH_AT = re.compile(r"[ \t]*[–—─−-][ \t]*(?=\S)")
@@ -140,7 +142,7 @@ class _Finder:
     def __init__(self, text: str, people: list[PersonMention] | None) -> None:
         self.original = text
         # Some pages type a Latin «i» for the Kazakh «і»; one character for one, so positions hold.
-        self.text = _LATIN_I.sub("і", text)
+        self.text = _LATIN_I.sub("і", text) if "i" in text else text
         self.spans = pair_marks(text)
         quoted = sorted((s.start, s.close) for s in self.spans if s.open is not None)
         if people is None or self.text != text:
@@ -174,6 +176,20 @@ class _Finder:
             bisect.insort(self.spoken, (end, Speaker(speaker.name, speaker.role, "role_noun")), key=lambda x: x[0])
         if rank in (2, 3):
             bisect.insort(self.unmarked_ends, self.clause_end(end) + 1)
+
+    @cached_property
+    def header_lines(self) -> list[re.Match[str]]:
+        """«Name, role:» at a line start or after a sentence, looked for only on the lines that have a colon."""
+        found: list[re.Match[str]] = []
+        colon = self.text.find(":")
+        while colon != -1:
+            start, end = self.line_start(colon), self.line_end(colon)
+            at_start = _HEADER.match(self.text, start, end)
+            if at_start:
+                found.append(at_start)
+            found.extend(_INLINE_HEADER.finditer(self.text, start, end))
+            colon = self.text.find(":", end)
+        return found
 
     def clause_end(self, pos: int, limit: int = 240) -> int:
         match = _CLAUSE_END.search(self.text, pos, min(len(self.text), pos + limit))
@@ -596,7 +612,7 @@ def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
     start = end + rest.end()
     line_end = f.line_end(start)
     words = f.text[start:line_end]
-    if words.rstrip()[-1:] in _TERMINAL and not _AFTER_UNMARKED.search(words):
+    if words.rstrip()[-1:] in _TERMINAL and not _DASH_VERB.search(words):
         f.add(start, line_end, 2, speaker, "direct")
 
 
@@ -660,7 +676,7 @@ def _unmarked_start(f: _Finder, end: int) -> int | None:
             break
         previous = f.line_start(start - 1)
         above = f.text[previous : start - 1]
-        if _AFTER_UNMARKED.search(above) or above.rstrip().endswith(":") or not above.strip():
+        if _DASH_VERB.search(above) or above.rstrip().endswith(":") or not above.strip():
             break
         if _DASH_LINE.match(above):
             return previous
@@ -718,7 +734,7 @@ def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
 
 def _headers(f: _Finder) -> None:
     """«Name, role:» lines over a soundbite, and «Name: statement» headlines and transcript lines."""
-    for match in itertools.chain(_HEADER.finditer(f.text), _INLINE_HEADER.finditer(f.text)):
+    for match in f.header_lines:
         speaker = _header_speaker(f, match.start("who"), match.end("who"))
         if speaker is None:
             continue
@@ -734,7 +750,7 @@ def _headers(f: _Finder) -> None:
             kind: QuoteKind = "dialogue" if rest[:1] in "–—─−-" or rest[-1:] == "?" else "direct"
         else:
             nxt = _LINE.search(f.text, match.end())
-            if nxt is None or nxt.group().rstrip()[-1:] not in ".!…" or _AFTER_UNMARKED.search(nxt.group()):
+            if nxt is None or nxt.group().rstrip()[-1:] not in ".!…" or _DASH_VERB.search(nxt.group()):
                 continue
             start, end, kind = nxt.start(), nxt.end(), "dialogue"
         words = f.text[start:end].strip()
@@ -766,9 +782,10 @@ def _statement_then_name(f: _Finder) -> None:
         f.add(match.start("q"), match.end("q"), 5, speaker, "direct")
 
 
-_INTERVIEW_WORDS = re.compile(r"(?i)сұхбат|әңгіме|интервью")
+_INTERVIEW_WORDS = ("сұхбат", "әңгіме", "интервью")
 _DASH_LINE_ANYWHERE = re.compile(r"(?m)^[ \t]*[–—─−-]")
-_INLINE_DASH = re.compile(r"(?<=[.!?…])[ \t]+[–—─−][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
+# «… . – …»: a new turn inside a paragraph (the stop is matched, not looked behind at, so the search is fast)
+_INLINE_DASH = re.compile(r"[.!?…][ \t]+[–—─−][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
 _COMITATIVE = re.compile(r"(?i)(?:мен|пен|бен)$")
 _POLITE_YOU = re.compile(r"(?i)(?<![\w-])сіз(?:дің|ге|ді|ден|де)?(?![\w-])")
 
@@ -776,7 +793,9 @@ _POLITE_YOU = re.compile(r"(?i)(?<![\w-])сіз(?:дің|ге|ді|ден|де)?
 def _interviewee(f: _Finder) -> Speaker | None:
     """Who an interview is with: a «Name: …» headline, a «… – Name» title, or «Name-мен сұхбат»."""
     head = f.text[: min(len(f.text), 2000)]
-    for match in _HEADER.finditer(head):
+    for match in f.header_lines:
+        if match.start() >= len(head):
+            break
         speaker = _header_speaker(f, match.start("who"), match.end("who"))
         if speaker is not None and speaker.source == "header":
             return Speaker(speaker.name, speaker.role, "interview")
@@ -795,20 +814,22 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
     continue them, and «… . – …» turns inside one paragraph; each with whether a dash opened it. An undashed
     paragraph ending in «?» after a turn is a question of its own (interviews often print questions so)."""
     segments: list[tuple[int, int, bool]] = []
+    inline = [m.end() for m in _INLINE_DASH.finditer(f.text)]
     for line in _LINE.finditer(f.text):
-        starts = [line.start() + m.end() for m in _INLINE_DASH.finditer(line.group())]
+        first = bisect.bisect_left(inline, line.start())
+        starts = inline[first : bisect.bisect_right(inline, line.end())]
         dash = _DASH_LINE.match(line.group())
         after_turn = bool(segments) and segments[-1][1] == line.start() - 1
         ends = line.group().rstrip()[-1:]
         if dash:
             starts.insert(0, line.start() + dash.end())
-        elif after_turn and ends == "?" and not starts and not _HEADER.match(line.group()):
+        elif after_turn and ends == "?" and not starts and not (":" in line.group() and _HEADER.match(line.group())):
             segments.append((line.start(), line.end(), False))
         elif (
             after_turn
             and f.text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?"
             and ends in ".!…"
-            and not _HEADER.match(line.group())
+            and not (":" in line.group() and _HEADER.match(line.group()))
         ):
             segments[-1] = (segments[-1][0], line.end(), segments[-1][2])
         for index, start in enumerate(starts):
@@ -818,7 +839,7 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
 
 
 def _attributed_turn(words: str) -> bool:
-    return bool(_AFTER_UNMARKED.search(words) or _AFTER_MARK.match(words, len(words) - 12 if len(words) > 12 else 0))
+    return bool(_DASH_VERB.search(words) or _AFTER_MARK.match(words, len(words) - 12 if len(words) > 12 else 0))
 
 
 def _is_question(words: str) -> bool:
@@ -841,7 +862,8 @@ def _qa_layout(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
 
 def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
     """An interview says so (сұхбат, әңгіме), names its guest in a «Name, role:» line, or is laid out as one."""
-    if _INTERVIEW_WORDS.search(f.text) or any(c.quote.speaker_source == "header" for c in f.found):
+    lower = f.text.casefold()
+    if any(word in lower for word in _INTERVIEW_WORDS) or any(c.quote.speaker_source == "header" for c in f.found):
         return True
     return any(_nearest_header(f, start) for start, _, dashed in segments if dashed) or _qa_layout(f, segments)
 

@@ -157,29 +157,30 @@ class People:
 
     def __init__(self, text: str, mentions: list[PersonMention], quoted: list[tuple[int, int]]) -> None:
         self.text = text
+        # every name, also those inside quotations: what a quoted speaker refers to («Ол …» inside a quote)
+        self.everyone = [m for m in mentions if not _LATIN.search(m.written)]
         self.mentions = [
             m
-            for m in map(self._with_surname, map(self._without_role_word, mentions))
-            if not _inside(quoted, m.start)
-            and "\n" not in m.written  # a name never runs over a line break
+            for m in map(self._with_surname, map(self._without_role_word, self.everyone))
+            if "\n" not in m.written  # a name never runs over a line break
+            and not _inside(quoted, m.start)
             and not text[m.end : m.end + 12].lstrip().startswith("атында")
-            and not re.search("[A-Za-z]", m.written)
         ]
         self.starts = [m.start for m in self.mentions]
-        # every name, also those inside quotations: what a quoted speaker refers to («Ол …» inside a quote)
-        self.everyone = [m for m in mentions if not re.search("[A-Za-z]", m.written)]
         self._roles: dict[int, str] = {}
 
     def _without_role_word(self, mention: PersonMention) -> PersonMention:
         """«Кәсіпкер Раиса Тұралиева» read as the name «Кәсіпкер Раиса»: a role word opening a sentence is not a
         given name, so the name is the next two words."""
         first, _, given = mention.written.partition(" ")
-        after = _NEXT_WORD.match(self.text, mention.end)
-        if not after or not given or " " in given or not looks_like_role(first.casefold()):
+        if not given or " " in given:
             return mention
         # a role word, also in the plural («Депутаттар Нұрлан Бекназаров пен …»)
         role = _PLURAL.sub("", first.casefold()) if len(first) > 6 else first.casefold()
         if not (role in ROLE_WORDS or role.endswith(("кер", "гер", "шы", "ші", "ист"))):
+            return mention
+        after = _NEXT_WORD.match(self.text, mention.end)
+        if not after or not looks_like_role(first.casefold()):
             return mention
         start = mention.end - len(given)
         surname = name_nominative(after["word"])
@@ -273,8 +274,15 @@ class People:
         best: tuple[int, int, PersonMention] | None = None
         # the people of the surrounding stretch of text (a role is given near where it is used; bounded work)
         low, high = bisect.bisect_left(self.starts, pos - 6000), bisect.bisect_left(self.starts, pos + 3000)
+        # the words that can score, looked for in the text before each name first (a role is only worked out,
+        # which is slow, for a name that has one of them before it)
+        keys = (*words, *_SAME_POST.get(head, ()), *(_HEAD_POSTS if head.startswith(_GENERIC_HEADS) else ()))
+        keys = (*keys, "басшы") if head.startswith("әкім") else keys
         for mention in self.mentions[low:high]:
             if skip and self.full_name(mention) in skip:
+                continue
+            before = self.text[max(0, mention.start - 400) : mention.start].casefold()
+            if not any(key in before for key in keys):
                 continue
             role = self.role_of(mention).casefold()
             score = (2 if head in role else _same_post(head, role)) + sum(1 for w in others if w in role)
@@ -329,6 +337,7 @@ def _same_post(head: str, role: str) -> int:
 
 
 _PATRONYMIC = ("ұлы", "қызы", "улы", "кызы")
+_LATIN = re.compile("[A-Za-z]")
 _NEXT_WORD = re.compile(r" (?P<word>[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІ]?[а-яәғқңөұүһі]+)?)(?![\w])")
 _REPORTING = re.compile(r"\s+(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда|мәліметінше)")
 
