@@ -1,6 +1,6 @@
 """Evaluate the text analysis on a folder of articles with hand-made gold (e.g. ../shared/corpus).
 
-    python bench/evaluate.py ../shared/corpus [--details] [--half a|b]
+    python bench/evaluate.py ../shared/corpus [--details] [--half a|b] [--baseline /tmp/old]
 
 Quotes: a predicted direct/dialogue quote matches a gold one when their word sets overlap by ≥ 0.8
 (Jaccard); precision counts every predicted quote in every file (files without gold have no quotes), except
@@ -8,7 +8,7 @@ what the first batch (files 001–120) did not annotate by its convention (the c
 «Name: statement» and an unnamed interviewer's question there are neither right nor wrong and are counted
 apart («not annotated»). Speaker accuracy: matched quotes whose speaker equals the gold speaker (case-folded,
 a Latin «i» read as the Kazakh «і» as some pages type it; surname alone counts when the gold full name ends
-with it, also after initials: Голощекин ~ Ф.И.Голощекин); a quote emitted without a speaker counts as wrong.
+with it, also after initials: Ахметов ~ Б.Қ.Ахметов); a quote emitted without a speaker counts as wrong.
 Event recall: a gold event is found when a predicted event has the same year and overlapping date expression.
 Summaries: ROUGE-1/2/L F1 on stemmed words against
 the article's own lead (Aikyn's one-line abstract), or, where the page has none, its first paragraph —
@@ -21,13 +21,12 @@ import argparse
 import json
 import re
 import statistics
+import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.analysis import analyze_article
 from bot.analysis.events import extract_events
 from bot.analysis.morphology import fold, word_stem
 from bot.analysis.quotes import extract_quotes
@@ -256,20 +255,42 @@ def evaluate_summaries(corpus: Path, extra: list[Path]) -> dict[str, dict[str, f
     return table
 
 
-def evaluate_speed(corpus: Path) -> float:
-    """Median milliseconds of the whole analysis per 4,000 characters, warm: corpus texts joined into
-    4,000-character articles, each analysed once to warm the caches, then timed several times. CPU time of this
-    process, so other work on a shared machine inflates it less than wall time would."""
-    joined = "\n".join(t.read_text(encoding="utf-8") for t in sorted(corpus.glob("*.txt")))
-    articles = [joined[i : i + 4000] for i in range(0, len(joined) - 4000, 4000)][:20]
-    timings = []
-    for text in articles:
+_SPEED = """
+import statistics, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from bot.analysis import analyze_article
+joined = "\\n".join(t.read_text(encoding="utf-8") for t in sorted(Path(sys.argv[2]).glob("*.txt")))
+articles = [joined[i : i + 4000] for i in range(0, len(joined) - 4000, 4000)][:20]
+timings = []
+for text in articles:
+    analyze_article("Тақырып", "", text)
+    for _ in range(5):
+        started = time.process_time()
         analyze_article("Тақырып", "", text)
-        for _ in range(5):
-            started = time.process_time()
-            analyze_article("Тақырып", "", text)
-            timings.append((time.process_time() - started) * 1000)
-    return statistics.median(timings)
+        timings.append((time.process_time() - started) * 1000)
+print(statistics.median(timings))
+"""
+
+
+def evaluate_speed(corpus: Path, baseline: Path | None = None, rounds: int = 3) -> tuple[float, float | None]:
+    """Median milliseconds of the whole analysis per 4,000 characters, warm: corpus texts joined into
+    4,000-character articles, each analysed once to warm the caches, then timed several times. CPU time of the
+    measuring process, so other work on a shared machine inflates it less than wall time would. With a
+    `baseline` checkout (e.g. a `git worktree` of an older commit), both are measured in turns, each in a fresh
+    process, and the medians of the rounds are returned, so their ratio holds under the same load."""
+    here = str(Path(__file__).resolve().parents[1])
+
+    def measure(root: str) -> float:
+        done = subprocess.run([sys.executable, "-c", _SPEED, root, str(corpus)], capture_output=True, check=True)
+        return float(done.stdout)
+
+    ours, theirs = [], []
+    for _ in range(rounds if baseline else 1):
+        ours.append(measure(here))
+        if baseline:
+            theirs.append(measure(str(baseline)))
+    return statistics.median(ours), statistics.median(theirs) if theirs else None
 
 
 def main() -> int:
@@ -280,6 +301,7 @@ def main() -> int:
         "--half", choices=["all", "a", "b"], default="all", help="which half --details lists: a even files, b odd"
     )
     parser.add_argument("--also", type=Path, nargs="*", default=[], help="more article files for summaries")
+    parser.add_argument("--baseline", type=Path, help="a checkout of older code to time in the same run")
     args = parser.parse_args()
     halves = {
         half: evaluate_quotes(args.corpus, args.details and half == args.half, half) for half in ("all", "a", "b")
@@ -294,7 +316,12 @@ def main() -> int:
     )
     print(f"| gold / predicted / not annotated in batch 1 | {counts} | |")
     print(f"| event recall | {events['event recall']:.3f} ({events['gold events']} gold) | | | ≥ 0.95 |")
-    print(f"| analysis, ms per 4,000 characters (median, warm) | {evaluate_speed(args.corpus):.2f} | | | ≤ 2 |")
+    ours, theirs = evaluate_speed(args.corpus, args.baseline)
+    print(f"| analysis, ms per 4,000 characters (median, warm) | {ours:.2f} | | | ≤ 2 |")
+    if theirs is not None:
+        print(
+            f"| the same for {args.baseline} (baseline), and ours ÷ baseline | {theirs:.2f} | {ours / theirs:.2f} | | |"
+        )
     print()
     table = evaluate_summaries(args.corpus, args.also)
     print(

@@ -24,7 +24,7 @@ class MarkedSpan:
     close: int
     mark: str
     # the opener of an enclosing quotation of the same mark that was never closed: this closing mark closes
-    # both («… "Машинаны жөндеп беріңдер", – деді …» types one mark for two)
+    # both («… "Көлікті жөндеп беріңдер", – деді …» types one mark for two)
     shared: int | None = None
 
     @property

@@ -239,7 +239,7 @@ _OBLIQUE = re.compile(r"(?:ның|нің|дың|дің|тың|тің|нан|не
 
 
 def _single_name(word: str) -> bool:
-    """A lone capitalised word that can be a person's name in the nominative (Нұрсұлу, Голощекин, Абай)."""
+    """A lone capitalised word that can be a person's name in the nominative (Нұргүл, Ахметов, Абай)."""
     bare = word.strip(",.:")
     lower = bare.casefold()
     return (
@@ -255,7 +255,7 @@ def _single_name(word: str) -> bool:
 
 
 def _oblique_name(word: str, full: str) -> bool:
-    """Is the written word a case form of the name (Әшімбаевтан, Захарованың) rather than the name itself?"""
+    """Is the written word a case form of the name (Ахметовтен, Омарованың) rather than the name itself?"""
     bare = word.strip("«»,.:")
     if any(bare.casefold() == part.casefold() for part in full.split()):
         return False
@@ -316,7 +316,7 @@ def _subject(f: _Finder, quote_open: int) -> Speaker | None:
     nominative = [m for m in mentions if m.is_nominative]
     if nominative:
         return f.people.speaker(nominative[-1], "named")
-    # the words of a name in another case (Айдарбек Қожаназаровтан: whom it was asked) are not the subject
+    # the words of a name in another case (Ержан Әлімовтен: whom it was asked) are not the subject
     for mention in reversed(mentions):
         zone = zone[: mention.start - start] + " " * (mention.end - mention.start) + zone[mention.end - start :]
     words = [w.strip('«»"“”,') for w in zone.split()]
@@ -527,7 +527,7 @@ def _after_marks(f: _Finder) -> None:
 
 
 def _verb_inside(f: _Finder, span: MarkedSpan) -> None:
-    """«… тозуы дейді», – әкім.: the verb typed inside the closing mark, the speaker after the dash."""
+    """«Құбыр ескірген дейді», – әкім.: the verb typed inside the closing mark, the speaker after the dash."""
     verb = _TRAILING_SAY.search(f.text, span.start, span.close)
     after = _DASH_AFTER.match(f.text, span.close + 1)
     if verb is None or after is None:
@@ -537,7 +537,7 @@ def _verb_inside(f: _Finder, span: MarkedSpan) -> None:
 
 
 def _unclosed(f: _Finder) -> None:
-    """Жас актер Айбол Қасым “… мәртебесі биік дейді.: a quotation whose closing mark was forgotten, running to
+    """Әнші Айгерім Серікова «… үлкен мәртебе болды дейді.: a quotation whose closing mark was forgotten, running to
     the verb of saying that ends its paragraph; the speaker is the subject before it."""
     closes = {s.close for s in f.spans}
     for line in _UNCLOSED_LINE.finditer(f.text):
@@ -548,8 +548,8 @@ def _unclosed(f: _Finder) -> None:
 
 
 def _embedded(f: _Finder, span: MarkedSpan) -> None:
-    """A quote inside a reported clause: Голощекин бірден «ауылда Кеңес өкіметі жоқ» екенін, «…» өткізу
-    керектігін мәлімдеді — the quote, a complement (екенін, керектігін, дегенін) and a verb of saying that ends
+    """A quote inside a reported clause: Ахметов бірден «ауылда мектеп жоқ» екенін, «…» салу керектігін
+    мәлімдеді — the quote, a complement (екенін, керектігін, дегенін) and a verb of saying that ends
     the sentence; the speaker is its subject."""
     complement = _COMPLEMENT.match(f.text, span.close + 1, span.close + 120)
     if complement is None:
@@ -591,7 +591,7 @@ def _led_by_colon(f: _Finder, span: MarkedSpan) -> None:
     start = f.sentence_start(open_)
     zone = f.text[start:open_].rstrip(" :")
     nominative = [m for m in f.people.in_range(start, open_) if m.is_nominative]
-    # «деп» after the quote (… суретті беріп: «…» деп берді) makes the colon's words speech too
+    # «деп» after the quote (… хатты беріп: «…» деп берді) makes the colon's words speech too
     said = _DEP_AFTER.match(f.text, span.close + 1)
     if not nominative or not (
         said or _SPEECH_BEFORE_COLON.search(zone) or f.text[nominative[-1].end : open_].strip(" ,:") == ""
@@ -645,7 +645,7 @@ def _unmarked(f: _Finder) -> None:
 
 
 def _colon_line_subject(f: _Finder, start: int) -> Speaker | None:
-    """«Әшімбаев жымиып:» on the line before an unmarked quote names its speaker."""
+    """«Ахметов күліп:» on the line before an unmarked quote names its speaker."""
     line_end = start - 1
     if line_end <= 0 or f.text[line_end] != "\n":
         return None
@@ -698,7 +698,7 @@ _AND = {"мен", "пен", "бен", "және"}
 
 
 def _header_role(words: list[str]) -> str:
-    """The role of «ROLE ADDRESSEES:» (Үкімет басшысы министрлер мен әкімдерге:): the words before those the
+    """The role of «ROLE ADDRESSEES:» (Облыс әкімі аудан әкімдері мен ауыл әкімдеріне:): the words before those the
     words were addressed to (a dative, with the words joined to it by «мен», «және»)."""
     dative = next((i for i, w in enumerate(words) if _DATIVE.search(w.casefold())), len(words))
     cut = dative
@@ -709,7 +709,7 @@ def _header_role(words: list[str]) -> str:
 
 def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
     """«Name, role» / «Name» / «ROLE (to whom)» before a colon at a line start. A name heading a line before a
-    colon or a comma stands in the nominative, whatever ending it seems to have (Бөрібай Кәртен:)."""
+    colon or a comma stands in the nominative, whatever ending it seems to have (Бақытжан Кәртен:)."""
     who = f.text[start:end]
     people = f.people.in_range(start, end)
     lead = f.text[start : people[0].start].strip(" ,") if people else ""
@@ -765,7 +765,7 @@ _BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—−-][ \t]+(?P<w
 
 
 def _statement_then_name(f: _Finder) -> None:
-    """An interview's headline «Statement – Name Surname» (or «– 26 жастағы мектеп директоры», the person the
+    """An interview's headline «Statement – Name Surname» (or «– жас мектеп директоры», the person the
     text gives that role). A news agency's «Statement – Name» title paraphrases a report, so only interviews."""
     for match in _BYLINE_TITLE.finditer(f.text, 0, f.line_end(f.line_end(f.line_end(0) + 1) + 1)):
         who = match["who"].strip()
@@ -844,7 +844,7 @@ def _attributed_turn(words: str) -> bool:
 
 def _is_question(words: str) -> bool:
     """An interviewer's turn: it ends in «?», or asks («?») and addresses the guest as «сіз» before going on
-    (– Шәкәрім мырза, сіздің …? Сосын … айтып берсеңіз.)."""
+    (– Ерлан мырза, сіздің …? Сосын … айтып берсеңіз.)."""
     return words.endswith("?") or ("?" in words and bool(_POLITE_YOU.search(words)))
 
 

@@ -175,7 +175,7 @@ class People:
         first, _, given = mention.written.partition(" ")
         if not given or " " in given:
             return mention
-        # a role word, also in the plural («Депутаттар Нұрлан Бекназаров пен …»)
+        # a role word, also in the plural («Депутаттар Болат Мұхтаров пен …»)
         role = _PLURAL.sub("", first.casefold()) if len(first) > 6 else first.casefold()
         if not (role in ROLE_WORDS or role.endswith(("кер", "гер", "шы", "ші", "ист"))):
             return mention
@@ -187,7 +187,7 @@ class People:
         return PersonMention(start, after.end(), f"{given} {surname}", surname, self.text[start : after.end()])
 
     def _with_surname(self, mention: PersonMention) -> PersonMention:
-        """«Асия Өтеғұлқызы Нұрғазина»: a given name and a patronymic are followed by the surname — one name."""
+        """«Гүлжан Сағатқызы Омарова»: a given name and a patronymic are followed by the surname — one name."""
         if not mention.surname.endswith(_PATRONYMIC) or " " not in mention.written.strip():
             return mention
         after = _NEXT_WORD.match(self.text, mention.end)
@@ -209,13 +209,13 @@ class People:
         for first, names in given.items():
             if len(names) == 1:
                 full.setdefault(first, next(iter(names)))
-            # «Мейрамхат Кәрібекұлы» after «Мейрамхат Айнабеков»: the given name with the patronymic, as Kazakh
+            # «Мейрамбек Сәкенұлы» after «Мейрамбек Тұрсынов»: the given name with the patronymic, as Kazakh
             # addresses a person politely, is the same person when the text names one such person in full
             surnamed = {n for n in names if not n.endswith(_PATRONYMIC)}
             if len(surnamed) == 1:
                 for name in names - surnamed:
                     full[name.split()[-1].casefold()] = next(iter(surnamed))
-        for m in self.mentions:  # a surname the text gives only with initials (Ф.И.Голощекин … Голощекин)
+        for m in self.mentions:  # a surname the text gives only with initials (Б.Қ.Ахметов … Ахметов)
             if "." in m.name:
                 full.setdefault(m.surname.casefold(), _initialled(m))
         return full
@@ -294,8 +294,8 @@ class People:
         return best[2] if best else None
 
     def by_word(self, word: str) -> str | None:
-        """A single name word (Әшімбаев, Голощекин, Оспанхан) expanded to the full name the text gives; an
-        affectionate short form (Мұзағам, Қанекең) matches the one given name it starts like."""
+        """A single name word (Тұрсынов, Ахметов, Мейрамбек) expanded to the full name the text gives; an
+        affectionate short form (Мұқаң, Қанекең) matches the one given name it starts like."""
         base = name_nominative(word.strip("«»,.:"))
         if base.isupper() and len(base) > 3:
             base = base[:1] + base[1:].lower()
