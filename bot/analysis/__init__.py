@@ -11,10 +11,10 @@ from bot.analysis.names import find_people
 from bot.analysis.quotes import extract_quotes
 from bot.analysis.sentences import split_sentences
 from bot.analysis.summary import summarize
-from bot.records import Analysis, Entity, Event, Quote
+from bot.records import CERTAIN_SOURCES, Analysis, Entity, Event, Quote
 
 # Bump when the analysis changes so stored articles are analysed again at the next start.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 __all__ = ["ANALYSIS_VERSION", "Analysis", "Entity", "Event", "Quote", "analyze_article"]
 
@@ -31,11 +31,24 @@ def analyze_article(title: str, lead: str, body: str, published_at: datetime | N
     head = "\n".join(part for part in (title, lead) if part)
     whole = f"{head}\n{text}" if head else text
     people = find_people(whole, strict=False)
+    # headlines speak too («Name: statement»), so quotes are read over the whole text
+    quotes = extract_quotes(whole, people)
     return Analysis(
         sentences=[s.text for s in sentences],
-        # headlines speak too («Name: statement», «Statement – Name»), so quotes are read over the whole text
-        quotes=extract_quotes(whole, people),
+        quotes=quotes,
         events=events,
         entities=extract_entities(whole, [m for m in people if is_surname_like(m.surname)]),
-        summary=summarize(title, text, lead=lead, sentences=sentences),
+        summary=summarize(title, text, lead=lead, sentences=sentences, skip=_post_quotes(quotes, title)),
     )
+
+
+def _post_quotes(quotes: list[Quote], title: str) -> list[str]:
+    """The quote a channel post will show apart (as post_format.key_quote picks it: certain, direct, not in the
+    title, a short one first): the summary leaves it out so the post never says the same words twice."""
+    certain = [
+        q.text
+        for q in quotes
+        if q.kind == "direct" and q.speaker and q.speaker_source in CERTAIN_SOURCES and q.text not in title
+    ]
+    short = [text for text in certain if len(text) <= 300]
+    return (short or certain)[:1]

@@ -65,7 +65,6 @@ _PATTERNS = [
     # 1991-ден бері; 2015-ке дейін (the postposition is required: «1000-нан астам адам» is a count)
     re.compile(rf"(?<![\d,.]){_YEAR}{_CASE_AFTER_HYPHEN}(?![\w-]){_AFTER[:-1]}"),
 ]
-_HAS_DIGITS = re.compile(r"\d{4}|ғасыр")
 _CLAUSE_SPLIT = re.compile(r"[,;:]\s+|(?<!\s)\s++[–—]\s+")
 MAX_WHAT_WORDS = 14
 
@@ -151,15 +150,33 @@ def _events_of_match(match: re.Match[str], sentence: str) -> list[Event]:
     return [Event(match[0].strip(), year, what, day, end)]
 
 
+_YEAR_DIGITS = re.compile(r"1[0-9]{3}|20[0-9]{2}")
+_NEEDS_DIGITS = [p for p in _PATTERNS if p.pattern.count("ғасыр") == 0 and "decadeword" not in p.pattern]
+_DECADE_WORD_PATTERN = next(p for p in _PATTERNS if "decadeword" in p.pattern)
+_CENTURY_PATTERN = next(p for p in _PATTERNS if "ғасыр" in p.pattern)
+
+
+def _patterns_for(sentence: str) -> list[re.Pattern[str]]:
+    """The patterns a sentence can match at all (each needs a year's digits, «жылдар» or «ғасыр»), so most
+    sentences are scanned by none."""
+    patterns = list(_NEEDS_DIGITS) if _YEAR_DIGITS.search(sentence) else []
+    if "ғасыр" in sentence:
+        patterns.insert(0, _CENTURY_PATTERN)
+    if "жылдар" in sentence.casefold():
+        patterns.append(_DECADE_WORD_PATTERN)
+    return sorted(patterns, key=_PATTERNS.index)
+
+
 def extract_events(text: str, sentences: list[Sentence] | None = None) -> list[Event]:
     """Every explicit date expression that names a year, in text order, once per expression."""
     events: list[Event] = []
     for sentence in split_sentences(text) if sentences is None else sentences:
-        if "жыл" not in sentence.text and not _HAS_DIGITS.search(sentence.text):
+        patterns = _patterns_for(sentence.text)
+        if not patterns:
             continue
         taken = bytearray(len(sentence.text))
         found: list[tuple[int, list[Event]]] = []
-        for pattern in _PATTERNS:
+        for pattern in patterns:
             for match in pattern.finditer(sentence.text):
                 if any(taken[match.start() : match.end()]):
                     continue

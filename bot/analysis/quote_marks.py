@@ -23,6 +23,9 @@ class MarkedSpan:
     open: int | None
     close: int
     mark: str
+    # the opener of an enclosing quotation of the same mark that was never closed: this closing mark closes
+    # both («… "Көлікті жөндеп беріңдер", – деді …» types one mark for two)
+    shared: int | None = None
 
     @property
     def start(self) -> int:
@@ -75,6 +78,8 @@ def pair_marks(text: str) -> list[MarkedSpan]:
     """
     stack: list[tuple[int, str]] = []
     spans: list[MarkedSpan] = []
+    enclosing: dict[int, int] = {}  # index in spans → the opener still open around that span
+    closed: set[int] = set()
     paragraph, previous = 0, 0  # start of the current paragraph, found incrementally to stay linear
     for match in _MARKS.finditer(text):
         i, ch = match.start(), match.group()
@@ -98,6 +103,13 @@ def pair_marks(text: str) -> list[MarkedSpan]:
             spans.append(MarkedSpan(None, i, ch))
             continue
         opener, mark = stack[depth]
+        if depth and stack[depth - 1][1] == mark:
+            enclosing[len(spans)] = stack[depth - 1][0]
         del stack[depth:]
+        closed.add(opener)
         spans.append(MarkedSpan(opener, i, mark))
+    for index, outer in enclosing.items():
+        span = spans[index]
+        if outer not in closed and "\n" not in text[outer : span.close]:
+            spans[index] = MarkedSpan(span.open, span.close, span.mark, outer)
     return spans

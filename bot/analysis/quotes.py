@@ -20,6 +20,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from bot.analysis.lexicon import ROLE_WORDS
 from bot.analysis.morphology import name_nominative
@@ -38,8 +39,8 @@ from bot.analysis.speakers import (
 from bot.records import Quote, QuoteKind
 
 _SAY = (
-    r"(?:деді(?:м|к|ңіз)?|дейді|деймін|дейміз|депті|деседі|десті|дейтін(?:\s+еді)?|деп\s+еді|деген(?:\s+еді)?"
-    r"|делінген|делінеді|делінді)"
+    r"(?:деді(?:м|к|ңіз)?|дейді|деймін|дейміз|депсіз|дейсіз|дегенсіз|депті|деседі|десті|дейтін(?:\s+еді)?"
+    r"|деп\s+еді|деген(?:\s+еді)?|делінген|делінеді|делінді)"
 )
 # «деп» + a verb of saying; «деп ойлайды» (thinks) is not among them on purpose.
 _DEP_VERBS = (
@@ -62,24 +63,48 @@ def _not_speech(verb: str) -> bool:
 
 
 _VERB = rf"(?P<verb>{_SAY}|{_DEP})(?=[\s.,!?:;)…»”“\"]|$)"
-_AFTER_MARK = re.compile(rf"[\s,.]{{0,4}}(?:[–—-]\s*)?{_VERB}")
-_AFTER_UNMARKED = re.compile(rf"(?P<punct>[,.!?…])?[ \t]*[–—-][ \t]*{_VERB}")
-_DASH_VERB = re.compile(rf"[–—-][ \t]*{_VERB}")
+_AFTER_MARK = re.compile(rf"[\s,.]{{0,4}}(?:[–—−-]\s*)?{_VERB}")
+_AFTER_UNMARKED = re.compile(rf"(?P<punct>[,.!?…])?[ \t]*[–—−-][ \t]*{_VERB}")
+_DASH_VERB = re.compile(rf"[–—−-][ \t]*{_VERB}")
 _NEWS_CREDIT = re.compile(
     r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат(?:тық)?\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
     r"baq|tengrinews|orda|zakon|inform|редакцияға|сайты|порталы|басылымы"
 )
-_CLAUSE_END = re.compile(r"(?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ])[.!?…](?=\s|$)|\n|(?<=\w)[–—-](?=\s)|\s[–—](?=\s)")
+_CLAUSE_END = re.compile(r"(?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ])[.!?…](?=\s|$)|\n|(?<=\w)[–—−-](?=\s)|\s[–—](?=\s)")
 _DOCUMENT = re.compile(r"(?:делінген|делінеді|делінді|деп\s+жазылған)")
+_AUXILIARY = re.compile(r"\s+(?:болатын|болған|болды|болатұғын|еді|екен|жатыр|отыр|тұр|жүр)(?![\w-])")
 _FIRST_PERSON = re.compile(r"(?:деді[мк]|деймін|дейміз)$")
+_SECOND_PERSON = re.compile(r"(?:дедіңіз|депсіз|дейсіз|дегенсіз)$")
 # keyword first, so the engine skips ahead; the genitive before it is checked in Python
 _INDIRECT = re.compile(r"(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда)\s*,\s*")
 _GENITIVE_BEFORE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+$")
 _LINE = re.compile(r"[^\n]+")
-_LATIN_I = re.compile(r"(?<=[а-яәғқңөұүһіА-ЯӘҒҚҢӨҰҮҺІ])i|i(?=[а-яәғқңөұүһі])")
-_DASH_LINE = re.compile(r"^[ \t]*[–—─-][ \t]*(?=\S)")
+_SENTENCE_BREAK = re.compile(r"[.!?…][ \t]+[А-ЯӘҒҚҢӨҰҮҺІA-Z«]")
+_WORD = re.compile(r"[^\W\d_]+")
+# an «i» after or before a Cyrillic letter (starting with the letter itself lets the engine skip ahead fast)
+_LATIN_I = re.compile(r"i(?:(?<=[а-яәғқңөұүһіА-ЯӘҒҚҢӨҰҮҺІ]i)|(?=[а-яәғқңөұүһі]))")
+_DASH_LINE = re.compile(r"^[ \t]*[–—─−-][ \t]*(?=\S)")
+# the same at a given position (a «^» would only match at the start of the whole text)
+_DASH_AT = re.compile(r"[ \t]*[–—─−-][ \t]*(?=\S)")
 _TERMINAL = '.!?…»"”'
-_QUESTION_NOUN = re.compile(r"\s*(?:сұра|сауал)")
+_TRAILING_SAY = re.compile(r",?[ \t]+(?:дейді|деді|деседі)$")
+_DASH_AFTER = re.compile(r"[,.]?[ \t]*[–—−-][ \t]*(?=\w)")
+# a line with an opening mark never closed, ending in «дейді.»
+_UNCLOSED_LINE = re.compile(r"[«“](?P<q>[^«»“”\"\n]{20,}?),?[ \t]+(?:дейді|деді|деседі)\.[ \t]*$", re.MULTILINE)
+# «…» (өткізу) екенін / керектігін / дегенін: a quote as the object of a verb of saying
+_COMPLEMENT = re.compile(
+    r"(?:[ \t]+[^\s.!?«»,:;]+){0,2}?[ \t]+(?:екен|екенд|деген|керект|қажетт)[а-яәғқңөұүһі]*(?:н|ін|ын)(?![\w-])"
+)
+_SAYING_AT_END = re.compile(
+    r"(?:мәлімде|мәлім\s+ет|атап\s+өт|атап\s+көрсет|айт|жаз|ескерт|хабарла|түсіндір|жеткіз|мойында|раста|сендір)"
+    r"(?:ты|ті|ды|ді|ады|еді|йды|йді|ған|ген|қан|кен)[\s»\"”]*$"
+)
+_DEP_AFTER = re.compile(r"[ \t]*[,]?[ \t]*(?:[–—−-][ \t]*)?деп\s")
+_QUESTION_NOUN = re.compile(
+    r"\s*(?:сұра[қғ]|сауал)(?P<case>[а-яәғқңөұүһі]*(?:ға|ге|қа|ке|на|не))?[а-яәғқңөұүһі]*"
+    r"(?P<put>\s+(?:қой|жолда|берді|берген))?"
+)
+_ASKERS = re.compile(r"(?i)(?<![\w-])(?P<stem>журналист|тілші)(?P<plural>тер|лер|ер)?[а-яәғқңөұүһі]*")
 _HONORIFICS = {"апа", "аға", "ағаң", "ағай", "апай", "ата", "әже", "ханым", "мырза", "әпке", "жеңге", "қажы"}
 _NOT_NAMES = {
     "бірде",
@@ -117,7 +142,7 @@ class _Finder:
     def __init__(self, text: str, people: list[PersonMention] | None) -> None:
         self.original = text
         # Some pages type a Latin «i» for the Kazakh «і»; one character for one, so positions hold.
-        self.text = _LATIN_I.sub("і", text)
+        self.text = _LATIN_I.sub("і", text) if "i" in text else text
         self.spans = pair_marks(text)
         quoted = sorted((s.start, s.close) for s in self.spans if s.open is not None)
         if people is None or self.text != text:
@@ -142,7 +167,8 @@ class _Finder:
 
     def add(self, start: int, end: int, rank: int, speaker: Speaker | None, kind: QuoteKind) -> None:
         words = _clean_quote(self.original[start:end])
-        if speaker is None or len(words) < 2 or not any(ch.isalpha() for ch in words):
+        # one quoted word («Алла» деп еді) is a word being cited or a name, not speech
+        if speaker is None or len(_WORD.findall(words)) < 2 or not (speaker.name or speaker.source == "nested"):
             return
         quote = Quote(words, speaker.name, speaker.role, kind, speaker.source)
         self.found.append(_Candidate(start, end, rank, quote))
@@ -150,6 +176,20 @@ class _Finder:
             bisect.insort(self.spoken, (end, Speaker(speaker.name, speaker.role, "role_noun")), key=lambda x: x[0])
         if rank in (2, 3):
             bisect.insort(self.unmarked_ends, self.clause_end(end) + 1)
+
+    @cached_property
+    def header_lines(self) -> list[re.Match[str]]:
+        """«Name, role:» at a line start or after a sentence, looked for only on the lines that have a colon."""
+        found: list[re.Match[str]] = []
+        colon = self.text.find(":")
+        while colon != -1:
+            start, end = self.line_start(colon), self.line_end(colon)
+            at_start = _HEADER.match(self.text, start, end)
+            if at_start:
+                found.append(at_start)
+            found.extend(_INLINE_HEADER.finditer(self.text, start, end))
+            colon = self.text.find(":", end)
+        return found
 
     def clause_end(self, pos: int, limit: int = 240) -> int:
         match = _CLAUSE_END.search(self.text, pos, min(len(self.text), pos + limit))
@@ -169,7 +209,7 @@ class _Finder:
 
 def _clean_quote(text: str) -> str:
     text = text.strip()
-    text = re.sub(r"^[–—─-]\s*", "", text)
+    text = re.sub(r"^[–—─−-]\s*", "", text)
     return text.strip().rstrip(",").strip()
 
 
@@ -180,7 +220,7 @@ def _named(f: _Finder, start: int, end: int) -> Speaker | None:
     """A person named in the nominative within [start, end), or a single surname the text gives in full."""
     for mention in f.people.in_range(start, end):
         if mention.is_nominative:
-            lead = f.text[start : mention.start].strip(" ,–—-")
+            lead = f.text[start : mention.start].strip(" ,–—−-")
             role = lead if lead and looks_like_role(lead) else ""
             return f.people.speaker(mention, "named", role)
     zone = f.text[start : _before_addressee(f, start, end)]
@@ -199,7 +239,7 @@ _OBLIQUE = re.compile(r"(?:ның|нің|дың|дің|тың|тің|нан|не
 
 
 def _single_name(word: str) -> bool:
-    """A lone capitalised word that can be a person's name in the nominative (Нұрсұлу, Голощекин, Абай)."""
+    """A lone capitalised word that can be a person's name in the nominative (Нұргүл, Ахметов, Абай)."""
     bare = word.strip(",.:")
     lower = bare.casefold()
     return (
@@ -215,7 +255,7 @@ def _single_name(word: str) -> bool:
 
 
 def _oblique_name(word: str, full: str) -> bool:
-    """Is the written word a case form of the name (Әшімбаевтан, Захарованың) rather than the name itself?"""
+    """Is the written word a case form of the name (Ахметовтен, Омарованың) rather than the name itself?"""
     bare = word.strip("«»,.:")
     if any(bare.casefold() == part.casefold() for part in full.split()):
         return False
@@ -226,7 +266,7 @@ def _described(
     f: _Finder, start: int, end: int, quote_start: int, skip: frozenset[str] | set[str] = frozenset()
 ) -> Speaker | None:
     """A pronoun, an organisation, a group or a role after the verb («– деді ол», «– дейді тұрғындар»)."""
-    phrase = clean_zone(f.text[start:end])
+    phrase = clean_zone(f.text[start:end]).rstrip(".")  # «… МКК.»: an abbreviation's full stop ends the clause
     if not phrase:
         return None
     lower = phrase.casefold()
@@ -268,10 +308,17 @@ def _subject(f: _Finder, quote_open: int) -> Speaker | None:
     «Ол «…» деп жауап береді», «тұрғындар «…» дейді»; with no subject at all (Kazakh drops it), the person
     the paragraph is about."""
     start = f.sentence_start(quote_open)
-    zone = f.text[start:quote_open].rstrip(" :,–—-\t")
-    nominative = [m for m in f.people.in_range(start, start + len(zone)) if m.is_nominative]
+    zone = f.text[start:quote_open].rstrip(" :,–—−-\t")
+    colon = zone.rfind(": ")
+    if colon != -1:  # «Name: Абай «…» деп еді»: a headline's speaker is not the subject of the words after it
+        start, zone = start + colon + 2, zone[colon + 2 :]
+    mentions = f.people.in_range(start, start + len(zone))
+    nominative = [m for m in mentions if m.is_nominative]
     if nominative:
         return f.people.speaker(nominative[-1], "named")
+    # the words of a name in another case (Ержан Әлімовтен: whom it was asked) are not the subject
+    for mention in reversed(mentions):
+        zone = zone[: mention.start - start] + " " * (mention.end - mention.start) + zone[mention.end - start :]
     words = [w.strip('«»"“”,') for w in zone.split()]
     words = [w for w in words if w and w.casefold() not in _OBLIQUE_PRONOUN]
     if not words:
@@ -288,7 +335,7 @@ def _subject(f: _Finder, quote_open: int) -> Speaker | None:
         return Speaker(group_phrase(words).casefold() if len(words) == 1 else group_phrase(words), "", "group")
     if _single_name(last) and (len(words) == 1 or words[0].casefold() in _NOT_NAMES or words[-2].endswith(":")):
         return Speaker(last.strip(",.:"), "", "named")
-    if len(words) <= 2 and last.casefold() in ROLE_WORDS:
+    if last.casefold() in ROLE_WORDS:  # … сөзіне журналист «…» деп қағытты: the role noun nearest the quote
         return _by_role(f, last.casefold(), quote_open)
     return None
 
@@ -310,14 +357,30 @@ def _genitive_owner(f: _Finder, quote_open: int) -> Speaker | None:
     return None
 
 
+def _asker(f: _Finder, quote_open: int) -> Speaker:
+    """Who put a question to the person answering: the journalists the text just named, else the journalist
+    who wrote the piece."""
+    window = f.text[max(0, quote_open - 400) : quote_open]
+    asked = list(_ASKERS.finditer(window))
+    if asked:
+        word = asked[-1]
+        return Speaker((word["stem"] + (word["plural"] or "")).casefold(), "", "group")
+    return Speaker("журналист", "", "interview")
+
+
 def _degen(f: _Finder, span: MarkedSpan, after: int) -> Speaker | None:
     """«…» деген …: words said by a genitive owner, or a question put to someone (… деген сұраққа)."""
     owner = _genitive_owner(f, span.open or 0)
     if owner is not None:
         return owner
-    if _QUESTION_NOUN.match(f.text, after) and f.text[: span.close].rstrip().endswith("?"):
-        subject = _subject(f, span.open or 0)
-        return subject or Speaker("журналист", "", "group")
+    question = _QUESTION_NOUN.match(f.text, after)
+    if question and f.text[: span.close].rstrip().endswith("?"):
+        if question["case"]:
+            # «…?» деген сұраққа X жауап берді: the question was put to the subject, so someone else asked it
+            return _asker(f, span.open or 0)
+        if question["put"]:
+            return _subject(f, span.open or 0)  # X «…?» деген сұрақ қойды: the subject asked
+        return None  # «…?» деген сұрақ туындайды: a question in the air, nobody's words
     tail = re.match(r"\s*([^\W\d_]+)\s+сөз", f.text[after : after + 60])
     if tail and looks_like_role(tail.group(1)):
         return Speaker(tail.group(1), "", "group")
@@ -325,6 +388,38 @@ def _degen(f: _Finder, span: MarkedSpan, after: int) -> Speaker | None:
 
 
 _ORG_PHRASE_STOP = re.compile(r"(?:ған|ген|қан|кен|ды|ді|ты|ті|ып|іп|ады|еді|йды|йді)$")
+
+
+_ACRONYM = re.compile(r"[А-ЯӘҒҚҢӨҰҮҺІ]{2,6}")
+_REGIONAL = re.compile(r"(?:лық|лік|тық|тік|дық|дік)$")
+
+
+def _expand_acronym(words: list[re.Match[str]], acronym: str) -> str:
+    """The name an abbreviation stands for, written out earlier in the text: ТЖД → (облыстық) Төтенше жағдайлар
+    жөніндегі департаменті — the initials of its words, a linking word (жөніндегі, істері) skipped, with the
+    regional adjective before it. Empty when the text never wrote it out."""
+    letters = acronym.casefold()
+    for end in range(len(words) - 1, -1, -1):
+        last = words[end].group()
+        if last[:1].casefold() != letters[-1] or not is_organisation(last):
+            continue
+        need, index, skipped = len(letters) - 2, end - 1, 0
+        while need >= 0 and index >= 0 and skipped <= 2:
+            token = words[index].group()
+            if token[:1].casefold() == letters[need]:
+                need -= 1
+            elif token.islower() and len(token) > 3:
+                skipped += 1
+            else:
+                break
+            index -= 1
+        if need >= 0:
+            continue
+        first = index + 1
+        while first > 0 and _REGIONAL.search(words[first - 1].group()) and words[first - 1].group().islower():
+            first -= 1
+        return " ".join([*(w.group() for w in words[first:end]), nominative_phrase(last)])
+    return ""
 
 
 def _organisation_before(f: _Finder, pos: int, head: str = "") -> Speaker | None:
@@ -335,6 +430,10 @@ def _organisation_before(f: _Finder, pos: int, head: str = "") -> Speaker | None
         word = words[index].group()
         if not is_organisation(word) or (head and not word.casefold().startswith(head[:5])):
             continue
+        if _ACRONYM.fullmatch(word):
+            expanded = _expand_acronym(words[:index], word)
+            if expanded:
+                return Speaker(expanded, "", "organization")
         phrase = [nominative_phrase(word)]
         for earlier in reversed(words[max(0, index - 9) : index]):
             token = earlier.group()
@@ -358,15 +457,27 @@ def _document(f: _Finder, start: int, end: int, quote_start: int) -> Speaker | N
     return _organisation_before(f, quote_start)
 
 
+def _addressee(f: _Finder, quote_start: int) -> Speaker:
+    """«…» депсіз (you said) in an interviewer's question: the guest's own words; unknown anywhere else."""
+    question = f.text[quote_start : f.line_end(quote_start)].rstrip().endswith("?")
+    guest = _interviewee(f) if question else None
+    return Speaker(guest.name, guest.role, "interview") if guest else Speaker("", "", "interview")
+
+
 def _attributed(f: _Finder, verb: re.Match[str], verb_start: int, quote_start: int) -> Speaker | None:
     """The speaker an attribution names: after the verb, between «деп» and the verb, or before the quote."""
     after = verb_start + len(verb["verb"])
+    auxiliary = _AUXILIARY.match(f.text, after)
+    if auxiliary:  # «деп атап өткен болатын», «деген еді»: the auxiliary belongs to the verb
+        after = auxiliary.end()
     end = f.clause_end(after)
     text = verb["verb"]
     if _DOCUMENT.match(text):
         return _document(f, after, end, quote_start)
     if _FIRST_PERSON.search(text):
         return Speaker("", "", "nested")
+    if _SECOND_PERSON.search(text):
+        return _addressee(f, quote_start)
     between = (verb.start("mid"), verb.end("mid")) if verb["mid"] else None
     for zone in (between, (after, end)):
         if zone is not None and (found := _named(f, *zone)) is not None:
@@ -397,6 +508,8 @@ def _after_marks(f: _Finder) -> None:
         if not match:
             if span.open is not None:
                 _led_by_colon(f, span)
+                _embedded(f, span)
+                _verb_inside(f, span)
             continue
         open_ = span.open if span.open is not None else _missing_opener(f.text, span.close)
         verb_start = match.start("verb")
@@ -407,8 +520,58 @@ def _after_marks(f: _Finder) -> None:
             speaker = _degen(f, span, match.end())
         else:
             speaker = _attributed(f, match, verb_start, open_ + 1) or _subject(f, open_)
+        if span.shared is not None:
+            open_ = span.shared  # the attribution is the enclosing quotation's; the inner one is nobody we know
         f.add(open_ + 1, span.close, 1, speaker, "direct")
         _continuation(f, match.end(), speaker)
+
+
+def _verb_inside(f: _Finder, span: MarkedSpan) -> None:
+    """«Құбыр ескірген дейді», – әкім.: the verb typed inside the closing mark, the speaker after the dash."""
+    verb = _TRAILING_SAY.search(f.text, span.start, span.close)
+    after = _DASH_AFTER.match(f.text, span.close + 1)
+    if verb is None or after is None:
+        return
+    speaker = _described(f, after.end(), f.clause_end(after.end()), span.start)
+    f.add(span.start, verb.start(), 1, speaker, "direct")
+
+
+def _unclosed(f: _Finder) -> None:
+    """Әнші Айгерім Серікова «… үлкен мәртебе болды дейді.: a quotation whose closing mark was forgotten, running to
+    the verb of saying that ends its paragraph; the speaker is the subject before it."""
+    closes = {s.close for s in f.spans}
+    for line in _UNCLOSED_LINE.finditer(f.text):
+        opener = line.start("q") - 1
+        if opener in f.by_opener or opener in closes:
+            continue
+        f.add(line.start("q"), line.end("q"), 3, _subject(f, opener), "direct")
+
+
+def _embedded(f: _Finder, span: MarkedSpan) -> None:
+    """A quote inside a reported clause: Ахметов бірден «ауылда мектеп жоқ» екенін, «…» салу керектігін
+    мәлімдеді — the quote, a complement (екенін, керектігін, дегенін) and a verb of saying that ends
+    the sentence; the speaker is its subject."""
+    complement = _COMPLEMENT.match(f.text, span.close + 1, span.close + 120)
+    if complement is None:
+        return
+    end = _sentence_end(f.text, complement.end())
+    if not _SAYING_AT_END.search(f.text, complement.end(), end):
+        return
+    f.add(span.start, span.close, 1, _subject(f, span.open or 0), "direct")
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """The end of the sentence that goes on at `pos` (quotation marks inside it are skipped), within 300 chars."""
+    depth = 0
+    for index in range(pos, min(len(text), pos + 300)):
+        ch = text[index]
+        if ch in "«“„":
+            depth += 1
+        elif ch in "»”" and depth:
+            depth -= 1
+        elif ch == "\n" or (ch in ".!?" and not depth):
+            return index
+    return min(len(text), pos + 300)
 
 
 def _missing_opener(text: str, close: int) -> int:
@@ -428,8 +591,10 @@ def _led_by_colon(f: _Finder, span: MarkedSpan) -> None:
     start = f.sentence_start(open_)
     zone = f.text[start:open_].rstrip(" :")
     nominative = [m for m in f.people.in_range(start, open_) if m.is_nominative]
+    # «деп» after the quote (… хатты беріп: «…» деп берді) makes the colon's words speech too
+    said = _DEP_AFTER.match(f.text, span.close + 1)
     if not nominative or not (
-        _SPEECH_BEFORE_COLON.search(zone) or f.text[nominative[-1].end : open_].strip(" ,:") == ""
+        said or _SPEECH_BEFORE_COLON.search(zone) or f.text[nominative[-1].end : open_].strip(" ,:") == ""
     ):
         return
     speaker = f.people.speaker(nominative[-1], "named")
@@ -441,13 +606,13 @@ def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
     if speaker is None or not speaker.name:
         return
     end = f.clause_end(after_verb)
-    rest = re.match(r"[.,]?[ \t]*[–—-][ \t]*(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])", f.text[end : end + 6])
+    rest = re.match(r"[.,]?[ \t]*[–—−-][ \t]*(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])", f.text[end : end + 6])
     if rest is None:
         return
     start = end + rest.end()
     line_end = f.line_end(start)
     words = f.text[start:line_end]
-    if words.rstrip()[-1:] in _TERMINAL and not _AFTER_UNMARKED.search(words):
+    if words.rstrip()[-1:] in _TERMINAL and not _DASH_VERB.search(words):
         f.add(start, line_end, 2, speaker, "direct")
 
 
@@ -472,7 +637,7 @@ def _unmarked(f: _Finder) -> None:
         if _NEWS_CREDIT.search(tail) or _not_speech(match["verb"]):
             continue
         start = _unmarked_start(f, end)
-        if start is None or ("хабарла" in match["verb"] and not _DASH_LINE.match(f.text, start)):
+        if start is None or ("хабарла" in match["verb"] and not _DASH_AT.match(f.text, start)):
             continue
         speaker = _attributed(f, match, match.start("verb"), start) or _colon_line_subject(f, start)
         f.add(start, end, 3, speaker, "direct")
@@ -480,7 +645,7 @@ def _unmarked(f: _Finder) -> None:
 
 
 def _colon_line_subject(f: _Finder, start: int) -> Speaker | None:
-    """«Әшімбаев жымиып:» on the line before an unmarked quote names its speaker."""
+    """«Ахметов күліп:» on the line before an unmarked quote names its speaker."""
     line_end = start - 1
     if line_end <= 0 or f.text[line_end] != "\n":
         return None
@@ -503,7 +668,7 @@ def _unmarked_start(f: _Finder, end: int) -> int | None:
     paragraph = f.line_start(end)
     i = bisect.bisect_left(f.unmarked_ends, end)
     line = max(paragraph, f.unmarked_ends[i - 1]) if i and f.unmarked_ends[i - 1] >= paragraph else paragraph
-    if _DASH_LINE.match(f.text, line) or line != paragraph:
+    if _DASH_AT.match(f.text, line) or line != paragraph:
         return line
     start = line
     for _ in range(3):
@@ -511,7 +676,7 @@ def _unmarked_start(f: _Finder, end: int) -> int | None:
             break
         previous = f.line_start(start - 1)
         above = f.text[previous : start - 1]
-        if _AFTER_UNMARKED.search(above) or above.rstrip().endswith(":") or not above.strip():
+        if _DASH_VERB.search(above) or above.rstrip().endswith(":") or not above.strip():
             break
         if _DASH_LINE.match(above):
             return previous
@@ -519,23 +684,48 @@ def _unmarked_start(f: _Finder, end: int) -> int | None:
     return line
 
 
-_HEADER = re.compile(r"^[ \t]*(?P<who>[^\n:«»\"“”]{3,220}?)[ \t]*:[ \t]*(?P<rest>[^\n]*)$", re.MULTILINE)
+# «Name, role:» at a line start; the role may hold a quoted name («Ақ жол» партиясының мүшесі)
+_HEADER = re.compile(
+    r"^[ \t]*(?P<who>(?:[^\n:«»\"“”]|«[^\n:«»]{1,80}»){3,220}?)[ \t]*:[ \t]*(?P<rest>[^\n]*)$", re.MULTILINE
+)
+# the same inside a paragraph, after a sentence, when a dash opens the soundbite (TV transcripts run together)
+_INLINE_HEADER = re.compile(
+    r"(?<=[.!?…])[ \t]+(?P<who>(?:[^\n:«»\"“”.!?]|«[^\n:«»]{1,80}»){3,160}?):[ \t]*(?=[–—−-])(?P<rest>[^\n]*)$",
+    re.MULTILINE,
+)
+_DATIVE = re.compile(r"(?:ға|ге|қа|ке|на|не|лерге|ларға)$")
+_AND = {"мен", "пен", "бен", "және"}
+
+
+def _header_role(words: list[str]) -> str:
+    """The role of «ROLE ADDRESSEES:» (Облыс әкімі аудан әкімдері мен ауыл әкімдеріне:): the words before those the
+    words were addressed to (a dative, with the words joined to it by «мен», «және»)."""
+    dative = next((i for i, w in enumerate(words) if _DATIVE.search(w.casefold())), len(words))
+    cut = dative
+    while cut >= 2 and words[cut - 1].casefold() in _AND:
+        cut -= 2
+    return " ".join(words[:cut] if dative < len(words) else words)
 
 
 def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
-    """«Name, role» / «Name» / «ROLE (to whom)» before a colon at a line start."""
+    """«Name, role» / «Name» / «ROLE (to whom)» before a colon at a line start. A name heading a line before a
+    colon or a comma stands in the nominative, whatever ending it seems to have (Бақытжан Кәртен:)."""
     who = f.text[start:end]
     people = f.people.in_range(start, end)
     lead = f.text[start : people[0].start].strip(" ,") if people else ""
-    if people and people[0].is_nominative and (not lead or (len(lead.split()) <= 3 and looks_like_role(lead))):
+    if people and (not lead or (len(lead.split()) <= 3 and looks_like_role(lead))):
         rest = f.text[people[0].end : end].strip()
         if not rest or rest.startswith(","):
-            return f.people.speaker(people[0], "header", rest.strip(" ,") or lead)
+            role = rest.strip(" ,") or lead
+            if people[0].is_nominative:
+                return f.people.speaker(people[0], "header", role)
+            written = " ".join(w[:1] + w[1:].lower() if w.isupper() else w for w in people[0].written.split())
+            return Speaker(written, role, "header")
         return None
     words = who.split()
     if people or not words or len(words) > 7 or not words[0][:1].isupper():
         return None
-    role = " ".join(w for w in words if not re.search(r"(?:ға|ге|қа|ке|на|не|лерге|ларға)$", w.casefold()))
+    role = _header_role(words)
     if looks_like_role(role):
         person = f.people.by_role(role, end)
         return f.people.speaker(person, "role_noun") if person else None
@@ -544,7 +734,7 @@ def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
 
 def _headers(f: _Finder) -> None:
     """«Name, role:» lines over a soundbite, and «Name: statement» headlines and transcript lines."""
-    for match in _HEADER.finditer(f.text):
+    for match in f.header_lines:
         speaker = _header_speaker(f, match.start("who"), match.end("who"))
         if speaker is None:
             continue
@@ -552,11 +742,15 @@ def _headers(f: _Finder) -> None:
         if rest:
             start = match.start("rest") + (len(match["rest"]) - len(match["rest"].lstrip()))
             end = match.end("rest")
-            dash = _DASH_LINE.match(f.text, start, end)
-            kind: QuoteKind = "dialogue" if dash or rest.rstrip()[-1:] in "?" else "direct"
+            # a headline (one sentence; a title, or one in a list of related news) need not end in a full stop;
+            # a soundbite must, and a line cut off where the text stops is no quote
+            headline = len(rest) <= 200 and not _SENTENCE_BREAK.search(rest) and end < len(f.text.rstrip())
+            if rest[-1:] not in _TERMINAL and not headline:
+                continue
+            kind: QuoteKind = "dialogue" if rest[:1] in "–—─−-" or rest[-1:] == "?" else "direct"
         else:
             nxt = _LINE.search(f.text, match.end())
-            if nxt is None or nxt.group().rstrip()[-1:] not in ".!…" or _AFTER_UNMARKED.search(nxt.group()):
+            if nxt is None or nxt.group().rstrip()[-1:] not in ".!…" or _DASH_VERB.search(nxt.group()):
                 continue
             start, end, kind = nxt.start(), nxt.end(), "dialogue"
         words = f.text[start:end].strip()
@@ -567,31 +761,41 @@ def _headers(f: _Finder) -> None:
             f.add(start, end, 4, speaker, kind)
 
 
-_BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—-][ \t]+(?P<who>[^\n–—-]{4,60})$", re.MULTILINE)
+_BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—−-][ \t]+(?P<who>[^\n–—−-]{4,60})$", re.MULTILINE)
 
 
 def _statement_then_name(f: _Finder) -> None:
-    """A headline «Statement – Name Surname»."""
+    """An interview's headline «Statement – Name Surname» (or «– жас мектеп директоры», the person the
+    text gives that role). A news agency's «Statement – Name» title paraphrases a report, so only interviews."""
     for match in _BYLINE_TITLE.finditer(f.text, 0, f.line_end(f.line_end(f.line_end(0) + 1) + 1)):
         who = match["who"].strip()
-        people = f.people.in_range(match.start("who"), match.end("who"))
-        if len(people) != 1 or not people[0].is_nominative or len(who) - len(people[0].written) > 1:
-            continue
         if match["q"].rstrip()[-1:] in ",:;":
             continue
-        f.add(match.start("q"), match.end("q"), 5, f.people.speaker(people[0], "header"), "direct")
+        people = f.people.in_range(match.start("who"), match.end("who"))
+        if len(people) == 1 and people[0].is_nominative and len(who) - len(people[0].written) <= 1:
+            speaker: Speaker | None = Speaker(f.people.full_name(people[0]), "", "header")
+        elif not people and looks_like_role(who.rstrip(".")):
+            person = f.people.by_role(who, match.end())
+            speaker = f.people.speaker(person, "role_noun") if person else None
+        else:
+            continue
+        f.add(match.start("q"), match.end("q"), 5, speaker, "direct")
 
 
-_INTERVIEW_WORDS = re.compile(r"(?i)сұхбат|әңгіме|интервью")
-_DASH_LINE_ANYWHERE = re.compile(r"(?m)^[ \t]*[–—─-]")
-_INLINE_DASH = re.compile(r"(?<=[.!?…])[ \t]+[–—─][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
+_INTERVIEW_WORDS = ("сұхбат", "әңгіме", "интервью")
+_DASH_LINE_ANYWHERE = re.compile(r"(?m)^[ \t]*[–—─−-]")
+# «… . – …»: a new turn inside a paragraph (the stop is matched, not looked behind at, so the search is fast)
+_INLINE_DASH = re.compile(r"[.!?…][ \t]+[–—─−][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
 _COMITATIVE = re.compile(r"(?i)(?:мен|пен|бен)$")
+_POLITE_YOU = re.compile(r"(?i)(?<![\w-])сіз(?:дің|ге|ді|ден|де)?(?![\w-])")
 
 
 def _interviewee(f: _Finder) -> Speaker | None:
     """Who an interview is with: a «Name: …» headline, a «… – Name» title, or «Name-мен сұхбат»."""
     head = f.text[: min(len(f.text), 2000)]
-    for match in _HEADER.finditer(head):
+    for match in f.header_lines:
+        if match.start() >= len(head):
+            break
         speaker = _header_speaker(f, match.start("who"), match.end("who"))
         if speaker is not None and speaker.source == "header":
             return Speaker(speaker.name, speaker.role, "interview")
@@ -605,29 +809,63 @@ def _interviewee(f: _Finder) -> Speaker | None:
     return None
 
 
-def _dash_segments(f: _Finder) -> list[tuple[int, int]]:
+def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
     """Unattributed dash-led stretches of an interview: dash paragraphs with the undashed paragraphs that
-    continue them, and «… . – …» turns inside one paragraph."""
-    segments: list[tuple[int, int]] = []
+    continue them, and «… . – …» turns inside one paragraph; each with whether a dash opened it. An undashed
+    paragraph ending in «?» after a turn is a question of its own (interviews often print questions so)."""
+    segments: list[tuple[int, int, bool]] = []
+    inline = [m.end() for m in _INLINE_DASH.finditer(f.text)]
     for line in _LINE.finditer(f.text):
-        starts = [line.start() + m.end() for m in _INLINE_DASH.finditer(line.group())]
+        first = bisect.bisect_left(inline, line.start())
+        starts = inline[first : bisect.bisect_right(inline, line.end())]
         dash = _DASH_LINE.match(line.group())
+        after_turn = bool(segments) and segments[-1][1] == line.start() - 1
+        ends = line.group().rstrip()[-1:]
         if dash:
             starts.insert(0, line.start() + dash.end())
+        elif after_turn and ends == "?" and not starts and not (":" in line.group() and _HEADER.match(line.group())):
+            segments.append((line.start(), line.end(), False))
         elif (
-            (
-                segments
-                and segments[-1][1] == line.start() - 1
-                and f.text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?"
-            )
-            and line.group().rstrip()[-1:] in ".!?…"
-            and not _HEADER.match(line.group())
+            after_turn
+            and f.text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?"
+            and ends in ".!…"
+            and not (":" in line.group() and _HEADER.match(line.group()))
         ):
-            segments[-1] = (segments[-1][0], line.end())
+            segments[-1] = (segments[-1][0], line.end(), segments[-1][2])
         for index, start in enumerate(starts):
             end = starts[index + 1] - 2 if index + 1 < len(starts) else line.end()
-            segments.append((start, end))
+            segments.append((start, end, True))
     return segments
+
+
+def _attributed_turn(words: str) -> bool:
+    return bool(_DASH_VERB.search(words) or _AFTER_MARK.match(words, len(words) - 12 if len(words) > 12 else 0))
+
+
+def _is_question(words: str) -> bool:
+    """An interviewer's turn: it ends in «?», or asks («?») and addresses the guest as «сіз» before going on
+    (– Ерлан мырза, сіздің …? Сосын … айтып берсеңіз.)."""
+    return words.endswith("?") or ("?" in words and bool(_POLITE_YOU.search(words)))
+
+
+def _qa_layout(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
+    """Laid out as an interview: a dashed question with no attribution, answered at length (not «– Білмеймін.»)
+    by a dashed turn with none."""
+    for (start, end, dashed), (next_start, next_end, next_dashed) in itertools.pairwise(segments):
+        question, answer = f.text[start:end].rstrip(), f.text[next_start:next_end].rstrip()
+        if not (dashed and next_dashed and _is_question(question)) or len(_WORD.findall(answer)) < 8:
+            continue
+        if not _attributed_turn(question + "\n" + answer):
+            return True
+    return False
+
+
+def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
+    """An interview says so (сұхбат, әңгіме), names its guest in a «Name, role:» line, or is laid out as one."""
+    lower = f.text.casefold()
+    if any(word in lower for word in _INTERVIEW_WORDS) or any(c.quote.speaker_source == "header" for c in f.found):
+        return True
+    return any(_nearest_header(f, start) for start, _, dashed in segments if dashed) or _qa_layout(f, segments)
 
 
 def _interview(f: _Finder) -> None:
@@ -635,24 +873,32 @@ def _interview(f: _Finder) -> None:
     person interviewed. Turns carrying their own attribution are left to the other rules."""
     if not _DASH_LINE_ANYWHERE.search(f.text) and not _INLINE_DASH.search(f.text):
         return
-    if not _INTERVIEW_WORDS.search(f.text) and not any(c.quote.speaker_source == "header" for c in f.found):
+    segments = _dash_segments(f)
+    if not _is_interview(f, segments):
         return
+    if _qa_layout(f, segments):
+        _statement_then_name(f)
     interviewee = _interviewee(f)
+    turns: list[tuple[int, int, Speaker | None]] = []  # each turn with its speaker (None: nobody we know)
     asked = False
-    for start, end in _dash_segments(f):
+    for start, end, dashed in segments:
+        if not dashed and turns and turns[-1][2] is None and turns[-1][1] == start - 1:
+            # an undashed question after a turn that answered nothing: the question goes on over a paragraph
+            start = turns.pop()[0]
         words = f.text[start:end].rstrip()
-        if _AFTER_UNMARKED.search(words) or _AFTER_MARK.match(words, len(words) - 12 if len(words) > 12 else 0):
-            asked = False
-            continue
         header = _nearest_header(f, start)
-        if words.endswith("?"):
-            f.add(start, end, 6, Speaker("журналист", "", "interview"), "dialogue")
-            asked = True
+        if _attributed_turn(words):
+            asked, speaker = False, None
+        elif _is_question(words):
+            # a question printed without a dash after an answer is the next question, shown but not quoted
+            asked, speaker = True, Speaker("журналист", "", "interview") if dashed or not turns else None
         elif asked and words[-1:] in ".!…" and (header or interviewee):
-            f.add(start, end, 6, header or interviewee, "dialogue")
-            asked = False
+            asked, speaker = False, header or interviewee
         else:
-            asked = False
+            asked, speaker = False, None
+        turns.append((start, end, speaker))
+    for start, end, speaker in turns:
+        f.add(start, end, 6, speaker, "dialogue")
 
 
 def _nearest_header(f: _Finder, pos: int) -> Speaker | None:
@@ -677,6 +923,9 @@ def _epigraph(f: _Finder) -> None:
         if len(people) != 1 or author.group().strip() != people[0].written or not people[0].is_nominative:
             continue
         words = saying.group().strip()
+        # an unmarked epigraph is one saying: a single sentence (a paragraph over a byline is not one)
+        if not marked and (len(words) > 250 or _SENTENCE_BREAK.search(words)):
+            continue
         if words[-1:] in _TERMINAL and len(words) > 20:
             f.add(saying.start(), saying.end(), 5, f.people.speaker(people[0], "header"), "direct")
 
@@ -695,29 +944,43 @@ def _indirect(f: _Finder) -> None:
         f.add(match.end(), end, 7, speaker, "indirect")
 
 
-def _select(found: list[_Candidate]) -> list[Quote]:
+def _select(f: _Finder) -> list[Quote]:
     """One quote per stretch of text, the more specific rule first; a quote inside another is kept (its own
     speaker), a first-person attribution inside a quote takes the enclosing speaker."""
     kept: list[_Candidate] = []
-    for candidate in sorted(found, key=lambda c: (c.rank, c.start)):
+    for candidate in sorted(f.found, key=lambda c: (c.rank, c.start)):
         if all(_compatible(candidate, other) for other in kept):
             kept.append(candidate)
     kept.sort(key=lambda c: c.start)
     quotes: list[Quote] = []
     seen: set[str] = set()
     for candidate in kept:
-        quote = candidate.quote
-        if quote.speaker_source == "nested":
-            outer = [o for o in kept if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
-            if not outer:
-                continue
-            quote = replace(quote, speaker=outer[-1].quote.speaker, role=outer[-1].quote.role)
+        outer = [o for o in kept if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
+        quote = _inside_quote(f, candidate, outer[-1]) if outer else candidate.quote
+        if quote is None or (quote.speaker_source == "nested" and not outer):
+            continue
         key = " ".join(quote.text.casefold().split())
         if key in seen:
             continue
         seen.add(key)
         quotes.append(quote)
     return quotes
+
+
+def _inside_quote(f: _Finder, inner: _Candidate, outer: _Candidate) -> Quote | None:
+    """A quote inside another one is told by the outer speaker: «дедім» is the outer speaker's own words, and
+    «ол» (or a dropped subject) is someone the outer speaker named before it — never the outer speaker, and
+    nobody we know when the outer speaker named no one."""
+    quote = inner.quote
+    if quote.speaker_source == "nested":
+        return replace(quote, speaker=outer.quote.speaker, role=outer.quote.role)
+    if quote.speaker_source != "pronoun":
+        return quote
+    person = f.people.last_within(outer.start, inner.start)
+    if person is None:
+        return None
+    speaker = f.people.speaker(person, "pronoun")
+    return replace(quote, speaker=speaker.name, role=speaker.role)
 
 
 def _compatible(a: _Candidate, b: _Candidate) -> bool:
@@ -737,10 +1000,10 @@ def extract_quotes(text: str, people: list[PersonMention] | None = None) -> list
     (find_people(text, strict=False)) when the caller has them already."""
     f = _Finder(text, people)
     _after_marks(f)
+    _unclosed(f)
     _unmarked(f)
     _headers(f)
-    _statement_then_name(f)
     _epigraph(f)
     _interview(f)
     _indirect(f)
-    return _select(f.found)
+    return _select(f)

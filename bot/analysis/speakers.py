@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.analysis.lexicon import ORG_HEADS, ROLE_WORDS
-from bot.analysis.morphology import name_nominative
+from bot.analysis.morphology import is_surname_like, name_nominative
 from bot.analysis.names import PersonMention, role_before
 from bot.records import SpeakerSource
 
@@ -47,7 +47,8 @@ _CIRCUMSTANCE = re.compile(
 )
 # finite verbs and participles (өтті, берді, айтқан, жатыр) end a clause, never a role
 _VERB_LIKE = re.compile(
-    r"(?:[бвгғджзйклмңпрстфхһцчшщ][дт][ыі]|ған|ген|қан|кен|ады|еді|йды|йді|йды|уда|уде|ыр|ір|мақ|мек)$"
+    r"(?:[бвгғджзйклмңпрстфхһцчшщ][дт][ыі]|ған|ген|қан|кен|ады|еді|йды|йді|йды|уда|уде|ыр|ір|мақ|мек|"
+    r"атын|етін|йтын|йтін|атұғын|иды|иді)$"
 )
 _ROLE_SUFFIXES = ("шы", "ші", "гер", "кер", "ист", "ор", "ент", "ер", "ар", "лы", "лі", "ы", "і")
 
@@ -119,6 +120,8 @@ def looks_like_role(phrase: str) -> bool:
 
 
 _NOT_IN_ROLE = re.compile(r"(?:ға|ге|қа|ке|нда|нде|дан|ден|тан|тен|нан|нен|лар|лер|дар|дер|тар|тер|ты|ті)$")
+# nouns of roles whose ending looks like a case ending (аудан is not an ablative)
+_CASE_LIKE_NOUNS = {"аудан", "майдан"}
 _ROLE_LEAD = {"бұл", "осы", "сол", "ол", "ал", "енді", "кеше", "бүгін", "жиында", "туралы", "жайында", "жөнінде"}
 
 
@@ -128,7 +131,8 @@ def trim_role(role: str) -> str:
     cut = 0
     for index, word in enumerate(words[:-1]):
         lower = word.casefold().strip(",")
-        if lower in _ROLE_LEAD or word.endswith(",") or _NOT_IN_ROLE.search(lower) or _VERB_LIKE.search(lower):
+        case_form = bool(_NOT_IN_ROLE.search(lower)) and lower not in _CASE_LIKE_NOUNS
+        if lower in _ROLE_LEAD or word.endswith(",") or _VERB_LIKE.search(lower) or case_form:
             cut = index + 1
     return " ".join(words[cut:])
 
@@ -153,12 +157,14 @@ class People:
 
     def __init__(self, text: str, mentions: list[PersonMention], quoted: list[tuple[int, int]]) -> None:
         self.text = text
+        # every name, also those inside quotations: what a quoted speaker refers to («Ол …» inside a quote)
+        self.everyone = [m for m in mentions if not _LATIN.search(m.written)]
         self.mentions = [
             m
-            for m in map(self._without_role_word, mentions)
-            if not _inside(quoted, m.start)
+            for m in map(self._with_surname, map(self._without_role_word, self.everyone))
+            if "\n" not in m.written  # a name never runs over a line break
+            and not _inside(quoted, m.start)
             and not text[m.end : m.end + 12].lstrip().startswith("атында")
-            and not re.search("[A-Za-z]", m.written)
         ]
         self.starts = [m.start for m in self.mentions]
         self._roles: dict[int, str] = {}
@@ -167,14 +173,29 @@ class People:
         """«Кәсіпкер Раиса Тұралиева» read as the name «Кәсіпкер Раиса»: a role word opening a sentence is not a
         given name, so the name is the next two words."""
         first, _, given = mention.written.partition(" ")
-        after = _NEXT_WORD.match(self.text, mention.end)
-        if not after or not given or " " in given or not looks_like_role(first.casefold()):
+        if not given or " " in given:
             return mention
-        if not (first.casefold() in ROLE_WORDS or first.casefold().endswith(("кер", "гер", "шы", "ші", "ист"))):
+        # a role word, also in the plural («Депутаттар Болат Мұхтаров пен …»)
+        role = _PLURAL.sub("", first.casefold()) if len(first) > 6 else first.casefold()
+        if not (role in ROLE_WORDS or role.endswith(("кер", "гер", "шы", "ші", "ист"))):
+            return mention
+        after = _NEXT_WORD.match(self.text, mention.end)
+        if not after or not looks_like_role(first.casefold()):
             return mention
         start = mention.end - len(given)
         surname = name_nominative(after["word"])
         return PersonMention(start, after.end(), f"{given} {surname}", surname, self.text[start : after.end()])
+
+    def _with_surname(self, mention: PersonMention) -> PersonMention:
+        """«Гүлжан Сағатқызы Омарова»: a given name and a patronymic are followed by the surname — one name."""
+        if not mention.surname.endswith(_PATRONYMIC) or " " not in mention.written.strip():
+            return mention
+        after = _NEXT_WORD.match(self.text, mention.end)
+        if not after or not is_surname_like(after["word"]) or after["word"].endswith(_PATRONYMIC):
+            return mention
+        surname = name_nominative(after["word"])
+        written = self.text[mention.start : after.end()]
+        return PersonMention(mention.start, after.end(), f"{mention.name} {surname}", surname, written)
 
     @cached_property
     def full_names(self) -> dict[str, str]:
@@ -188,12 +209,26 @@ class People:
         for first, names in given.items():
             if len(names) == 1:
                 full.setdefault(first, next(iter(names)))
+            # «Мейрамбек Сәкенұлы» after «Мейрамбек Тұрсынов»: the given name with the patronymic, as Kazakh
+            # addresses a person politely, is the same person when the text names one such person in full
+            surnamed = {n for n in names if not n.endswith(_PATRONYMIC)}
+            if len(surnamed) == 1:
+                for name in names - surnamed:
+                    full[name.split()[-1].casefold()] = next(iter(surnamed))
+        for m in self.mentions:  # a surname the text gives only with initials (Б.Қ.Ахметов … Ахметов)
+            if "." in m.name:
+                full.setdefault(m.surname.casefold(), _initialled(m))
         return full
 
     def in_range(self, start: int, end: int) -> list[PersonMention]:
         i = bisect.bisect_left(self.starts, start)
         j = bisect.bisect_left(self.starts, end)
         return [m for m in self.mentions[i:j] if m.end <= end]
+
+    def last_within(self, start: int, end: int) -> PersonMention | None:
+        """The last person named, in any case and also inside quotations, in [start, end)."""
+        inside = [m for m in self.everyone if start <= m.start and m.end <= end]
+        return inside[-1] if inside else None
 
     def last_before(self, pos: int) -> PersonMention | None:
         """The person a pronoun points back to: the last one named as a subject (nominative) in the last
@@ -217,10 +252,7 @@ class People:
         full = self.full_names.get(mention.surname.casefold())
         if full is not None:
             return full
-        if "." in mention.name:
-            initials = mention.written[: len(mention.written) - len(mention.written.split(".")[-1].lstrip())]
-            return initials + mention.surname
-        return mention.name
+        return _initialled(mention) if "." in mention.name else mention.name
 
     def role_of(self, mention: PersonMention) -> str:
         if mention.start not in self._roles:
@@ -242,11 +274,18 @@ class People:
         best: tuple[int, int, PersonMention] | None = None
         # the people of the surrounding stretch of text (a role is given near where it is used; bounded work)
         low, high = bisect.bisect_left(self.starts, pos - 6000), bisect.bisect_left(self.starts, pos + 3000)
+        # the words that can score, looked for in the text before each name first (a role is only worked out,
+        # which is slow, for a name that has one of them before it)
+        keys = (*words, *_SAME_POST.get(head, ()), *(_HEAD_POSTS if head.startswith(_GENERIC_HEADS) else ()))
+        keys = (*keys, "басшы") if head.startswith("әкім") else keys
         for mention in self.mentions[low:high]:
             if skip and self.full_name(mention) in skip:
                 continue
+            before = self.text[max(0, mention.start - 400) : mention.start].casefold()
+            if not any(key in before for key in keys):
+                continue
             role = self.role_of(mention).casefold()
-            score = 2 * (head in role) + sum(1 for w in others if w in role)
+            score = (2 if head in role else _same_post(head, role)) + sum(1 for w in others if w in role)
             if not score:
                 continue
             order = mention.start if mention.end <= pos else -mention.start
@@ -255,8 +294,8 @@ class People:
         return best[2] if best else None
 
     def by_word(self, word: str) -> str | None:
-        """A single name word (Әшімбаев, Голощекин, Оспанхан) expanded to the full name the text gives; an
-        affectionate short form (Мұзағам, Қанекең) matches the one given name it starts like."""
+        """A single name word (Тұрсынов, Ахметов, Мейрамбек) expanded to the full name the text gives; an
+        affectionate short form (Мұқаң, Қанекең) matches the one given name it starts like."""
         base = name_nominative(word.strip("«»,.:"))
         if base.isupper() and len(base) > 3:
             base = base[:1] + base[1:].lower()
@@ -269,8 +308,44 @@ class People:
         return next(iter(like)) if len(like) == 1 and re.search(r"(?:ағам|ағаң|еке|ке|ең|аң|ам)$", base) else None
 
 
+# Heads of a body (an akim, a chairman, a minister …): «басшы» (head) refers to any of them.
+_HEAD_POSTS = tuple(
+    w[:5]
+    for w in (
+        "әкім", "төраға", "директор", "бастық", "министр", "ректор", "жетекші", "президент", "командир",
+        "басқарушы", "меңгеруші", "спикер", "басшы",
+    )
+)  # fmt: skip
+_GENERIC_HEADS = ("басшы", "шенеу")  # басшы, шенеунік: a head, an official — whichever the text named
+# other names of the same post: a senator is a deputy of the Senate, a speaker chairs a chamber
+_SAME_POST = {"сенат": ("сенат", "депут"), "депут": ("сенат",), "спике": ("төрағ",), "төрағ": ("спике",)}
+
+
+def _same_post(head: str, role: str) -> int:
+    """1 when a role noun used in an attribution names the post the text gave as `role` in other words
+    (сенатор ~ Сенат депутаты, басшы ~ аудан әкімі, спикер ~ төраға), else 0."""
+    if not role:
+        return 0
+    last = role.split()[-1]
+    if any(other in role for other in _SAME_POST.get(head, ())):
+        return 1
+    role_is_head = any(post in last for post in _HEAD_POSTS)
+    if head.startswith(_GENERIC_HEADS) and role_is_head:
+        return 1
+    # «облыс/аудан/өңір/қала басшысы» is how Kazakh news names an akim
+    return int(head.startswith("әкім") and "басшы" in last)
+
+
+_PATRONYMIC = ("ұлы", "қызы", "улы", "кызы")
+_LATIN = re.compile("[A-Za-z]")
 _NEXT_WORD = re.compile(r" (?P<word>[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІ]?[а-яәғқңөұүһі]+)?)(?![\w])")
 _REPORTING = re.compile(r"\s+(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда|мәліметінше)")
+
+
+def _initialled(mention: PersonMention) -> str:
+    """A name with initials as the text wrote them (Ө.Шөкеев, Г.П. Потанин), the surname in the nominative."""
+    initials = mention.written[: len(mention.written) - len(mention.written.split(".")[-1].lstrip())]
+    return initials + mention.surname
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.analysis.lexicon import BOILERPLATE_CREDIT, DANGLING_OPENERS
@@ -11,7 +12,12 @@ from bot.analysis.sentences import Sentence, split_sentences
 
 MAX_CHARS = 600
 MAX_SENTENCES = 3
+# without an editor's lead: a news lead's length (about 250 characters, two lines of a post), from the first
+# few informative sentences
+LEAD_CHARS = 260
+CANDIDATES = 5
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
+_WORDS_2 = re.compile(r"[^\W\d_]{2,}")
 _CREDIT = re.compile(BOILERPLATE_CREDIT, re.IGNORECASE)
 _PROMO = re.compile(r"(?i)telegram\s+арна|instagram|facebook|жазылыңыз|оқи\s+отырыңыз|толығырақ")
 _POINTING_BACK = re.compile(r"(?i)(ол|бұл|осы|сол|олар)\b")
@@ -80,7 +86,6 @@ _JUNK = re.compile(
 )
 # background, not news: «Еске салайық, …», «Айта кетейік, …», «Бұған дейін …»
 _BACKGROUND = re.compile(r"(?i)(?:еске\s+сал|айта\s+кет|бұған\s+дейін|бұдан\s+бұрын|мәселен|мысалы|естеріңізге)")
-_SPEECH = re.compile(r"(?:деді|дейді|деп\s+\S+\s*\S*|делінген)[.!?]?$|^[–—-]|[«\"“][^»\"”]{40,}[»\"”]")
 
 
 def _clean(sentence: str) -> str:
@@ -96,19 +101,19 @@ def _clean(sentence: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _usable(sentence: Sentence, title: str) -> bool:
-    """A sentence a subscriber can read on its own: complete, not boilerplate, not the title again, not a quote
-    (the post shows its key quote separately) and not a line of page furniture."""
-    text = sentence.text.strip()
-    if len(text) < 40 or len(text) > 420 or text[-1] not in '.!?…»"”':
+def _informative(sentences: list[Sentence], index: int, title: str) -> bool:
+    """A sentence a subscriber can read on its own: complete (a line without a final stop counts only when the
+    text goes on after it — the last line of a cut page is not), not boilerplate or page furniture, not the
+    title again."""
+    text = sentences[index].text.strip()
+    if len(text) < 40 or len(text) > 420 or _JUNK.search(text) or _PROMO.search(text):
         return False
-    if text.count("«") != text.count("»") or text.count("“") != text.count("”") or text.endswith(":"):
+    if text[-1] not in '.!?…»"”' and (index == len(sentences) - 1 or text[-1] in ":,;–—-"):
         return False
-    if text.startswith(("–", "—", "-", "•", "─")) or _SPEECH.search(text) or _JUNK.search(text):
+    if len(_WORDS_2.findall(text)) < 6:
         return False
-    if len(set(_stems(text)) - set(_stems(title))) < 4 or len(re.findall(r"[^\W\d_]{2,}", text)) < 6:
-        return False
-    return not _PROMO.search(text)
+    stems = set(_stems(text))
+    return bool(stems) and not stems <= set(_stems(title))
 
 
 def _dangling(text: str) -> bool:
@@ -133,46 +138,50 @@ def summarize(
     max_chars: int = MAX_CHARS,
     max_sentences: int = MAX_SENTENCES,
     sentences: list[Sentence] | None = None,
+    skip: Sequence[str] = (),
 ) -> str:
-    """The news first: the editor's lead when there is one, else the first complete, self-contained sentence of
-    the body (news puts the main fact first), then the next sentences that add to it, at most `max_chars`.
+    """The news first: the editor's lead when there is one; otherwise the sentences among the first informative
+    ones that say what the headline says (a headline states the main fact; the words they share with it
+    count, and an earlier sentence a little more), in the text's order, about two lines long.
 
-    Skipped on the way: page furniture (photo credits, view counts, dates), the title repeated, datelines and
-    newsroom credits, quotes (the post shows one separately), and sentences that point back («Ол …», «Бұған
-    дейін …»). It never cuts a sentence, so it never ends mid-word."""
+    Left out: page furniture (photo credits, view counts, times), the title repeated, datelines and newsroom
+    credits, a cut last line, and the quote the post shows apart (`skip`); it never opens with a sentence that
+    points back («Ол …», «Мәселен, …», «Бұған дейін …») and never cuts a sentence, so never ends mid-word."""
     sentences = split_sentences(body) if sentences is None else sentences
-    chosen: list[str] = [_clean(lead)] if lead.strip() and len(lead) <= max_chars else []
-    budget = 400 if not chosen else max_chars
-    previous_taken = bool(chosen)
-    for sentence, quoted in zip(sentences, _inside_quotes(sentences), strict=True):
+    chosen: list[tuple[int, str]] = [(-1, _clean(lead))] if lead.strip() and len(lead) <= max_chars else []
+    budget = max_chars if chosen else LEAD_CHARS
+    total = sum(len(text) + 1 for _, text in chosen)
+    for index, text in _ranked(title, sentences, skip):
         if len(chosen) >= max_sentences:
             break
+        if (chosen and total + len(text) > budget) or total + len(text) > max_chars:
+            continue
+        if any(_similar(text, other) > 0.6 for _, other in chosen):
+            continue
+        # a sentence that points back («Ол …», «Мәселен, …») only right after the sentence it leans on
+        if _dangling(text) and all(other != index - 1 for other, _ in chosen):
+            continue
+        chosen.append((index, text))
+        total += len(text) + 1
+    return " ".join(text for _, text in sorted(chosen))
+
+
+def _ranked(title: str, sentences: list[Sentence], skip: Sequence[str]) -> list[tuple[int, str]]:
+    """The first informative sentences (a few: news puts its facts first), best first: the words shared with
+    the headline, and 1/(rank+1) for being early."""
+    headline = set(_stems(title))
+    quoted = [" ".join(q.split()[:6]) for q in skip if q.strip()]
+    scored: list[tuple[float, int, str]] = []
+    for index, sentence in enumerate(sentences):
+        if not _informative(sentences, index, title):
+            continue
         text = _clean(sentence.text)
-        if quoted or not _usable(sentence, title) or (_dangling(text) and not previous_taken):
-            previous_taken = False
+        if any(q in " ".join(text.split()) for q in quoted):
             continue
-        length = sum(len(c) + 1 for c in chosen)
-        if any(_similar(text, c) > 0.6 for c in chosen) or length + len(text) > max_chars:
-            previous_taken = False
-            continue
-        if chosen and length + len(text) > budget:
+        scored.append((len(set(_stems(text)) & headline) + 1 / (1 + len(scored)), index, text))
+        if len(scored) == CANDIDATES:
             break
-        chosen.append(text)
-        previous_taken = True
-    return " ".join(chosen)
-
-
-def _inside_quotes(sentences: list[Sentence]) -> list[bool]:
-    """For each sentence, does it stand inside a quotation that opened in an earlier sentence?"""
-    flags = []
-    depth = 0
-    paragraph = -1
-    for sentence in sentences:
-        if sentence.paragraph != paragraph:
-            depth, paragraph = 0, sentence.paragraph
-        flags.append(depth > 0)
-        depth = max(0, depth + sentence.text.count("«") - sentence.text.count("»"))
-    return flags
+    return [(index, text) for _, index, text in sorted(scored, key=lambda s: (-s[0], s[1]))]
 
 
 def lead_baseline(body: str, count: int = 3) -> str:
