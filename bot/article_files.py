@@ -348,6 +348,11 @@ MAX_URL_CHARS = 2048
 _WEB_URL = re.compile(r"https?://(?:[^\W_]|[-.])+(?::\d{1,5})?(?:[/?#][^\s<>\"'`{}|\\^\x00-\x1f\x7f]*)?", re.IGNORECASE)
 
 
+def is_web_url(value: str) -> bool:
+    """Whether a URL (stored by an older version, say) can go on a button."""
+    return len(value) <= MAX_URL_CHARS and bool(_WEB_URL.fullmatch(value))
+
+
 def web_url(value: str) -> str:
     """An article's http(s) URL as given, or ArticleFileError: refused here, it can never break a button."""
     url = value.strip()

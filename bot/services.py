@@ -10,6 +10,7 @@ from datetime import datetime
 from telegram.ext import Application, CallbackContext
 
 from bot.config import Settings
+from bot.reader_memory import ReaderMemory
 from bot.web_fetch import Fetcher
 from storage import Database
 from storage.timestamps import utc_now
@@ -26,6 +27,10 @@ class Services:
     send_interval: float = 10.0
     # set by the error handler when Telegram answers 409 (another instance polls this token)
     polling_conflict: bool = False
+    # readers' chosen languages and recent searches, bounded (PTB's user_data/chat_data are not used)
+    readers: ReaderMemory = field(default_factory=ReaderMemory)
+    # when admins were last told of each kind of unexpected error (bot/error_handler.py)
+    alerted_at: dict[str, float] = field(default_factory=dict)
     _db: Database | None = None
 
     @property

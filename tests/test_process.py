@@ -6,9 +6,12 @@ import asyncio
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
+
+import pytest
 
 from bot.fakeapi.server import FakeBotApiServer
 from tests.conftest import ROOT, SEED
@@ -75,6 +78,7 @@ async def test_a_second_instance_on_the_same_token_is_reported_as_a_conflict(tmp
     codes = [first.returncode, second.returncode]
     assert 3 in codes, (codes, logs)
     assert any("409 Conflict: another instance is polling this bot token" in log for log in logs)
+    assert not any("Traceback" in log for log in logs), logs
 
 
 async def test_webhook_mode_registers_the_hook_checks_the_secret_and_answers(tmp_path: Path) -> None:
@@ -119,3 +123,70 @@ async def test_webhook_mode_registers_the_hook_checks_the_secret_and_answers(tmp
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 20)
     assert process.returncode == 0, (workdir / "run.log").read_text()
+
+
+async def _finished(process: asyncio.subprocess.Process, workdir: Path) -> str:
+    await asyncio.wait_for(process.wait(), 30)
+    return (workdir / "run.log").read_text()
+
+
+async def test_a_rejected_token_ends_the_start_in_one_line_that_never_shows_it(tmp_path: Path) -> None:
+    workdir = _workdir(tmp_path)
+    rejected = "987654321:AAHrejected-token_that-Telegram-does-not-know"
+    async with FakeBotApiServer() as server:
+        log = await _finished(await _start(server, workdir, {"BOT_TOKEN": rejected}), workdir)
+        assert server.fake.sent("getMe", ok_only=False) == []  # the fake answered 401 before recording
+    assert rejected not in log and rejected.split(":")[1] not in log
+    assert "Traceback" not in log, log
+    assert "Telegram rejected BOT_TOKEN (401 Unauthorized)" in log and "@BotFather" in log
+
+
+async def test_a_malformed_token_is_refused_without_asking_telegram(tmp_path: Path) -> None:
+    workdir = _workdir(tmp_path)
+    async with FakeBotApiServer() as server:
+        process = await _start(server, workdir, {"BOT_TOKEN": "abc"})
+        log = await _finished(process, workdir)
+        assert server.fake.calls == []
+    assert process.returncode == 2
+    assert log.strip().splitlines() == [
+        "aikyn-bot: BOT_TOKEN is malformed: a token from @BotFather looks like 123456789:AAH… (the bot's number, "
+        "a colon, letters and digits). Check .env; nothing was sent to Telegram."
+    ]
+
+
+async def test_telegram_out_of_reach_at_start_is_one_line(tmp_path: Path) -> None:
+    workdir = _workdir(tmp_path)
+    async with FakeBotApiServer() as server:
+        token = server.token
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/bot"
+    env = {"BOT_TOKEN": token, "TELEGRAM_API_URL": closed}
+    async with FakeBotApiServer() as unused:
+        process = await _start(unused, workdir, env)
+        log = await _finished(process, workdir)
+    assert process.returncode == 1, log
+    assert "Traceback" not in log and token not in log
+    assert f"aikyn-bot: cannot reach Telegram at {closed}" in log
+
+
+@pytest.mark.parametrize("kind", ["folder", "not a database", "newer schema"])
+async def test_a_database_that_cannot_be_used_ends_the_start_in_one_line_naming_database_path(
+    tmp_path: Path, kind: str
+) -> None:
+    workdir = _workdir(tmp_path)
+    path = workdir / "aikyn.sqlite3"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "not a database":
+        path.write_bytes(b"this is not SQLite\n" * 100)
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA user_version = 9999")
+    async with FakeBotApiServer() as server:
+        process = await _start(server, workdir)
+        log = await _finished(process, workdir)
+    assert process.returncode == 2, log
+    assert "Traceback" not in log, log
+    [line] = [line for line in log.splitlines() if line.startswith("aikyn-bot:")]
+    assert line.startswith(f"aikyn-bot: cannot use the database at DATABASE_PATH={path}: ")
