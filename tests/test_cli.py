@@ -120,13 +120,16 @@ def test_show_an_id_that_is_not_there(archive: Path, capsys) -> None:  # type: i
     assert capsys.readouterr().err == "aikyn-bot: no article with id 9223372036854775807\n"
 
 
-@pytest.mark.parametrize("kind", ["folder", "not a database"])
+@pytest.mark.parametrize("kind", ["folder", "not a database", "newer schema"])
 def test_a_database_that_cannot_be_used_is_one_line_naming_database_path(archive: Path, capsys, kind: str) -> None:  # type: ignore[no-untyped-def]
     archive.parent.mkdir()
     if kind == "folder":
         archive.mkdir()
-    else:
+    elif kind == "not a database":
         archive.write_bytes(b"not a database" * 100)
+    else:
+        with sqlite3.connect(archive) as db:
+            db.execute("PRAGMA user_version = 9999")
     for command in (["import", str(SEED)], ["list"]):
         assert main(command) == 2
         err = capsys.readouterr().err
@@ -220,3 +223,14 @@ async def test_kill_9_during_an_import_leaves_every_listed_article_stored(archiv
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert len(listed) == len(set(listed)), "an id was listed twice"
     assert set(listed) <= stored
+
+
+def test_run_refuses_a_malformed_token_without_asking_telegram(archive: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("BOT_TOKEN", "abc")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:9/bot")  # nothing listens there; nothing is sent
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err == (
+        "aikyn-bot: BOT_TOKEN is malformed: a token from @BotFather looks like 123456789:AAH… (the bot's number, "
+        "a colon, letters and digits). Check .env; nothing was sent to Telegram.\n"
+    )
+    assert not archive.exists()

@@ -141,19 +141,6 @@ async def test_a_rejected_token_ends_the_start_in_one_line_that_never_shows_it(t
     assert "Telegram rejected BOT_TOKEN (401 Unauthorized)" in log and "@BotFather" in log
 
 
-async def test_a_malformed_token_is_refused_without_asking_telegram(tmp_path: Path) -> None:
-    workdir = _workdir(tmp_path)
-    async with FakeBotApiServer() as server:
-        process = await _start(server, workdir, {"BOT_TOKEN": "abc"})
-        log = await _finished(process, workdir)
-        assert server.fake.calls == []
-    assert process.returncode == 2
-    assert log.strip().splitlines() == [
-        "aikyn-bot: BOT_TOKEN is malformed: a token from @BotFather looks like 123456789:AAH… (the bot's number, "
-        "a colon, letters and digits). Check .env; nothing was sent to Telegram."
-    ]
-
-
 async def test_telegram_out_of_reach_at_start_is_one_line(tmp_path: Path) -> None:
     workdir = _workdir(tmp_path)
     async with FakeBotApiServer() as server:
@@ -170,7 +157,7 @@ async def test_telegram_out_of_reach_at_start_is_one_line(tmp_path: Path) -> Non
     assert f"aikyn-bot: cannot reach Telegram at {closed}" in log
 
 
-@pytest.mark.parametrize("kind", ["folder", "not a database", "newer schema"])
+@pytest.mark.parametrize("kind", ["folder", "not a database"])
 async def test_a_database_that_cannot_be_used_ends_the_start_in_one_line_naming_database_path(
     tmp_path: Path, kind: str
 ) -> None:
@@ -178,11 +165,8 @@ async def test_a_database_that_cannot_be_used_ends_the_start_in_one_line_naming_
     path = workdir / "aikyn.sqlite3"
     if kind == "folder":
         path.mkdir()
-    elif kind == "not a database":
-        path.write_bytes(b"this is not SQLite\n" * 100)
     else:
-        with sqlite3.connect(path) as db:
-            db.execute("PRAGMA user_version = 9999")
+        path.write_bytes(b"this is not SQLite\n" * 100)
     async with FakeBotApiServer() as server:
         process = await _start(server, workdir)
         log = await _finished(process, workdir)
