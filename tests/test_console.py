@@ -16,6 +16,7 @@ from bot.console import console
 from storage import open_database, posts
 from storage.timestamps import utc_now
 from tests.conftest import ROOT, SEED
+from tests.harness import wait_until
 
 
 async def _typed(*lines: str) -> AsyncIterator[str]:
@@ -72,18 +73,13 @@ async def test_a_post_that_falls_due_while_the_console_waits_for_a_line_is_print
         await go_on.wait()
 
     async def schedule_and_watch() -> None:
-        fake_wait = asyncio.get_running_loop().time() + 20
-        while "Кезекте: 0" not in out.getvalue():  # the console has started and answered /status
-            assert asyncio.get_running_loop().time() < fake_wait, out.getvalue()
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: "Кезекте: 0" in out.getvalue(), timeout=20)  # started, and answered /status
         other = await open_database(tmp_path / "db.sqlite3")  # a post scheduled by another process
         try:
             await posts.create(other, 1, utc_now(), "admin", created_by=1, now=utc_now())
         finally:
             await other.close()
-        while "📢 channel" not in out.getvalue():
-            assert asyncio.get_running_loop().time() < fake_wait, out.getvalue()
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: "📢 channel" in out.getvalue(), timeout=10, what=out.getvalue())
         go_on.set()
 
     await asyncio.gather(
