@@ -73,12 +73,11 @@ async def _unexpected(update: object, context: ContextTypes.DEFAULT_TYPE, error:
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         user = update.effective_user
         await _reply(update, text(pick_language(None, user.language_code if user else None), "error"))
-    if error is not None and _first_in_a_while(services(context), error):
+    svc = services(context)
+    if error is not None and _first_in_a_while(svc, error):
+        described_error = _without_secrets(f"{type(error).__name__}: {error}", svc)
         try:
-            await tell_editors(
-                context.application,
-                f"⚠️ Қате: {html.escape(type(error).__name__)}: {html.escape(str(error))[:300]}",
-            )
+            await tell_editors(context.application, f"⚠️ Қате: {html.escape(described_error)[:300]}")
         except Exception:  # telling admins must not become a second failure
             log.warning("could not tell the editors about the error", exc_info=True)
 
@@ -90,6 +89,14 @@ async def _reply(update: Update, message: str) -> None:
             await update.effective_chat.send_message(message)
     except Exception as exc:
         log.warning("could not answer update %s: %s: %s", update.update_id, type(exc).__name__, exc)
+
+
+def _without_secrets(text: str, svc: Services) -> str:
+    """An error's text as editors may read it: the token and the webhook secret taken out."""
+    for secret in (svc.settings.bot_token, svc.settings.webhook_secret):
+        if secret:
+            text = text.replace(secret, "…")
+    return text
 
 
 def _first_in_a_while(svc: Services, error: BaseException) -> bool:

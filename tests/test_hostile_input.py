@@ -215,3 +215,35 @@ async def test_per_reader_state_stays_bounded(tmp_path: Path) -> None:
         assert "не номер статьи" in russian  # the newest readers are remembered
         [kazakh] = await bot.ask("/article abc", user_id=readers[0])
         assert "мақала нөмірі емес" in kazakh  # the oldest forgotten: Telegram's language again
+
+
+async def test_an_upload_being_analysed_blocks_neither_readers_nor_other_writers(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from storage import open_database
+
+    analysing, release = threading.Event(), threading.Event()
+    real = importer.analyze_article
+
+    def slow(title: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if title == "Ұзақ талданатын мақала":
+            analysing.set()
+            assert release.wait(20), "the test never released the analysis"
+        return real(title, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "analyze_article", slow)
+    record = json.dumps({"title": "Ұзақ талданатын мақала", "body": "Ауылда жаңа мектеп ашылды."})
+    async with running_bot(tmp_path) as bot:
+        upload = bot.fake.add_update(bot.fake.user_document(record.encode(), "slow.json", user_id=ADMIN_ID))
+        await bot.fake.wait_for(analysing.is_set, timeout=10)
+        [latest] = await bot.ask("/latest")  # answered while the analysis runs
+        assert "Бейбітшілік" in latest
+        other = await open_database(tmp_path / "aikyn.sqlite3")  # another writer: no write lock is held
+        try:
+            await other.connection.execute("PRAGMA busy_timeout = 100")
+            await importer.save_article(other, ArticleDraft(title="Басқа мақала", body="Мәтін."))
+        finally:
+            await other.close()
+        release.set()
+        [reply, *_] = await bot.replies_to(upload, timeout=10)
+        assert "(жаңа): Ұзақ талданатын мақала" in reply.params["text"]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
 import socket
 import sqlite3
+import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -125,6 +128,20 @@ async def test_webhook_mode_registers_the_hook_checks_the_secret_and_answers(tmp
     assert process.returncode == 0, (workdir / "run.log").read_text()
 
 
+@contextlib.asynccontextmanager
+async def read_only(path: Path | None) -> AsyncIterator[None]:
+    """The file as on a read-only mount: immutable (root ignores permission bits, not this attribute)."""
+    if path is None:
+        yield
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not supported on this file system, so a read-only disk cannot be imitated")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
 async def _finished(process: asyncio.subprocess.Process, workdir: Path) -> str:
     await asyncio.wait_for(process.wait(), 30)
     return (workdir / "run.log").read_text()
@@ -157,7 +174,7 @@ async def test_telegram_out_of_reach_at_start_is_one_line(tmp_path: Path) -> Non
     assert f"aikyn-bot: cannot reach Telegram at {closed}" in log
 
 
-@pytest.mark.parametrize("kind", ["folder", "not a database"])
+@pytest.mark.parametrize("kind", ["folder", "not a database", "read-only"])
 async def test_a_database_that_cannot_be_used_ends_the_start_in_one_line_naming_database_path(
     tmp_path: Path, kind: str
 ) -> None:
@@ -165,12 +182,31 @@ async def test_a_database_that_cannot_be_used_ends_the_start_in_one_line_naming_
     path = workdir / "aikyn.sqlite3"
     if kind == "folder":
         path.mkdir()
-    else:
+    elif kind == "not a database":
         path.write_bytes(b"this is not SQLite\n" * 100)
-    async with FakeBotApiServer() as server:
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE old (x)")
+    async with FakeBotApiServer() as server, read_only(path if kind == "read-only" else None):
         process = await _start(server, workdir)
         log = await _finished(process, workdir)
     assert process.returncode == 2, log
     assert "Traceback" not in log, log
     [line] = [line for line in log.splitlines() if line.startswith("aikyn-bot:")]
     assert line.startswith(f"aikyn-bot: cannot use the database at DATABASE_PATH={path}: ")
+
+
+def test_every_log_line_is_redacted_tracebacks_included() -> None:
+    import logging
+
+    from bot.serve import RedactingFormatter
+
+    token, secret = "123456789:AAHsecret-part_of-the-token", "hook-Secret_1"
+    formatter = RedactingFormatter((token, secret), "%(message)s")
+    try:
+        raise RuntimeError(f"The token `{token}` was rejected; url https://x/bot{token.replace(':', '%3A')}/getMe")
+    except RuntimeError:
+        record = logging.LogRecord("httpx", logging.ERROR, __file__, 1, "secret %s", (secret,), sys.exc_info())
+    text = formatter.format(record)
+    assert "Traceback" in text and "<BOT_TOKEN>" in text and "<WEBHOOK_SECRET>" in text
+    assert token not in text and "AAHsecret" not in text and secret not in text
