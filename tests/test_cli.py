@@ -130,7 +130,7 @@ def test_a_database_that_cannot_be_used_is_one_line_naming_database_path(archive
     else:
         with sqlite3.connect(archive) as db:
             db.execute("PRAGMA user_version = 9999")
-    for command in (["import", str(SEED)], ["list"]):
+    for command in (["import", str(SEED)], ["list"], ["console"]):
         assert main(command) == 2
         err = capsys.readouterr().err
         assert err.startswith(f"aikyn-bot: cannot use the database at DATABASE_PATH={archive}: ")
