@@ -74,6 +74,8 @@ def read_article_file(path: Path) -> ParsedFile:
     """Parse one file by its extension; raises ArticleFileError for a file that holds no article."""
     suffix = path.suffix.lower()
     try:
+        if not path.is_file():  # a FIFO or a device would block the import or never end
+            raise ArticleFileError("not a regular file" if path.exists() else "no such file")
         size = path.stat().st_size
         if size > _size_limit(suffix):
             raise ArticleFileError(_too_large(size, _size_limit(suffix)))

@@ -193,3 +193,13 @@ def test_upload_size_is_checked_on_the_bytes() -> None:
 
     with pytest.raises(ArticleFileError, match="too large"):
         parse_article_bytes(b"x" * 1001, suffix=".txt", source="upload", max_bytes=1000)
+
+
+def test_a_fifo_or_device_is_refused_instead_of_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(ArticleFileError, match="not a regular file"):
+            read_article_file(path)
