@@ -97,6 +97,12 @@ def run_bot(settings: Settings) -> int:
         where = formatter.redact(settings.telegram_api_url)
         reason = formatter.redact(str(exc))
         return _stop(f"cannot reach Telegram at {where} ({reason}); check the network and start again.", EXIT_NETWORK)
+    except OSError as exc:
+        if settings.webhook_url:
+            return _stop(
+                f"cannot listen on WEBHOOK_PORT={settings.webhook_port}: {exc.strerror or exc}", EXIT_CONFIGURATION
+            )
+        raise
     except Exception:  # a bug: its traceback belongs in the log, where the formatter redacts it
         log.critical("the bot stopped on an unexpected error", exc_info=True)
         return EXIT_NETWORK

@@ -215,3 +215,18 @@ def test_every_log_line_is_redacted_tracebacks_included() -> None:
     text = formatter.format(record)
     assert "Traceback" in text and "<BOT_TOKEN>" in text and "<WEBHOOK_SECRET>" in text
     assert token not in text and "AAHsecret" not in text and secret not in text
+
+
+async def test_a_webhook_port_in_use_ends_the_start_in_one_line(tmp_path: Path) -> None:
+    workdir = _workdir(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with FakeBotApiServer() as server:
+            env = {"WEBHOOK_URL": "https://bot.aikyn.example/hook", "WEBHOOK_PORT": str(port)}
+            process = await _start(server, workdir, env)
+            log = await _finished(process, workdir)
+    assert process.returncode == 2, log
+    assert "Traceback" not in log
+    assert f"aikyn-bot: cannot listen on WEBHOOK_PORT={port}: " in log
