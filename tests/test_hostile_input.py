@@ -59,7 +59,7 @@ async def test_the_reply_to_an_upload_of_200_records_is_split_not_refused(tmp_pa
         def texts() -> list[str]:
             return [c.params["text"] for c in bot.fake.sent("sendMessage", chat_id=chat)]
 
-        await bot.fake.wait_for(lambda: sum(t.count("(жаңа)") for t in texts()) == 200, timeout=30)
+        await bot.fake.wait_for(lambda: sum(t.count("(жаңа)") for t in texts()) == 200, timeout=90)
         assert len(texts()) >= 3 and all(visible_length(t) <= 4096 for t in texts())
         assert not [c for c in bot.fake.calls if c.status != 200 and c.method == "sendMessage"]
 
