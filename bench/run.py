@@ -65,8 +65,7 @@ async def _import_worker(start: int, count: int, db_path: Path) -> dict[str, flo
         for chunk_start in range(start, start + count, 1000):
             chunk = list(articles(min(1000, start + count - chunk_start), sentences, start=chunk_start))
             started = time.perf_counter()
-            async with db.write_batch() as batch:  # as `aikyn-bot import` does
-                await importer.import_drafts(batch, chunk, report, source="bench")
+            await importer.import_drafts(db, chunk, report, source="bench")  # as `aikyn-bot import` does
             elapsed += time.perf_counter() - started
         await db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

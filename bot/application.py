@@ -72,12 +72,13 @@ def build_application(
         .post_shutdown(_on_shutdown)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        transports: tuple[BaseRequest, ...] = (request,)
     else:
-        builder = builder.request(
-            JsonRequest(pool_size=TELEGRAM_CONNECTIONS, pool_timeout=TELEGRAM_POOL_TIMEOUT)
-        ).get_updates_request(JsonRequest(pool_size=1))
-    app = builder.build()
+        transports = (
+            JsonRequest(pool_size=TELEGRAM_CONNECTIONS, pool_timeout=TELEGRAM_POOL_TIMEOUT),
+            JsonRequest(pool_size=1),
+        )
+    app = builder.request(transports[0]).get_updates_request(transports[-1]).build()
     rate_limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
     if not any(isinstance(f, _RetryAfterIsHandled) for f in rate_limiter_log.filters):
         rate_limiter_log.addFilter(_RetryAfterIsHandled())
@@ -86,6 +87,7 @@ def build_application(
         clock=clock or utc_now,
         fetcher=Fetcher(**(fetcher_options or {})) if settings.feed_urls else None,
         send_interval=send_interval,
+        transports=transports,
     )
     register_handlers(app, settings)
     app.add_error_handler(on_error)
@@ -125,3 +127,10 @@ async def _on_shutdown(app: Application) -> None:
     if svc.fetcher is not None:
         await svc.fetcher.close()
     await svc.close_database()
+
+
+async def close_transports(app: Application) -> None:
+    """Close the Bot API connections even when the application never finished starting (a rejected token): PTB
+    shuts them down only for an application that initialised. Safe to call twice."""
+    for transport in services(app).transports:
+        await transport.shutdown()

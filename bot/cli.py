@@ -1,31 +1,42 @@
-"""Command line: `aikyn-bot import|list|show|search|analyze|run|console|backup|restore|check`."""
+"""Command line: `aikyn-bot import|list|show|search|analyze|run|console|check|backup|restore`.
+
+Each command is one function `(arguments, settings) -> exit code`, listed in COMMANDS; `_parser` declares its
+arguments. Exit codes: 0 done, 1 something the command was asked to do failed (a file, an article), 2 the command
+could not run at all (usage, settings, database). Expected failures are one line on stderr, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import logging
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.run_lock import run_exclusively
-from storage import Database
+from bot.records import Analysis, ArticleDraft
+from storage import Database, DatabaseUnavailable
 from storage.articles import Article
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+MAX_ARTICLE_ID = 2**63 - 1
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aikyn-bot", description="Aikyn channel bot and article archive.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("import", help="import article files and folders (recursively), saved .html pages too")
+    p = sub.add_parser("import", help="import article files and folders (recursively)")
     p.add_argument("paths", nargs="+", type=Path)
-    p.add_argument("--url", help="the web address of the one saved .html page given")
+    p.add_argument("--url", help="the web address of a saved .html page")
     sub.add_parser("list", help="all articles, newest first")
     p = sub.add_parser("show", help="one article in full")
-    p.add_argument("id", type=int)
+    p.add_argument("id")
     p = sub.add_parser("search", help="full-text search in Kazakh")
     p.add_argument("words", nargs="+")
     p = sub.add_parser("analyze", help="analyse an article file: quotes, events, entities, summary")
@@ -47,106 +58,189 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
-    except BrokenPipeError:
-        sys.stderr.close()  # output piped into `head`: not an error
-        return 0
+    except BrokenPipeError:  # output piped into `head`: not an error
+        _silence_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("\naikyn-bot: interrupted", file=sys.stderr)
+        return 130
 
 
 def _main(argv: Sequence[str] | None) -> int:
     # Opt in to python-telegram-bot's coming behaviour: durations such as RetryAfter.retry_after as timedelta.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
-    if args.command == "check":
+    if args.command == "check":  # it reports bad settings itself, as one of its checks
         from bot.deployment_check import check_command
 
         return check_command()
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"aikyn-bot: {exc}", file=sys.stderr)
-        return 2
-    if args.command == "analyze":
-        return _analyze(args.path, as_json=args.json, url=args.url)
-    if args.command == "run":
-        from bot.serve import run_bot
-
-        return run_exclusively(settings.database_path, lambda: run_bot(settings))
-    if args.command == "console":
-        from bot.console import run_console
-
-        return run_exclusively(
-            settings.database_path, lambda: run_console(settings, user_id=args.user_id, language=args.language)
-        )
-    if args.command in ("backup", "restore"):
-        from bot import backups
-
-        command = backups.backup_command if args.command == "backup" else backups.restore_command
-        return command(settings, args.path)
-    return asyncio.run(_archive_command(settings, args))
-
-
-async def _archive_command(settings: Settings, args: argparse.Namespace) -> int:
-    from bot import importer
-    from bot.analysis.morphology import search_stems
-    from storage import articles, open_database
-
-    db = await open_database(settings.database_path)
+        return fail(str(exc), EXIT_UNUSABLE)
+    if args.command not in ("run", "console"):
+        _quiet_logging()
     try:
-        if args.command != "import":
-            await importer.import_seeds_if_empty(db, settings.seeds_dir)
-        if args.command == "import":
-            return await _import(db, args.paths, url=args.url)
-        if args.command == "list":
-            for headline in await articles.newest(db, limit=1_000_000):
-                local = headline.shown_at.astimezone(settings.timezone)
-                print(f"{headline.id:>6}  {local:%Y-%m-%d}  {headline.title}")
-            return 0
-        if args.command == "show":
-            article = await articles.get(db, args.id)
-            if article is None:
-                print(f"aikyn-bot: no article with id {args.id}", file=sys.stderr)
-                return 1
-            print(_format_article(article, settings))
-            return 0
-        if args.command == "search":
-            found, total = await articles.search(db, search_stems(" ".join(args.words)), limit=50)
-            for headline in found:
-                print(f"{headline.id:>6}  {headline.title}")
-            print(f"{total} found")
-            return 0
-    finally:
-        await db.close()
-    return 2
+        return COMMANDS[args.command](args, settings)
+    except DatabaseUnavailable as exc:
+        return fail(database_problem(exc), EXIT_UNUSABLE)
 
 
-async def _import(db: Database, paths: list[Path], *, url: str | None = None) -> int:
+def fail(message: str, code: int = EXIT_FAILED) -> int:
+    """One line on stderr, and the exit code to return."""
+    print(f"aikyn-bot: {message}", file=sys.stderr)
+    return code
+
+
+def database_problem(exc: DatabaseUnavailable) -> str:
+    """The one line an operator reads when the database cannot be used."""
+    return f"cannot use the database at DATABASE_PATH={exc.path}: {exc.reason}"
+
+
+def _quiet_logging() -> None:
+    """Commands report what matters themselves; the modules' warnings (with tracebacks) are for the bot's log."""
+    logging.basicConfig(level=logging.ERROR, format="aikyn-bot: %(message)s")
+
+
+def _silence_stdout() -> None:
+    """After the reader of our output went away, later writes (and the one at exit) go nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.run_lock import run_exclusively
+    from bot.serve import run_bot
+
+    return run_exclusively(settings.database_path, lambda: run_bot(settings))
+
+
+def _console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+    from bot.run_lock import run_exclusively
+
+    return run_exclusively(
+        settings.database_path, lambda: run_console(settings, user_id=args.user_id, language=args.language)
+    )
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backups import backup_command
+
+    return backup_command(settings, args.path)
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backups import restore_command
+
+    return restore_command(settings, args.path)
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    if args.url and (len(args.paths) != 1 or args.paths[0].is_dir()):
+        return fail("--url gives the address of one saved page: name one .html file", EXIT_UNUSABLE)
+    return asyncio.run(_import_paths(settings, args.paths, args.url))
+
+
+async def _import_paths(settings: Settings, paths: list[Path], page_url: str | None) -> int:
     from bot import importer
+    from bot.article_files import display_name
+    from storage import open_database
 
-    if url and (len(paths) != 1 or paths[0].is_dir()):
-        print("aikyn-bot: --url gives the address of one saved page: name one .html file", file=sys.stderr)
-        return 2
     missing = [p for p in paths if not p.exists()]
     for path in missing:
-        print(f"aikyn-bot: {path}: no such file or folder", file=sys.stderr)
+        fail(f"{display_name(path)}: no such file or folder")
 
     def progress(done: int, total: int) -> None:
         if total >= 50 and (done % 50 == 0 or done == total):
             print(f"… {done}/{total} files", file=sys.stderr, flush=True)
 
-    def changed(article_id: int, outcome: str, title: str) -> None:
-        print(f"{article_id:>6}  {outcome:<8}  {title}")
+    def changed(article_id: int, outcome: str, title: str) -> None:  # called once the article is committed
+        print(f"{article_id:>6}  {outcome:<8}  {title}", flush=True)
 
-    report = await importer.import_paths(
-        db, [p for p in paths if p.exists()], progress=progress, on_change=changed, page_url=url
-    )
+    db = await open_database(settings.database_path)
+    aborted = None
+    try:
+        existing = [p for p in paths if p.exists()]
+        report = await importer.import_paths(db, existing, progress=progress, on_change=changed, page_url=page_url)
+    except importer.ImportAborted as exc:
+        report, aborted = exc.report, str(exc)
+    finally:
+        await db.close()
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     report.failed += len(missing)
     print(report.summary())
-    return 1 if report.failed else 0
+    if aborted:
+        return fail(f"import stopped: {aborted}. Articles listed above are saved.")
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
-def _format_article(article: Article, settings: Settings) -> str:
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(db: Database) -> int:
+        from storage import articles
+
+        headlines = await articles.newest(db, limit=1_000_000)
+        for headline in headlines:
+            local = headline.shown_at.astimezone(settings.timezone)
+            print(f"{headline.id:>6}  {local:%Y-%m-%d}  {headline.title}")
+        if not headlines:
+            fail("the archive is empty; add articles with `aikyn-bot import PATH`", EXIT_OK)
+        return EXIT_OK
+
+    return asyncio.run(_reading(settings, run))
+
+
+def _show(args: argparse.Namespace, settings: Settings) -> int:
+    value = str(args.id).strip().lstrip("#№")
+    if not re.fullmatch(r"[0-9]{1,19}", value) or not 0 < int(value) <= MAX_ARTICLE_ID:
+        return fail(f"{args.id!r} is not an article id (a positive whole number, as `aikyn-bot list` shows)")
+
+    async def run(db: Database) -> int:
+        from storage import article_analysis, articles
+
+        article = await articles.get(db, int(value))
+        if article is None:
+            return fail(f"no article with id {value}")
+        print(_format_article(article, settings, await article_analysis.analysis_error(db, article.id)))
+        return EXIT_OK
+
+    return asyncio.run(_reading(settings, run))
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.reading import search_terms
+
+    stems, ignored = search_terms(" ".join(args.words))
+    if ignored:
+        fail(f"words shorter than 3 letters are not searched: {', '.join(ignored)}", EXIT_OK)
+    if not stems:
+        return fail("give at least one word of 3 letters or more")
+
+    async def run(db: Database) -> int:
+        from storage import articles
+
+        found, total = await articles.search(db, stems, limit=50)
+        for headline in found:
+            print(f"{headline.id:>6}  {headline.title}")
+        print(f"{total}{'+' if total >= articles.RANKED_MATCHES else ''} found")
+        return EXIT_OK
+
+    return asyncio.run(_reading(settings, run))
+
+
+async def _reading(settings: Settings, command: Callable[[Database], Any]) -> int:
+    """A read command on the archive opened read-only: nothing is created, migrated, seeded or written."""
+    from storage import open_database
+
+    db = await open_database(settings.database_path, read_only=True)
+    try:
+        return int(await command(db))
+    finally:
+        await db.close()
+
+
+def _format_article(article: Article, settings: Settings, analysis_error: str | None) -> str:
     local = article.shown_at.astimezone(settings.timezone)
     lines = [f"#{article.id}  {article.title}", f"{local:%Y-%m-%d %H:%M}"]
     if article.views is not None:
@@ -158,53 +252,65 @@ def _format_article(article: Article, settings: Settings) -> str:
     lines += ["", article.body]
     if article.summary:
         lines += ["", "Summary: " + article.summary]
+    if analysis_error:
+        lines += ["", f"Analysis failed ({analysis_error}); it runs again after an upgrade."]
     return "\n".join(lines)
 
 
-def _analyze(path: Path, *, as_json: bool, url: str | None = None) -> int:
+def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     from bot.analysis import analyze_article
-    from bot.article_files import ArticleFileError, read_article_file
+    from bot.article_files import ArticleFileError, display_name, read_article_file
 
+    name = display_name(args.path)
     try:
-        parsed = read_article_file(path, url=url)
+        parsed = read_article_file(args.path, url=args.url)
     except ArticleFileError as exc:
-        print(f"aikyn-bot: {path}: {exc}", file=sys.stderr)
-        return 1
+        return fail(f"{name}: {exc}")
+    failed = len(parsed.problems)
+    for problem in parsed.problems:
+        fail(f"{name}: {problem}")
     for draft in parsed.drafts:
-        analysis = analyze_article(draft.title, draft.lead, draft.body, draft.published_at)
-        record = {
-            "title": draft.title,
-            "lead": draft.lead,
-            # what was extracted, so a page's extraction can be checked from outside
-            "body": [p for p in draft.body.split("\n\n") if p.strip()],
-            "published_at": draft.published_at.isoformat() if draft.published_at else None,
-            "image": draft.image_url,
-            "url": draft.url,
-            "views": draft.views,
-            "held": draft.hold_reason or None,
-            "summary": analysis.summary,
-            "sentences": analysis.sentences,
-            "quotes": [asdict(q) for q in analysis.quotes],
-            "events": [
-                {
-                    "when": e.when,
-                    "year": e.year,
-                    "year_end": e.year_end,
-                    "date": e.date.isoformat() if e.date else None,
-                    "what": e.what,
-                }
-                for e in analysis.events
-            ],
-            "entities": [{"name": e.name, "kind": e.kind, "mentions": e.mentions} for e in analysis.entities],
-        }
-        if as_json:
-            print(json.dumps(record, ensure_ascii=False, indent=2))
-        else:
-            print(_readable_analysis(record))
-    return 0
+        try:
+            analysis = analyze_article(draft.title, draft.lead, draft.body, draft.published_at)
+        except Exception as exc:  # one article that breaks the analysis does not stop the others
+            failed += 1
+            fail(f"{name}: {draft.title[:60]!r}: analysis failed: {type(exc).__name__}: {exc}")
+            continue
+        record = analysis_record(draft, analysis)
+        print(json.dumps(record, ensure_ascii=False, indent=2) if args.json else _readable_analysis(record))
+    return EXIT_FAILED if failed else EXIT_OK
 
 
-def _readable_analysis(record: dict) -> str:
+def analysis_record(draft: ArticleDraft, analysis: Analysis) -> dict[str, Any]:
+    """An article's analysis as plain JSON-ready data (`analyze --json`)."""
+    return {
+        "title": draft.title,
+        "lead": draft.lead,
+        # what was extracted, so a page's extraction can be checked from outside
+        "body": [p for p in draft.body.split("\n\n") if p.strip()],
+        "published_at": draft.published_at.isoformat() if draft.published_at else None,
+        "image": draft.image_url,
+        "url": draft.url,
+        "views": draft.views,
+        "held": draft.hold_reason or None,
+        "summary": analysis.summary,
+        "sentences": analysis.sentences,
+        "quotes": [asdict(q) for q in analysis.quotes],
+        "events": [
+            {
+                "when": e.when,
+                "year": e.year,
+                "year_end": e.year_end,
+                "date": e.date.isoformat() if e.date else None,
+                "what": e.what,
+            }
+            for e in analysis.events
+        ],
+        "entities": [{"name": e.name, "kind": e.kind, "mentions": e.mentions} for e in analysis.entities],
+    }
+
+
+def _readable_analysis(record: dict[str, Any]) -> str:
     out = [record["title"], "", "Summary: " + record["summary"], "", f"Sentences: {len(record['sentences'])}"]
     out.append(f"Quotes ({len(record['quotes'])}):")
     for q in record["quotes"]:
@@ -216,3 +322,16 @@ def _readable_analysis(record: dict) -> str:
         out.append(f"  {e['year']}{'–' + str(e['year_end']) if e['year_end'] else ''}  {e['when']}: {e['what']}")
     out.append("Entities: " + ", ".join(f"{e['name']} [{e['kind']}]" for e in record["entities"]))
     return "\n".join(out)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "import": _import,
+    "list": _list,
+    "show": _show,
+    "search": _search,
+    "analyze": _analyze,
+    "run": _run,
+    "console": _console,
+    "backup": _backup,
+    "restore": _restore,
+}

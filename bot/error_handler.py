@@ -1,22 +1,33 @@
-"""The one error handler: reader mistakes explained, 409 Conflict stops this instance, the rest logged."""
+"""The one error handler: reader mistakes explained, 409 Conflict stops this instance, Telegram's passing troubles
+logged in one line, and anything unexpected logged in full, apologised for once and told to admins — at most once
+per kind of error every few minutes, so a flood of failures is not multiplied into a flood of messages."""
 
 from __future__ import annotations
 
 import asyncio
 import html
 import logging
+import time
+import traceback
 from typing import Any
 
 from telegram import Update
-from telegram.error import Conflict, NetworkError, TelegramError
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import pick_language, text
 from bot.jobs import tell_editors
 from bot.reading import ReaderMistake
-from bot.services import services
+from bot.services import Services, services
 
 log = logging.getLogger(__name__)
+
+ALERT_EVERY_SECONDS = 300.0
+# Telegram's answers that say "not now" or "not this chat", not "the bot is broken": a 429 flood, the network, a
+# reader who blocked the bot. Apologising would fail the same way; admins can do nothing about them.
+_PASSING = (RetryAfter, NetworkError, Forbidden)
+# Answers to a repeated action that already happened: a double tap on a paging button, an old button's query.
+_HARMLESS = ("message is not modified", "query is too old", "query id is invalid")
 
 
 def _stop_unless_stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -26,36 +37,79 @@ def _stop_unless_stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> Non
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explain reader mistakes; log anything else with context and apologise."""
+    """Explain reader mistakes; log anything else with context; apologise and alert only when it is a bug."""
     error = context.error
     if isinstance(error, Conflict):
-        svc = services(context)
-        if not svc.polling_conflict:
-            svc.polling_conflict = True
-            log.error(
-                "409 Conflict: another instance is polling this bot token. Stop the other one (or use a "
-                "webhook); this instance is shutting down."
-            )
-            # Deferred and once: a 409 can arrive while run_polling is still starting, and stop_running()
-            # only takes effect once the loop runs forever; a second stop during shutdown would break it.
-            app = context.application
-            asyncio.get_running_loop().call_later(1.0, lambda: _stop_unless_stopping(app))
+        _on_conflict(context)
+    elif isinstance(error, BadRequest) and any(text in error.message.lower() for text in _HARMLESS):
+        log.debug("harmless: %s", error.message)
+    elif isinstance(error, _PASSING) and not isinstance(error, BadRequest):  # a BadRequest is a NetworkError
+        where = f"update {update.update_id}" if isinstance(update, Update) else "polling or a job"
+        log.warning("Telegram: %s (%s): %s", type(error).__name__, where, error)
+    elif isinstance(update, Update) and isinstance(error, ReaderMistake):
+        await _reply(update, str(error))
+    else:
+        await _unexpected(update, context, error)
+
+
+def _on_conflict(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    if svc.polling_conflict:
         return
-    if update is None and isinstance(error, NetworkError):
-        log.warning("network error while polling (will retry): %s", error)
-        return
-    if isinstance(update, Update) and isinstance(error, ReaderMistake) and update.effective_chat:
-        await update.effective_chat.send_message(str(error))
-        return
-    log.error("error while handling %s", update.to_dict() if isinstance(update, Update) else update, exc_info=error)
+    svc.polling_conflict = True
+    log.error(
+        "409 Conflict: another instance is polling this bot token. Stop the other one (or use a "
+        "webhook); this instance is shutting down."
+    )
+    # Deferred and once: a 409 can arrive while run_polling is still starting, and stop_running()
+    # only takes effect once the loop runs forever; a second stop during shutdown would break it.
+    app = context.application
+    asyncio.get_running_loop().call_later(1.0, lambda: _stop_unless_stopping(app))
+
+
+async def _unexpected(update: object, context: ContextTypes.DEFAULT_TYPE, error: BaseException | None) -> None:
+    described = update.to_dict() if isinstance(update, Update) else update
+    log.error("error while handling %s", described, exc_info=error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         user = update.effective_user
-        language = pick_language(None, user.language_code if user else None)
+        await _reply(update, text(pick_language(None, user.language_code if user else None), "error"))
+    svc = services(context)
+    if error is not None and _first_in_a_while(svc, error):
+        described_error = _without_secrets(f"{type(error).__name__}: {error}", svc)
         try:
-            await update.effective_chat.send_message(text(language, "error"))
-        except TelegramError:
-            log.warning("could not tell the user about the error")
-    if isinstance(update, Update):
-        await tell_editors(
-            context.application, f"⚠️ Қате: {html.escape(type(error).__name__)}: {html.escape(str(error))[:300]}"
-        )
+            await tell_editors(context.application, f"⚠️ Қате: {html.escape(described_error)[:300]}")
+        except Exception:  # telling admins must not become a second failure
+            log.warning("could not tell the editors about the error", exc_info=True)
+
+
+async def _reply(update: Update, message: str) -> None:
+    """One message to the reader; if even that fails (a 429 flood, a blocked bot) it is logged, not raised."""
+    try:
+        if update.effective_chat is not None:
+            await update.effective_chat.send_message(message)
+    except Exception as exc:
+        log.warning("could not answer update %s: %s: %s", update.update_id, type(exc).__name__, exc)
+
+
+def _without_secrets(text: str, svc: Services) -> str:
+    """An error's text as editors may read it: the token and the webhook secret taken out."""
+    for secret in (svc.settings.bot_token, svc.settings.webhook_secret):
+        if secret:
+            text = text.replace(secret, "…")
+    return text
+
+
+def _first_in_a_while(svc: Services, error: BaseException) -> bool:
+    """Whether admins hear of this kind of error (its type and where it was raised) now: once per
+    ALERT_EVERY_SECONDS."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].name}" if frames else ""
+    kind = f"{type(error).__name__}@{where}"
+    now = time.monotonic()
+    last = svc.alerted_at.get(kind)
+    if last is not None and now - last < ALERT_EVERY_SECONDS:
+        return False
+    if len(svc.alerted_at) > 1000:
+        svc.alerted_at.clear()
+    svc.alerted_at[kind] = now
+    return True

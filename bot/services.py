@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from telegram.ext import Application, CallbackContext
+from telegram.request import BaseRequest
 
 from bot.channel_window import ChannelWindow
 from bot.config import Settings
+from bot.reader_memory import ReaderMemory
 from bot.web_fetch import Fetcher
 from storage import Database
 from storage.timestamps import utc_now
@@ -23,6 +25,8 @@ class Services:
     settings: Settings
     clock: Callable[[], datetime] = field(default=utc_now)
     fetcher: Fetcher | None = None
+    # the Bot API connections (replies and posts; long polling), closed by whoever runs the application
+    transports: tuple[BaseRequest, ...] = ()
     # how often the job that sends due channel posts runs, in seconds
     send_interval: float = 10.0
     # set by the error handler when Telegram answers 409 (another instance polls this token)
@@ -34,6 +38,10 @@ class Services:
     # posts Telegram accepted whose recording failed (database locked…): post id → (message id, text); recorded
     # before anything else is sent, and never sent again
     unrecorded: dict[int, tuple[int, str]] = field(default_factory=dict)
+    # readers' chosen languages and recent searches, bounded (PTB's user_data/chat_data are not used)
+    readers: ReaderMemory = field(default_factory=ReaderMemory)
+    # when admins were last told of each kind of unexpected error (bot/error_handler.py)
+    alerted_at: dict[str, float] = field(default_factory=dict)
     _db: Database | None = None
 
     @property

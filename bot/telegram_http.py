@@ -10,12 +10,17 @@ Two choices, both measured under a burst of readers (bench/run.py):
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
 import aiohttp
+from telegram import Update
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
+_NO_UPDATES = re.compile(rb'"result"\s*:\s*\[\s*\]')
 
 # A Bot API URL carries the token: /bot<token>/method and /file/bot<token>/path.
 _TOKEN_IN_URL = re.compile(r"/bot[^/\s]+")
@@ -37,6 +42,7 @@ class JsonRequest(BaseRequest):
     __slots__ = (
         "_connect_timeout",
         "_media_write_timeout",
+        "_offset_with_updates",
         "_pool",
         "_pool_size",
         "_read_timeout",
@@ -62,6 +68,7 @@ class JsonRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         self._write_timeout = write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._offset_with_updates: object = None
 
     @property
     def read_timeout(self) -> float | None:
@@ -103,13 +110,16 @@ class JsonRequest(BaseRequest):
                 body = json.dumps(parameters, ensure_ascii=False).encode()
                 headers = {"Content-Type": "application/json"}
             async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
-                return response.status, await response.read()
+                status, content = response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as exc:
             raise TimedOut("Timed out while connecting (or waiting for a free connection)") from exc
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(without_token(f"aiohttp.{type(exc).__name__}: {exc}")) from exc
+        if status == 200 and url.endswith("/getUpdates"):
+            return 200, self._readable_updates(request_data, content)
+        return status, content
 
     def _timeout(self, uploads: bool, read: Any, write: Any, connect: Any, pool: Any) -> aiohttp.ClientTimeout:
         read_s = _chosen(read, self._read_timeout)
@@ -122,6 +132,23 @@ class JsonRequest(BaseRequest):
         parts = (read_s, write_s, waiting)
         total = None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
         return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect_s, sock_read=read_s)
+
+    def _readable_updates(self, request_data: RequestData | None, content: bytes) -> bytes:
+        """getUpdates' answer, with any update python-telegram-bot cannot read replaced by its bare update_id.
+
+        PTB parses a batch all at once; one update it cannot read fails the batch, the offset never moves past
+        it, and polling asks for the same batch again with no pause (37,000 times in 4 minutes, measured). So
+        when the same offset is asked for again after a batch that had updates, that batch is checked update by
+        update; the normal path costs nothing (parsing every batch twice would cost ~0.2 ms an update)."""
+        offset = (request_data.parameters.get("offset") if request_data else None) or 0
+        repeated = offset == self._offset_with_updates
+        self._offset_with_updates = None if _NO_UPDATES.search(content) else offset
+        if not repeated:
+            return content
+        data = json.loads(content)
+        readable = [_readable(update) for update in data.get("result", [])]
+        data["result"] = [update for update in readable if update is not None]
+        return json.dumps(data, ensure_ascii=False).encode()
 
 
 def _form(request_data: RequestData) -> aiohttp.FormData:
@@ -138,3 +165,15 @@ def _chosen(value: object, default: float | None) -> float | None:
     if value is BaseRequest.DEFAULT_NONE:
         return default
     return value  # type: ignore[return-value]
+
+
+def _readable(update: Any) -> Any:
+    try:
+        Update.de_json(update, None)
+        return update
+    except Exception as exc:
+        update_id = update.get("update_id") if isinstance(update, dict) else None
+        log.warning(
+            "skipped update %s that python-telegram-bot cannot read: %s: %s", update_id, type(exc).__name__, exc
+        )
+        return {"update_id": update_id}

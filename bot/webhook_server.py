@@ -24,6 +24,7 @@ from telegram import Update
 from telegram.ext import Application, ExtBot
 from tornado.httpserver import HTTPServer
 
+from bot.application import close_transports
 from bot.config import Settings
 from bot.services import services
 from storage import maintenance
@@ -37,7 +38,14 @@ LISTEN = "0.0.0.0"
 
 def run_webhook(app: Application, settings: Settings) -> None:
     """Serve until SIGTERM or SIGINT, then stop cleanly (as Application.run_webhook would)."""
-    asyncio.run(serve_webhook(app, settings, stop=None))
+
+    async def serve_then_close() -> None:
+        try:
+            await serve_webhook(app, settings, stop=None)
+        finally:
+            await close_transports(app)
+
+    asyncio.run(serve_then_close())
 
 
 async def serve_webhook(app: Application, settings: Settings, *, stop: asyncio.Event | None) -> None:

@@ -103,6 +103,17 @@ async def set_summary(conn: aiosqlite.Connection, article_id: int, summary: str,
     )
 
 
+async def mark_analysis(conn: aiosqlite.Connection, article_id: int, *, error: str | None) -> None:
+    """Flag an article whose analysis failed, with why (None clears the flag); call inside its transaction."""
+    await conn.execute("UPDATE articles SET analysis_error = ? WHERE id = ?", (error, article_id))
+
+
+async def analysis_error(db: Database, article_id: int) -> str | None:
+    """Why the article's analysis failed, or None when it did not."""
+    value = await db.fetchval("SELECT analysis_error FROM articles WHERE id = ?", (article_id,))
+    return str(value) if value is not None else None
+
+
 def surname_key(speaker: str | None) -> str | None:
     """The case-folded last word of a nominative name: what /quotes looks names up by."""
     if not speaker:

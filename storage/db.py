@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -12,7 +13,7 @@ from typing import Any
 import aiosqlite
 
 from storage.article_keys import refresh_article_keys
-from storage.migrations import migrate
+from storage.migrations import LATEST_VERSION, SchemaTooNew, migrate, schema_version
 
 BUSY_TIMEOUT_MS = 5000
 # How stale a cached read may be after another process (a CLI import while the bot runs) writes.
@@ -50,17 +51,6 @@ class Database:
                 raise
             finally:
                 self.forget_cached_reads()
-
-    @asynccontextmanager
-    async def write_batch(self, *, commit_every: float = 0.5) -> AsyncIterator[WriteBatch]:
-        """Many units of work in few transactions, for bulk imports; see WriteBatch. Completed units are
-        committed on the way out, whatever ends the batch."""
-        async with self._write_lock:
-            batch = WriteBatch(self, commit_every)
-            try:
-                yield batch
-            finally:
-                await batch.commit()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         # One trip to aiosqlite's thread instead of three (execute, fetch, close): reads are the hot path.
@@ -113,69 +103,96 @@ class Database:
         await self.connection.close()
 
 
-async def open_database(path: str | Path, *, target_version: int | None = None, cache_reads: bool = True) -> Database:
-    """Open (creating folder and file if needed), configure and migrate the database."""
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened, read or migrated: the path is a folder, not a database, on a read-only
+    disk, from a newer bot… The message says which path and why, in one line."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+async def open_database(
+    path: str | Path, *, target_version: int | None = None, cache_reads: bool = True, read_only: bool = False
+) -> Database:
+    """Open (creating folder and file if needed), configure and migrate the database. `read_only` opens an
+    existing one for reading only: nothing is created, migrated or written. Raises DatabaseUnavailable."""
     path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    connection = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        connection = await (_connect_read_only(path) if read_only else _connect(path))
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseUnavailable(path, _reason(exc)) from exc
     try:
         connection.row_factory = aiosqlite.Row
         await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await connection.execute("PRAGMA journal_mode = WAL")
-        await connection.execute("PRAGMA synchronous = NORMAL")
-        await connection.execute("PRAGMA foreign_keys = ON")
-        await migrate(connection, target_version=target_version)
-        if target_version is None:
-            await refresh_article_keys(connection)
-    except BaseException:
+        if read_only:
+            await _check_version(connection, path)
+        else:
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA synchronous = NORMAL")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await migrate(connection, target_version=target_version)
+            if target_version is None:
+                await refresh_article_keys(connection)
+    except BaseException as exc:
         await connection.close()
+        if isinstance(exc, sqlite3.Error | SchemaTooNew):
+            raise DatabaseUnavailable(path, _reason(exc)) from exc
         raise
     return Database(connection, path, cache_reads=cache_reads)
 
 
-class WriteBatch:
-    """Units of work that each stand or fall alone (a SAVEPOINT each), committed together every
-    `commit_every` seconds: a commit per article added half again to the cost of its inserts (measured with the
-    full-text index), while one long transaction would keep another writer (the running bot) waiting; it waits
-    at most `commit_every`."""
+async def _connect(path: Path) -> aiosqlite.Connection:
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise IsADirectoryError(21, "it is a folder, not a database file")
+    return await aiosqlite.connect(path, isolation_level=None)
 
-    def __init__(self, db: Database, commit_every: float) -> None:
-        self._db = db
-        self._commit_every = commit_every
-        self._began_at: float | None = None
 
-    @asynccontextmanager
-    async def unit(self) -> AsyncIterator[aiosqlite.Connection]:
-        connection = self._db.connection
-        if self._began_at is None:
-            await connection.execute("BEGIN IMMEDIATE")
-            self._began_at = time.monotonic()
-        await connection.execute("SAVEPOINT unit")
-        try:
-            yield connection
-        except BaseException:
+async def _connect_read_only(path: Path) -> aiosqlite.Connection:
+    if not path.is_file():
+        what = "it is a folder, not a database file" if path.is_dir() else "no database here yet"
+        raise FileNotFoundError(2, what)
+    return await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+
+
+async def _check_version(connection: aiosqlite.Connection, path: Path) -> None:
+    version = await schema_version(connection)
+    if version > LATEST_VERSION:
+        raise SchemaTooNew(version)
+    if version < LATEST_VERSION:
+        raise sqlite3.OperationalError(
+            "the database is from an older version of the bot: start the bot or run an import once to upgrade it"
+        )
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, in words an operator can act on."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    text = str(exc)
+    hints = {
+        "file is not a database": "the file is not an SQLite database (corrupt, or another kind of file)",
+        "readonly database": "the database is read-only (a read-only disk or file)",
+        "unable to open database file": "cannot open or create the file here (missing folder or no permission)",
+        "database is locked": "another program holds the database locked",
+    }
+    return next((hint for key, hint in hints.items() if key in text), text)
+
+
+@asynccontextmanager
+async def savepoint(connection: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """A unit of work inside a transaction that stands or falls alone. When an error has already ended the whole
+    transaction (SQLite rolls back by itself on a full disk or an I/O error), there is nothing to roll back to:
+    the error is raised as it is, not as «no such savepoint»."""
+    await connection.execute("SAVEPOINT unit")
+    try:
+        yield connection
+    except BaseException:
+        if connection.in_transaction:
             await connection.execute("ROLLBACK TO unit")
             await connection.execute("RELEASE unit")
-            raise
-        finally:
-            self._db.forget_cached_reads()
-        await connection.execute("RELEASE unit")
-
-    async def commit_if_due(self) -> None:
-        """Commit once the open transaction is `commit_every` old; call between units. A failure here is not one
-        unit's: every unit since the last commit is lost, so it is raised to whoever runs the batch."""
-        if self._began_at is not None and time.monotonic() - self._began_at >= self._commit_every:
-            await self.commit()
-
-    async def commit(self) -> None:
-        if self._began_at is None:
-            return
-        self._began_at = None
-        try:
-            await self._db.connection.commit()
-        except BaseException:
-            await self._db.connection.rollback()
-            raise
-        finally:
-            self._db.forget_cached_reads()
+        raise
+    await connection.execute("RELEASE unit")

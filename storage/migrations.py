@@ -288,9 +288,22 @@ MIGRATIONS: list[str] = [
         ON CONFLICT (article_id) DO UPDATE SET changed_at = excluded.changed_at;
     END;
     """,
+    # 10: an article whose analysis failed is kept and shown, flagged with why; it is analysed again after an upgrade
+    """
+    ALTER TABLE articles ADD COLUMN analysis_error TEXT;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer bot than this one."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"database schema version {version} is newer than this bot knows ({LATEST_VERSION}); upgrade the bot"
+        )
 
 
 async def schema_version(connection: aiosqlite.Connection) -> int:
@@ -304,9 +317,7 @@ async def migrate(connection: aiosqlite.Connection, *, target_version: int | Non
     target = LATEST_VERSION if target_version is None else target_version
     version = await schema_version(connection)
     if version > LATEST_VERSION:
-        raise RuntimeError(
-            f"database schema version {version} is newer than this bot knows ({LATEST_VERSION}); upgrade the bot"
-        )
+        raise SchemaTooNew(version)
     for number in range(version + 1, target + 1):
         script = MIGRATIONS[number - 1]
         try:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram.ext import Application
 
@@ -18,6 +20,7 @@ from bot.fakeapi import FakeBotApi, RecordedCall
 from bot.fakeapi.server import FakeBotApiServer
 from tests.conftest import SEED
 
+T = TypeVar("T")
 ADMIN_ID = 42
 READER_ID = 100
 CHANNEL = "@aikyn_test_channel"
@@ -83,6 +86,23 @@ class Harness:
 
     def channel_posts(self) -> list[RecordedCall]:
         return self.fake.sent("sendMessage", chat_id=CHANNEL)
+
+
+async def wait_until(check: Callable[[], Awaitable[T] | T], *, timeout: float = 5.0, what: str = "") -> T:
+    """Wait, bounded, until a check (a state of the database, or of printed output) returns something truthy, and
+    return it; the fake's `wait_for` is for calls to the Bot API, this is for what the bot stores or prints."""
+
+    async def value() -> T:
+        result = check()
+        return await result if inspect.isawaitable(result) else result  # type: ignore[return-value]
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (found := await value()):
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s: {what or check}")
+        await asyncio.sleep(0.01)
+    return found
 
 
 @asynccontextmanager

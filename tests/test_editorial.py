@@ -439,8 +439,7 @@ async def test_a_correction_imported_by_another_process_reaches_editors(tmp_path
             body = article.body.replace("бірегей тәжірибесі", "ерекше тәжірибесі")
             draft = ArticleDraft(title=article.title, lead=article.lead, body=body)
             report = importer.ImportReport()
-            async with other_process.write_batch() as batch:
-                await importer.import_drafts(batch, [draft], report, source="cli")
+            await importer.import_drafts(other_process, [draft], report, source="cli")
             assert report.updated == 1
         finally:
             await other_process.close()

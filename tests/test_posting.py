@@ -11,25 +11,21 @@ from bot.fakeapi import FakeBotApi
 from bot.services import services
 from storage import open_database, posts
 from storage.timestamps import utc_now
-from tests.harness import ADMIN_ID, CHANNEL, READER_ID, running_bot
+from tests.harness import ADMIN_ID, CHANNEL, READER_ID, running_bot, wait_until
 
 
 async def _post_statuses(bot) -> list[str]:  # type: ignore[no-untyped-def]
     return [p.status for p in await posts.of_article(services(bot.app).db, 1)]
 
 
-async def _settled_statuses(bot, timeout: float = 5.0) -> list[str]:  # type: ignore[no-untyped-def]
+async def _settled_statuses(bot) -> list[str]:  # type: ignore[no-untyped-def]
     """Statuses once no post is mid-send (the fake records a call before the bot stores its answer)."""
 
     async def settled() -> list[str] | None:
         statuses = await _post_statuses(bot)
         return None if "sending" in statuses else statuses
 
-    deadline = asyncio.get_running_loop().time() + timeout
-    while (statuses := await settled()) is None:
-        assert asyncio.get_running_loop().time() < deadline, "a post stayed 'sending'"
-        await asyncio.sleep(0.02)
-    return statuses
+    return await wait_until(settled, what="a post stayed 'sending'")
 
 
 async def test_a_post_scheduled_a_second_ahead_arrives_once(tmp_path: Path) -> None:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
+import socket
 import sqlite3
+import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
 
 from bot.fakeapi.server import FakeBotApiServer
 from tests.conftest import ROOT, SEED
@@ -75,6 +81,7 @@ async def test_a_second_instance_on_the_same_token_is_reported_as_a_conflict(tmp
     codes = [first.returncode, second.returncode]
     assert 3 in codes, (codes, logs)
     assert any("409 Conflict: another instance is polling this bot token" in log for log in logs)
+    assert not any("Traceback" in log for log in logs), logs
 
 
 async def test_webhook_mode_registers_the_hook_checks_the_secret_and_answers(tmp_path: Path) -> None:
@@ -119,3 +126,107 @@ async def test_webhook_mode_registers_the_hook_checks_the_secret_and_answers(tmp
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 20)
     assert process.returncode == 0, (workdir / "run.log").read_text()
+
+
+@contextlib.asynccontextmanager
+async def read_only(path: Path | None) -> AsyncIterator[None]:
+    """The file as on a read-only mount: immutable (root ignores permission bits, not this attribute)."""
+    if path is None:
+        yield
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not supported on this file system, so a read-only disk cannot be imitated")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+async def _finished(process: asyncio.subprocess.Process, workdir: Path) -> str:
+    await asyncio.wait_for(process.wait(), 30)
+    return (workdir / "run.log").read_text()
+
+
+async def test_a_rejected_token_ends_the_start_in_one_line_that_never_shows_it(tmp_path: Path) -> None:
+    workdir = _workdir(tmp_path)
+    rejected = "987654321:AAHrejected-token_that-Telegram-does-not-know"
+    async with FakeBotApiServer() as server:
+        process = await _start(server, workdir, {"BOT_TOKEN": rejected})
+        log = await _finished(process, workdir)
+        assert server.fake.sent("getMe", ok_only=False) == []  # the fake answered 401 before recording
+    assert process.returncode == 2
+    assert rejected not in log and rejected.split(":")[1] not in log
+    assert log.splitlines() == [
+        "aikyn-bot: Telegram rejected BOT_TOKEN (401 Unauthorized): it was revoked or mistyped. Put the current "
+        "token from @BotFather in .env and start again."
+    ]
+
+
+async def test_telegram_out_of_reach_at_start_is_one_line(tmp_path: Path) -> None:
+    workdir = _workdir(tmp_path)
+    async with FakeBotApiServer() as server:
+        token = server.token
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/bot"
+    env = {"BOT_TOKEN": token, "TELEGRAM_API_URL": closed}
+    async with FakeBotApiServer() as unused:
+        process = await _start(unused, workdir, env)
+        log = await _finished(process, workdir)
+    assert process.returncode == 1, log
+    assert token not in log
+    [line] = log.splitlines()
+    assert line.startswith(f"aikyn-bot: cannot reach Telegram at {closed} (") and "check the network" in line
+
+
+@pytest.mark.parametrize("kind", ["folder", "not a database", "read-only"])
+async def test_a_database_that_cannot_be_used_ends_the_start_in_one_line_naming_database_path(
+    tmp_path: Path, kind: str
+) -> None:
+    workdir = _workdir(tmp_path)
+    path = workdir / "aikyn.sqlite3"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "not a database":
+        path.write_bytes(b"this is not SQLite\n" * 100)
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE old (x)")
+    async with FakeBotApiServer() as server, read_only(path if kind == "read-only" else None):
+        process = await _start(server, workdir)
+        log = await _finished(process, workdir)
+    assert process.returncode == 2, log
+    assert "Traceback" not in log, log
+    [line] = [line for line in log.splitlines() if line.startswith("aikyn-bot:")]
+    assert line.startswith(f"aikyn-bot: cannot use the database at DATABASE_PATH={path}: ")
+
+
+def test_every_log_line_is_redacted_tracebacks_included() -> None:
+    import logging
+
+    from bot.serve import RedactingFormatter
+
+    token, secret = "123456789:AAHsecret-part_of-the-token", "hook-Secret_1"
+    formatter = RedactingFormatter((token, secret), "%(message)s")
+    try:
+        raise RuntimeError(f"The token `{token}` was rejected; url https://x/bot{token.replace(':', '%3A')}/getMe")
+    except RuntimeError:
+        record = logging.LogRecord("httpx", logging.ERROR, __file__, 1, "secret %s", (secret,), sys.exc_info())
+    text = formatter.format(record)
+    assert "Traceback" in text and "<BOT_TOKEN>" in text and "<WEBHOOK_SECRET>" in text
+    assert token not in text and "AAHsecret" not in text and secret not in text
+
+
+async def test_a_webhook_port_in_use_ends_the_start_in_one_line(tmp_path: Path) -> None:
+    workdir = _workdir(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with FakeBotApiServer() as server:
+            env = {"WEBHOOK_URL": "https://bot.aikyn.example/hook", "WEBHOOK_PORT": str(port)}
+            process = await _start(server, workdir, env)
+            log = await _finished(process, workdir)
+    assert process.returncode == 2, log
+    assert "Traceback" not in log
+    assert f"aikyn-bot: cannot listen on WEBHOOK_PORT={port}: " in log

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from html import unescape
 from pathlib import Path
 
@@ -17,8 +19,6 @@ API_SPEC = ROOT.parent / "shared" / "botapi-spec" / "api.json"
 
 
 def visible(html_text: str) -> str:
-    import re
-
     return unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
@@ -52,7 +52,7 @@ async def test_latest_lists_articles_with_buttons_and_a_button_opens_one(tmp_pat
         )
         alert = next(c for c in bot.fake.calls if c.method == "answerCallbackQuery" and c.params.get("show_alert"))
         assert "ескірген" in alert.params["text"]
-        assert forged
+        assert alert.params["callback_query_id"] == forged["callback_query"]["id"]  # the forged press, refused
 
 
 async def test_long_article_is_split_without_losing_or_repeating_text(tmp_path: Path) -> None:
@@ -126,8 +126,10 @@ async def test_related_events_and_paged_search(tmp_path: Path) -> None:
         message = max(bot.fake.messages.values(), key=lambda m: m.message_id)
         bot.fake.add_update(bot.fake.button_press(message, pager[-1]["callback_data"]))
         await bot.fake.wait_for(lambda: bot.fake.sent("editMessageText"))
-        assert "2/" not in bot.fake.sent("editMessageText")[0].params["text"] or True
-        assert bot.fake.sent("editMessageText")[0].params["text"] != page1.params["text"]
+        page2 = bot.fake.sent("editMessageText")[0].params["text"]
+        listed = [re.findall(r"<b>(\d+)\.</b>", page) for page in (page1.params["text"], page2)]
+        assert len(listed[0]) == 5 and len(listed[1]) == 2  # 7 articles: a page of 5, then the other 2
+        assert set(listed[0]).isdisjoint(listed[1])
 
 
 @pytest.mark.parametrize(
@@ -197,6 +199,9 @@ async def test_language_follows_telegram_and_lang_switches_it(tmp_path: Path) ->
 
 async def test_every_recorded_call_uses_real_bot_api_methods_and_parameters(tmp_path: Path) -> None:
     if not API_SPEC.exists():
+        # CI runs beside ../shared: there a missing spec is a broken checkout, not a reason to skip the contract
+        if os.environ.get("CI"):
+            pytest.fail(f"{API_SPEC} is missing: the Bot API contract cannot be checked")
         pytest.skip("shared/botapi-spec/api.json is not beside this checkout")
     spec = json.loads(API_SPEC.read_text())["methods"]
     async with running_bot(tmp_path) as bot:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot import importer
 from bot.analysis.morphology import search_stems
@@ -119,23 +120,37 @@ async def test_seeds_are_imported_on_first_start_only(fresh_db: Database) -> Non
     assert await importer.import_seeds_if_empty(fresh_db, SEED.parent) is None
 
 
-async def test_an_article_that_breaks_the_analysis_is_reported_and_the_batch_goes_on(
+async def test_an_article_that_breaks_the_analysis_is_kept_flagged_and_analysed_again_after_an_upgrade(
     fresh_db: Database, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
+    from bot import reading
+    from storage import article_analysis
+
     real = importer.analyze_article
 
     def fragile(title: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         if "сынық" in title.casefold():
-            raise ValueError("unexpected text")
+            raise KeyError("“")
         return real(title, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(importer, "analyze_article", fragile)
-    (tmp_path / "a.txt").write_text("Сынық мақала\n\nМәтін.")
+    (tmp_path / "a.txt").write_text("Сынық мақала\n\nМинистр Асқар Бекұлы: «Жұмыс жалғасады», – деді.")
     (tmp_path / "b.txt").write_text("Дұрыс мақала\n\nМәтін.")
     report = await importer.import_paths(fresh_db, [tmp_path])
-    assert (report.imported, report.failed) == (1, 1)
-    assert "ValueError: unexpected text" in report.errors[0]
-    assert await articles.count(fresh_db) == 1
+    assert (report.imported, report.failed, report.analysis_failed) == (2, 0, 1)
+    assert "without its analysis, which failed (KeyError: '“')" in report.errors[0]
+    assert await article_analysis.analysis_error(fresh_db, 1) == "KeyError: '“'"
+    assert await article_analysis.analysis_error(fresh_db, 2) is None
+    ctx = reading.ReaderContext(fresh_db, "kk", ZoneInfo("Asia/Almaty"))
+    [shown] = await reading.article_messages(ctx, 1)
+    assert "Жұмыс жалғасады" in shown.text
+
+    assert await importer.reanalyse_outdated(fresh_db) == 0  # the same analyser: not tried again at every start
+    monkeypatch.setattr(importer, "analyze_article", real)
+    monkeypatch.setattr(importer, "ANALYSIS_VERSION", importer.ANALYSIS_VERSION + 1)  # an upgrade
+    assert await importer.reanalyse_outdated(fresh_db) == 2
+    assert await article_analysis.analysis_error(fresh_db, 1) is None
+    assert [q.text for q in await article_analysis.quotes_of_article(fresh_db, 1)] == ["Жұмыс жалғасады"]
 
 
 async def test_latest_pages_and_a_stale_page_button_shows_the_last_page(fresh_db: Database) -> None:
@@ -177,14 +192,33 @@ async def test_cached_reads_see_every_write_of_this_bot_and_soon_those_of_anothe
     assert edited is not None and edited.title == "Үшінші жаңалық"
 
 
-async def test_a_long_bulk_import_commits_as_it_goes(fresh_db: Database) -> None:
-    report = importer.ImportReport()
-    async with fresh_db.write_batch(commit_every=0.0) as batch:
-        await importer.import_drafts(batch, [ArticleDraft(title="Бірінші", body="Мәтін.")], report, source="test")
-        reader = await open_database(fresh_db.path)  # the running bot, in another process
-        try:
-            assert await articles.count(reader) == 1  # already committed while the batch goes on
-        finally:
-            await reader.close()
-        await importer.import_drafts(batch, [ArticleDraft(title="Екінші", body="Мәтін.")], report, source="test")
-    assert report.imported == 2 and await articles.count(fresh_db) == 2
+async def test_a_bulk_import_holds_no_transaction_while_it_reads_and_commits_as_it_goes(
+    fresh_db: Database, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from bot import article_files
+
+    monkeypatch.setattr(importer, "FLUSH_SECONDS", 0.0)
+    for n in range(1, 4):
+        (tmp_path / f"{n}.txt").write_text(f"Жаңалық {n}\n\nМәтін {n}.")
+    reader = await open_database(fresh_db.path)  # the running bot, in another process
+    seen_while_reading = []
+    real_read = article_files.read_article_file
+
+    def read(path: Path, **options):  # type: ignore[no-untyped-def]
+        assert not fresh_db.connection.in_transaction, "a write transaction is open while a file is read"
+        seen_while_reading.append(path.name)
+        return real_read(path, **options)
+
+    monkeypatch.setattr(importer, "read_article_file", read)
+    committed = []
+
+    def changed(article_id: int, outcome: str, title: str) -> None:
+        committed.append(article_id)
+
+    try:
+        report = await importer.import_paths(fresh_db, [tmp_path], on_change=changed)
+        assert report.imported == 3 and seen_while_reading == ["1.txt", "2.txt", "3.txt"]
+        assert committed == [1, 2, 3]
+        assert await articles.count(reader) == 3
+    finally:
+        await reader.close()

@@ -1,20 +1,25 @@
-"""Helpers every handler uses: the reader's language, sending rendered replies."""
+"""Helpers every handler uses: the reader's language, the command's argument, sending rendered replies."""
 
 from __future__ import annotations
+
+import re
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import pick_language
+from bot.message_split import split_html
 from bot.posting import keyboard, preview
 from bot.reading import ReaderContext
 from bot.render import Reply
 from bot.services import services
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     user = update.effective_user
-    stored = context.user_data.get("lang") if context.user_data is not None else None
+    stored = services(context).readers.language(user.id) if user else None
     return pick_language(stored, user.language_code if user else None)
 
 
@@ -23,17 +28,33 @@ def reader_context(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reader
     return ReaderContext(svc.db, language(update, context), svc.settings.timezone)
 
 
+def split_reply(reply: Reply) -> list[Reply]:
+    """A reply as messages within Telegram's 4,096 characters: the buttons go with the last one, the link
+    preview with the first."""
+    parts = split_html(reply.text)
+    if len(parts) == 1:
+        return [reply]
+    last = len(parts) - 1
+    return [
+        Reply(part, reply.buttons if n == last else [], reply.preview_url if n == 0 else None)
+        for n, part in enumerate(parts)
+    ]
+
+
 async def send(update: Update, replies: Reply | list[Reply]) -> None:
-    """Send one or more rendered replies to the chat the update came from, in order."""
+    """Send one or more rendered replies to the chat the update came from, in order; a reply longer than a
+    message is split, never refused."""
     chat = update.effective_chat
     assert chat is not None
     for reply in replies if isinstance(replies, list) else [replies]:
-        await chat.send_message(reply.text, reply_markup=keyboard(reply), link_preview_options=preview(reply))
+        for part in split_reply(reply):
+            await chat.send_message(part.text, reply_markup=keyboard(part), link_preview_options=preview(part))
 
 
 def argument_text(update: Update) -> str:
-    """Everything after the command word, as typed (context.args loses the spacing)."""
+    """Everything after the command word, as typed (context.args loses the spacing). A lone surrogate (JSON can
+    carry one; Python cannot encode it back) becomes U+FFFD, so the reply that quotes it can be sent."""
     message = update.effective_message
     text = (message.text or "") if message else ""
     parts = text.split(maxsplit=1)
-    return parts[1] if len(parts) > 1 else ""
+    return _SURROGATE.sub("\ufffd", parts[1]) if len(parts) > 1 else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import reading
@@ -12,9 +13,9 @@ from bot.handlers.common import argument_text, language, reader_context, send
 from bot.i18n import text
 from bot.posting import keyboard
 from bot.render import Button, Reply
+from bot.services import services
 
 _DEEP_LINK = re.compile(r"article_(\d{1,19})")
-_MAX_SEARCHES_KEPT = 20
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,20 +60,18 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = argument_text(update)
     reply, paged = await reading.search(ctx, query)
     if paged:
-        reply = _bind_search(context, reply, query)
+        reply = _bind_search(reply, _remember_search(update, context, query))
     await send(update, reply)
 
 
-def _bind_search(context: ContextTypes.DEFAULT_TYPE, reply: Reply, query: str) -> Reply:
-    """Paging buttons carry a short token for the query (kept in chat data), not the query itself."""
-    assert context.chat_data is not None
-    searches: dict[int, str] = context.chat_data.setdefault("searches", {})
-    token = next((k for k, v in searches.items() if v == query), None)
-    if token is None:
-        token = max(searches, default=0) + 1
-        searches[token] = query
-        for old in sorted(searches)[:-_MAX_SEARCHES_KEPT]:
-            del searches[old]
+def _remember_search(update: Update, context: ContextTypes.DEFAULT_TYPE, query: str) -> int:
+    chat = update.effective_chat
+    assert chat is not None
+    return services(context).readers.search_token(chat.id, query)
+
+
+def _bind_search(reply: Reply, token: int) -> Reply:
+    """Paging buttons carry a short token for the query (kept, bounded, in ReaderMemory), not the query itself."""
     rows = [[_with_token(b, token) for b in row] for row in reply.buttons]
     return Reply(reply.text, rows)
 
@@ -84,11 +83,12 @@ def _with_token(button: Button, token: int) -> Button:
 
 
 async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.user_data is not None
+    user = update.effective_user
+    assert user is not None
     wanted = (context.args[0].lower() if context.args else "")[:2]
     current = language(update, context)
     new = wanted if wanted in ("kk", "ru") else ("ru" if current == "kk" else "kk")
-    context.user_data["lang"] = new
+    services(context).readers.set_language(user.id, new)
     await send(update, Reply(text(new, "lang_set")))
 
 
@@ -124,14 +124,15 @@ async def related_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def search_page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    searches = (context.chat_data or {}).get("searches", {})
-    query = searches.get(_button_number(update, 1))
+    chat = update.effective_chat
+    token = _button_number(update, 1)
+    query = services(context).readers.search_query(chat.id, token) if chat else None
     if query is None:  # the query behind the token was forgotten (old button, or the bot restarted)
         await stale_button(update, context)
         return
     await _answer(update)
     reply, _ = await reading.search(reader_context(update, context), query, _button_number(update, 2))
-    await _edit_or_send(update, _bind_search(context, reply, query))
+    await _edit_or_send(update, _bind_search(reply, token))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -153,7 +154,12 @@ async def _edit_or_send(update: Update, reply: Reply) -> None:
     if isinstance(message, Message) and message.text is not None:
         if message.text_html == reply.text and message.reply_markup == keyboard(reply):
             return
-        await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
+        try:
+            await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
+        except BadRequest as exc:
+            # a double tap: the first tap already showed this page (the button's message is as it was before)
+            if "message is not modified" not in exc.message.lower():
+                raise
     else:
         await send(update, reply)
 
