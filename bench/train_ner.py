@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.analysis.morphology import analyses
+from bot.analysis.morphology import analyses, lemma
 
 MODELS = Path(__file__).resolve().parents[1] / "bot" / "analysis" / "models"
 KINDS = {"PERSON": "PER", "ORGANISATION": "ORG", "GPE": "LOC", "LOCATION": "LOC"}
@@ -72,6 +72,7 @@ def write_stems(sizes: dict[str, int]) -> Path:
 def train_tagger(sentences: list[list[tuple[str, str]]], *, c1: float, c2: float, iterations: int) -> dict:
     """Train the CRF and return the exported model (labels, transitions, weights, word lists)."""
     import pycrfsuite
+
     from bot.analysis.ner import sequence_attributes
 
     trainer = pycrfsuite.Trainer(verbose=False)
@@ -96,7 +97,9 @@ def train_tagger(sentences: list[list[tuple[str, str]]], *, c1: float, c2: float
         "transitions": transitions,
         "weights": weights,
         "inside": sorted(_inside_words(sentences)),
+        "heads": sorted(_head_lemmas(sentences)),
         "never": sorted(_never_words(sentences)),
+        "common": sorted(_common_words(sentences)),
     }
 
 
@@ -104,6 +107,31 @@ def _inside_words(sentences: list[list[tuple[str, str]]]) -> set[str]:
     """Lower-case words seen inside a name (облысы, министрлігі, және …): the tagger looks at them after a
     capitalised word; everything else in lower case is outside any name."""
     return {token.casefold() for s in sentences for token, tag in s if tag.startswith("I-") and not token[:1].isupper()}
+
+
+def _head_lemmas(sentences: list[list[tuple[str, str]]]) -> set[str]:
+    """Lemmas of the lower-case words that close a name of several words (облысы, министрлігі, қоры)."""
+    heads = set()
+    for sentence in sentences:
+        for i, (token, tag) in enumerate(sentence):
+            closes = i + 1 == len(sentence) or not sentence[i + 1][1].startswith("I-")
+            if tag.startswith("I-") and closes and token.isalpha() and token.islower():
+                heads.add(lemma(token))
+    return heads
+
+
+def _common_words(sentences: list[list[tuple[str, str]]], *, at_least: int = 2) -> set[str]:
+    """Words seen at least `at_least` times in lower case and never capitalised inside a name: at the start
+    of a sentence their capital letter says nothing."""
+    lower: Counter[str] = Counter()
+    named: set[str] = set()
+    for sentence in sentences:
+        for token, tag in sentence:
+            if token.islower():
+                lower[token] += 1
+            elif tag != "O":
+                named.add(token.casefold())
+    return {word for word, count in lower.items() if count >= at_least and word not in named}
 
 
 def _never_words(sentences: list[list[tuple[str, str]]], *, at_least: int = 3) -> set[str]:

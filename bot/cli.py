@@ -8,7 +8,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
@@ -27,8 +26,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="full-text search in Kazakh")
     p.add_argument("words", nargs="+")
     p = sub.add_parser("analyze", help="analyse an article file: quotes, events, entities, summary")
-    p.add_argument("path", type=Path)
+    p.add_argument("path", type=Path, nargs="?")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read JSON Lines records {"title", "lead", "body"} from standard input, write one JSON result per line',
+    )
     sub.add_parser("run", help="run the Telegram bot (needs BOT_TOKEN)")
     p = sub.add_parser("console", help="the same bot in this terminal, with no token and no network")
     p.add_argument("--user-id", type=int, default=None, help="act as this Telegram user id (an admin by default)")
@@ -54,6 +58,13 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"aikyn-bot: {exc}", file=sys.stderr)
         return 2
     if args.command == "analyze":
+        if args.jsonl:
+            from bot.batch_analysis import analyze_lines
+
+            return analyze_lines(sys.stdin, sys.stdout)
+        if args.path is None:
+            print("aikyn-bot: analyze needs a file, or --jsonl with records on standard input", file=sys.stderr)
+            return 2
         return _analyze(args.path, as_json=args.json)
     if args.command == "run":
         from bot.serve import run_bot
@@ -138,8 +149,8 @@ def _format_article(article: Article, settings: Settings) -> str:
 
 
 def _analyze(path: Path, *, as_json: bool) -> int:
-    from bot.analysis import analyze_article
     from bot.article_files import ArticleFileError, read_article_file
+    from bot.batch_analysis import analysis_record
 
     try:
         parsed = read_article_file(path)
@@ -147,25 +158,7 @@ def _analyze(path: Path, *, as_json: bool) -> int:
         print(f"aikyn-bot: {path}: {exc}", file=sys.stderr)
         return 1
     for draft in parsed.drafts:
-        analysis = analyze_article(draft.title, draft.lead, draft.body, draft.published_at)
-        record = {
-            "title": draft.title,
-            "lead": draft.lead,
-            "summary": analysis.summary,
-            "sentences": analysis.sentences,
-            "quotes": [asdict(q) for q in analysis.quotes],
-            "events": [
-                {
-                    "when": e.when,
-                    "year": e.year,
-                    "year_end": e.year_end,
-                    "date": e.date.isoformat() if e.date else None,
-                    "what": e.what,
-                }
-                for e in analysis.events
-            ],
-            "entities": [{"name": e.name, "kind": e.kind, "mentions": e.mentions} for e in analysis.entities],
-        }
+        record = analysis_record(draft.title, draft.lead, draft.body, draft.published_at)
         if as_json:
             print(json.dumps(record, ensure_ascii=False, indent=2))
         else:
