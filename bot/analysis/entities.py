@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.analysis.lexicon import DANGLING_OPENERS, FIXED_ORGS, LEGAL_FORMS, ORG_HEADS, PLACE_HEADS, PLACES, ROLE_WORDS
 from bot.analysis.morphology import GENITIVE, fold, is_surname_like, name_nominative, without_case
@@ -74,16 +75,21 @@ class _Collector:
     def __init__(self, text: str) -> None:
         self.text = text
         self.found: dict[tuple[str, EntityKind], _Found] = {}
-        self.taken: list[tuple[int, int]] = _blocked_zones(text)
+        self._taken = bytearray(len(text))
+        for start, end in _blocked_zones(text):
+            self.take(start, end)
 
     def free(self, start: int, end: int) -> bool:
-        return not any(s < end and start < e for s, e in self.taken)
+        return self._taken.find(1, start, end) < 0
+
+    def take(self, start: int, end: int) -> None:
+        self._taken[start:end] = b"\x01" * (end - start)
 
     def add(self, name: str, kind: EntityKind, start: int, end: int) -> None:
         key = fold(name.replace("«", "").replace("»", "")) if kind == "org" else fold(name)
         entry = self.found.setdefault((key, kind), _Found(name, kind, key))
         entry.spans.append((start, end))
-        self.taken.append((start, end))
+        self.take(start, end)
 
     def entities(self) -> list[Entity]:
         ordered = sorted(self.found.values(), key=lambda f: min(f.spans))
@@ -104,13 +110,12 @@ def extract_entities(text: str, people: list[PersonMention] | None = None) -> li
                 found.add(name, kind, span.start, end)
     _add_quoted_orgs(found)
     _add_regions(found)
-    _add_known_places(found)
     if people is None:
         people = [p for p in find_people(text, strict=False) if is_surname_like(p.surname)]
     for person in people:
         if " " in person.name and found.free(person.start, person.end):
             found.add(person.name, "person", person.start, person.end)
-    _add_surname_mentions(found)
+    _add_single_words(found)
     _merge_people(found.found)
     return found.entities()
 
@@ -135,32 +140,33 @@ def _add_regions(found: _Collector) -> None:
             found.add(" ".join([*words[:-1], without_case(words[-1])]), "place", start, end)
 
 
-def _add_known_places(found: _Collector) -> None:
-    """Places of the hand-made list (lexicon.PLACES) where the tagger saw none, when a case ending other than
-    the genitive shows the word stands alone (Кавказға барды): bare or genitive, a place is often part of a
-    longer name the tagger rightly left alone (Қостанай әуежайы, Қазақстанның Ресейдегі елшісі)."""
+def _add_single_words(found: _Collector) -> None:
+    """One pass over the capitalised words the tagger left: a surname alone, in any case form, is the person
+    named in full elsewhere in the text («Тоқаевтың айтуынша» after «Қасым-Жомарт Тоқаев»); a place of the
+    hand-made list (lexicon.PLACES) counts when a case ending other than the genitive shows it stands alone
+    (Кавказға барды) — bare or genitive, a place is often part of a longer name the tagger rightly left alone
+    (Қостанай әуежайы, Қазақстанның Ресейдегі елшісі)."""
+    people = {e.key.split()[-1]: e for (_, kind), e in found.found.items() if kind == "person" and " " in e.key}
     for match in _CAPITALISED.finditer(found.text):
         start, end = match.span()
-        word = match.group()
-        base = without_case(word)
-        place = _KNOWN_PLACE_NAMES.get(fold(base))
-        if not place or base == word or word[len(base) :].casefold() in GENITIVE:
+        if not found.free(start, end) or not _starts_word(found.text, start):
             continue
-        if _starts_word(found.text, start) and found.free(start, end):
+        surname, place = _single_word(match.group())
+        person = people.get(surname)
+        if person is not None:
+            person.spans.append((start, end))
+            found.take(start, end)
+        elif place:
             found.add(place, "place", start, end)
 
 
-def _add_surname_mentions(found: _Collector) -> None:
-    """«Тоқаевтың айтуынша» after «Қасым-Жомарт Тоқаев»: a surname alone, in any case form, is that person."""
-    people = {e.key.split()[-1]: e for (_, kind), e in found.found.items() if kind == "person" and " " in e.key}
-    if not people:
-        return
-    for match in _CAPITALISED.finditer(found.text):
-        person = people.get(fold(name_nominative(match.group())))
-        start, end = match.span()
-        if person is not None and _starts_word(found.text, start) and found.free(start, end):
-            person.spans.append((start, end))
-            found.taken.append((start, end))
+@lru_cache(maxsize=65536)
+def _single_word(word: str) -> tuple[str, str | None]:
+    """A capitalised word as a surname (nominative, case-folded) and as a known place standing alone."""
+    base = without_case(word)
+    place = _KNOWN_PLACE_NAMES.get(base.casefold())
+    alone = base != word and word[len(base) :].casefold() not in GENITIVE
+    return name_nominative(word).casefold(), place if alone else None
 
 
 def _not_name(word: str) -> bool:
@@ -224,8 +230,9 @@ def _merge_people(found: dict[tuple[str, EntityKind], _Found]) -> None:
         words = key.split()
         if kind == "person" and len(words) >= 2 and "." not in key:
             full.setdefault(words[-1], entry)
+    targets = {id(entry) for entry in full.values()}
     for (key, kind), entry in list(found.items()):
-        if kind != "person" or entry in full.values():
+        if kind != "person" or id(entry) in targets:
             continue
         words = key.replace(".", ". ").split()
         target = full.get(words[-1]) if words else None

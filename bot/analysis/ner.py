@@ -25,10 +25,10 @@ from bot.analysis.morphology import lemma
 
 NameKind = Literal["person", "org", "place"]
 _KINDS: dict[str, NameKind] = {"PER": "person", "ORG": "org", "LOC": "place"}
-# Each match is the space before a token and the token, so the matches tile the text and give each offset.
-_TOKEN = re.compile(r"([^\S\n]*)(\w+(?:[-'’]\w+)*|[^\w\s]|\n)")
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]|\n")
 _SENTENCE_END = frozenset(".!?…")
 _OFFSETS = (-2, -1, 1, 2)
+_NEVER = float("-inf")
 _OPENERS = frozenset('«"“„–—-:(')
 
 Vector = tuple[float, ...]
@@ -96,8 +96,10 @@ class _Model:
     bos: Vector
     eos: Vector
     every: tuple[int, ...]  # label indices
-    beginnings: tuple[int, ...]  # O and the B- labels
-    predecessors: tuple[tuple[int, ...], ...]  # for each label, the labels that may stand before it
+    beginnings: tuple[int, ...]  # the B- labels
+    can_open: tuple[bool, ...]  # may a stretch open with this label (not I-)
+    kinds: tuple[str, ...]  # PER, ORG, LOC of each label ("" for O)
+    columns: tuple[tuple[tuple[int, float], ...], ...]  # for each label: (label before it, transition weight)
     to_outside: Vector  # transition from each label to O
     no_transition: Vector
 
@@ -119,7 +121,7 @@ def build_model(data: dict[str, Any]) -> _Model:
         labels=labels,
         transitions=transitions,
         weights=weights,
-        inside=frozenset(data["inside"]),
+        inside=frozenset(word for word in data["inside"] if word.isalpha()),
         heads=frozenset(data["heads"]) | _LEXICON_HEADS,
         never=frozenset(data["never"]),
         common=frozenset(data.get("common", ())),
@@ -127,8 +129,10 @@ def build_model(data: dict[str, Any]) -> _Model:
         bos=weights.get("BOS", zero),
         eos=weights.get("EOS", zero),
         every=every,
-        beginnings=tuple(y for y in every if not labels[y].startswith("I-")),
-        predecessors=tuple(tuple(x for x in every if _allowed(labels[x], labels[y])) for y in every),
+        beginnings=tuple(y for y in every if labels[y].startswith("B-")),
+        can_open=tuple(not label.startswith("I-") for label in labels),
+        kinds=tuple(label[2:] for label in labels),
+        columns=tuple(tuple((x, transitions[x][y]) for x in every if _allowed(labels[x], labels[y])) for y in every),
         to_outside=tuple(row[0] for row in transitions),
         no_transition=zero,
     )
@@ -154,58 +158,57 @@ def _word_vectors(word: str) -> dict[int, Vector]:
 def tag(text: str) -> list[NameSpan]:
     """Names in `text`, in order, with their character spans."""
     model = _model()
+    matches = list(_TOKEN.finditer(text))
+    tokens = [m[0] for m in matches]
     found = []
-    for tokens, starts in _sentences(_TOKEN.findall(text)):
-        for first, last in _candidate_runs(tokens, model):
-            for begin, end, kind in _decode(tokens, first, last, model):
-                span_end = starts[end - 1] + len(tokens[end - 1])
-                found.append(NameSpan(starts[begin], span_end, _KINDS[kind], tuple(tokens[begin:end])))
+    for first, last in _candidate_runs(tokens, model):
+        for begin, end, kind in _decode(tokens, first, last, model):
+            span = (matches[begin].start(), matches[end - 1].end())
+            found.append(NameSpan(*span, _KINDS[kind], tuple(tokens[begin:end])))
     return found
 
 
-def _sentences(pieces: list[tuple[str, str]]) -> list[tuple[list[str], list[int]]]:
-    """Tokens and their offsets, cut into sentences at line ends and at . ! ? … (not after an initial)."""
-    sentences: list[tuple[list[str], list[int]]] = []
-    tokens: list[str] = []
-    starts: list[int] = []
-    position = 0
-    for space, token in pieces:
-        position += len(space)
-        if token == "\n":
-            position += 1
-            if tokens:
-                sentences.append((tokens, starts))
-                tokens, starts = [], []
-            continue
-        tokens.append(token)
-        starts.append(position)
-        position += len(token)
-        if token in _SENTENCE_END and not (len(tokens) > 1 and len(tokens[-2]) == 1 and tokens[-2].isupper()):
-            sentences.append((tokens, starts))
-            tokens, starts = [], []
-    if tokens:
-        sentences.append((tokens, starts))
-    return sentences
+def _ends_sentence(tokens: list[str], i: int) -> bool:
+    """Is token i a line end, or a . ! ? … that closes a sentence (not the dot after an initial, Қ. Тоқаев)?"""
+    token = tokens[i]
+    if token == "\n":
+        return True
+    return token in _SENTENCE_END and not (i > 0 and len(tokens[i - 1]) == 1 and tokens[i - 1].isupper())
+
+
+def _starts_sentence(tokens: list[str], i: int) -> bool:
+    return i == 0 or _ends_sentence(tokens, i - 1) or tokens[i - 1] in _OPENERS
 
 
 def _candidate_runs(tokens: list[str], model: _Model) -> list[tuple[int, int]]:
     """Stretches [first, last] of tokens that may be in a name: a capitalised word not known to stand
-    outside names, then the lower-case words that continue names (облысы, және) or lead to a head noun
-    that closes one (бірыңғай зейнетақы қоры)."""
+    outside names, then capitalised words and the lower-case words that continue names (облысы, және) or
+    lead to a head noun that closes one (бірыңғай зейнетақы қоры)."""
     runs: list[tuple[int, int]] = []
-    start = -1
-    for i, token in enumerate(tokens):
-        if token[0].isupper() and token not in model.never:
-            if start < 0 and (i == 0 or tokens[i - 1] in _OPENERS) and token.casefold() in model.common:
-                continue  # «Бүгін», «Мазмұны» opening a sentence: capitalised only for that
-            if start < 0:
-                start = i
-        elif start >= 0 and not (_inside(token, model) or _head_follows(tokens, i, model)):
-            runs.append((start, i - 1))
-            start = -1
-    if start >= 0:
-        runs.append((start, len(tokens) - 1))
+    last = -1
+    for i in [i for i, token in enumerate(tokens) if token[0].isupper()]:
+        if i <= last or not _may_open(tokens, i, model):
+            continue
+        last = i
+        while last + 1 < len(tokens):
+            following = tokens[last + 1]
+            if following[0].isupper():
+                if following in model.never:
+                    break
+            elif not (_inside(following, model) or _head_follows(tokens, last + 1, model)):
+                break
+            last += 1
+        runs.append((i, last))
     return runs
+
+
+def _may_open(tokens: list[str], i: int, model: _Model) -> bool:
+    """Can a name start at capitalised token i? Not a word known to stand outside names (Бүгін, Президент),
+    nor a common word capitalised only because it opens a sentence («Мазмұны …»)."""
+    token = tokens[i]
+    if token in model.never:
+        return False
+    return not (token.casefold() in model.common and _starts_sentence(tokens, i))
 
 
 def _inside(token: str, model: _Model) -> bool:
@@ -215,7 +218,7 @@ def _inside(token: str, model: _Model) -> bool:
 
 def _head_follows(tokens: list[str], i: int, model: _Model, *, reach: int = 3) -> bool:
     """Does a head noun (қоры, палатасы, облысы) close the lower-case words from token i on?"""
-    for token in tokens[i + 1 : i + 1 + reach]:
+    for token in tokens[i : i + reach + 1]:
         if not token.isalpha() or token[0].isupper():
             return False
         if lemma(token) in model.heads:
@@ -228,10 +231,17 @@ def _emission(tokens: list[str], i: int, model: _Model) -> Vector:
     zero = model.no_transition
     n = len(tokens)
     own = _word_vectors(tokens[i])[0]
-    a = _word_vectors(tokens[i - 2])[-2] if i >= 2 else zero
-    b = _word_vectors(tokens[i - 1])[-1] if i >= 1 else model.bos
-    c = _word_vectors(tokens[i + 1])[1] if i + 1 < n else model.eos
-    d = _word_vectors(tokens[i + 2])[2] if i + 2 < n else zero
+    if i == 0 or _ends_sentence(tokens, i - 1):
+        a, b = zero, model.bos
+    else:
+        b = _word_vectors(tokens[i - 1])[-1]
+        a = zero if i == 1 or _ends_sentence(tokens, i - 2) else _word_vectors(tokens[i - 2])[-2]
+    if i + 1 == n or tokens[i + 1] == "\n":
+        c, d = model.eos, zero
+    else:
+        c = _word_vectors(tokens[i + 1])[1]
+        ends = i + 2 == n or tokens[i + 2] == "\n" or _ends_sentence(tokens, i + 1)
+        d = zero if ends else _word_vectors(tokens[i + 2])[2]
     return tuple(map(_add5, own, a, b, c, d))
 
 
@@ -241,27 +251,31 @@ def _add5(a: float, b: float, c: float, d: float, e: float) -> float:
 
 def _decode(tokens: list[str], first: int, last: int, model: _Model) -> list[tuple[int, int, str]]:
     """Viterbi over tokens[first..last], with outside-name tokens on both sides; the names found in it."""
-    labels, trans = model.labels, model.transitions
     # An outside token before the stretch brings its transition, one after it too; a sentence's ends have none.
-    opening = trans[0] if first > 0 else model.no_transition
-    closing = model.to_outside if last < len(tokens) - 1 else model.no_transition
+    opening = model.no_transition if first == 0 or _ends_sentence(tokens, first - 1) else model.transitions[0]
+    at_end = last + 1 == len(tokens) or tokens[last + 1] == "\n"
+    closing = model.no_transition if at_end else model.to_outside
     emission = _emission(tokens, first, model)
     if first == last:  # most stretches are one word: no I- label can stand alone
-        label = max(model.beginnings, key=lambda y: opening[y] + emission[y] + closing[y])
-        return [] if label == 0 else [(first, first + 1, labels[label][2:])]
-    score = [opening[y] + emission[y] if not labels[y].startswith("I-") else float("-inf") for y in model.every]
+        label, best = 0, opening[0] + emission[0] + closing[0]
+        for y in model.beginnings:
+            value = opening[y] + emission[y] + closing[y]
+            if value > best:
+                label, best = y, value
+        return [(first, first + 1, model.kinds[label])] if label else []
+    score = [o + e if ok else _NEVER for o, e, ok in zip(opening, emission, model.can_open, strict=True)]
     back: list[list[int]] = []
     for i in range(first + 1, last + 1):
         emission = _emission(tokens, i, model)
         row, new = [], []
-        for y, before in enumerate(model.predecessors):
-            best_x, best = 0, float("-inf")
-            for x in before:
-                value = score[x] + trans[x][y]
+        for column, own in zip(model.columns, emission, strict=True):
+            best_x, best = 0, _NEVER
+            for x, weight in column:
+                value = score[x] + weight
                 if value > best:
                     best_x, best = x, value
             row.append(best_x)
-            new.append(best + emission[y])
+            new.append(best + own)
         back.append(row)
         score = new
     y = max(model.every, key=lambda label: score[label] + closing[label])
@@ -270,7 +284,7 @@ def _decode(tokens: list[str], first: int, last: int, model: _Model) -> list[tup
         y = row[y]
         path.append(y)
     path.reverse()
-    return _spans([labels[y] for y in path], first)
+    return _spans([model.labels[y] for y in path], first)
 
 
 def _allowed(before: str, label: str) -> bool:
