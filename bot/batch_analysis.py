@@ -8,8 +8,11 @@ offsets in that text back to the body.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import datetime
 from typing import IO, Any
@@ -98,12 +101,30 @@ def _record_from_line(line: str) -> dict[str, Any]:
         return {"error": f"analysis failed: {type(exc).__name__}: {exc}"}
 
 
-def analyze_lines(lines: Iterable[str], out: IO[str]) -> int:
-    """Analyse JSON Lines records and write one compact JSON result per input line, in order."""
-    for number, line in enumerate(lines, start=1):
-        record: dict[str, Any] = _record_from_line(line) if line.strip() else {"error": "empty line"}
-        if "error" in record:
-            record["line"] = number
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+def _result_line(numbered: tuple[int, str]) -> str:
+    number, line = numbered
+    record: dict[str, Any] = _record_from_line(line) if line.strip() else {"error": "empty line"}
+    if "error" in record:
+        record["line"] = number
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def analyze_lines(lines: Iterable[str], out: IO[str], *, workers: int | None = None, batch: int = 2000) -> int:
+    """Analyse JSON Lines records and write one compact JSON result per input line, in order.
+
+    Beyond one batch of lines, batches are analysed by `workers` processes (default: one per core); results are
+    still written in input order.
+    """
+    workers = workers or os.cpu_count() or 1
+    numbered = enumerate(lines, start=1)
+    chunk = list(itertools.islice(numbered, batch))
+    if workers == 1 or len(chunk) < batch:  # a short input is done before a pool of processes would start
+        out.writelines(map(_result_line, itertools.chain(chunk, numbered)))
+        out.flush()
+        return 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        while chunk:
+            out.writelines(pool.map(_result_line, chunk, chunksize=max(1, len(chunk) // (4 * workers))))
+            chunk = list(itertools.islice(numbered, batch))
     out.flush()
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from bot import importer
 from bot.analysis.entities import extract_entities, hashtag_worthy
 from bot.analysis.morphology import lemma, search_stems, without_case
+from bot.batch_analysis import analyze_lines
 from bot.post_format import render_post
 from bot.records import ArticleDraft
 from storage import Database, articles
@@ -180,3 +182,13 @@ def test_analyze_jsonl_writes_one_result_per_line_with_spans_into_the_body() -> 
     joined = "Асқар Жұмабаев келді.\n\nОл Алматыда."
     spans = {e["name"]: e["spans"] for e in records[3]["entities"]}
     assert [joined[s:t] for s, t in spans["Алматы"]] == ["Алматыда"]
+
+
+def test_batch_analysis_keeps_input_order_across_worker_processes() -> None:
+    lines = [json.dumps({"title": f"Жаңалық {i}", "body": f"Асқар Жұмабаев {i} рет келді."}) for i in range(7)]
+    lines[4] = "[1, 2]"
+    out = io.StringIO()
+    assert analyze_lines(lines, out, workers=2, batch=3) == 0
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r.get("title") for r in records] == [f"Жаңалық {i}" if i != 4 else None for i in range(7)]
+    assert records[4] == {"error": "a record must be a JSON object with title, lead and body", "line": 5}
