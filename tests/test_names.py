@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from bot import importer
 from bot.analysis.entities import extract_entities, hashtag_worthy
 from bot.analysis.morphology import lemma, search_stems, without_case
+from bot.analysis.names import find_people
 from bot.batch_analysis import analyze_lines
 from bot.post_format import render_post
 from bot.records import ArticleDraft
@@ -33,6 +34,11 @@ def test_a_title_before_a_name_does_not_swallow_the_person() -> None:
     assert found["Нұрсұлтан Назарбаев"] == ("person", ["Нұрсұлтан Назарбаев"])
     assert found["Қасым-Жомарт Тоқаев"][0] == "person"
     assert not any(name.startswith(("Елбасы", "Министр", "Президент")) for name in found)
+    assert [p.name for p in find_people(text, strict=False)] == [
+        "Нұрсұлтан Назарбаев",
+        "Асқар Жұмабаев",
+        "Қасым-Жомарт Тоқаев",
+    ]
 
 
 def test_surnames_without_russian_or_patronymic_endings_are_kept() -> None:
@@ -192,3 +198,11 @@ def test_batch_analysis_keeps_input_order_across_worker_processes() -> None:
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [r.get("title") for r in records] == [f"Жаңалық {i}" if i != 4 else None for i in range(7)]
     assert records[4] == {"error": "a record must be a JSON object with title, lead and body", "line": 5}
+
+
+def test_words_that_only_open_a_line_or_join_names_are_not_part_of_them() -> None:
+    text = "Орталық\nБүгін Түркістан облысында жиын өтті. Оған министр Олжас Бектенов және әкім келді."
+    assert {name: kind for name, (kind, _) in _found(text).items()} == {
+        "Түркістан облысы": "place",
+        "Олжас Бектенов": "person",
+    }

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.analysis.lexicon import DANGLING_OPENERS, FIXED_ORGS, LEGAL_FORMS, ORG_HEADS, PLACE_HEADS, PLACES, ROLE_WORDS
-from bot.analysis.morphology import GENITIVE, fold, is_surname_like, name_nominative, without_case
+from bot.analysis.morphology import GENITIVE, fold, is_surname_like, lemma, name_nominative, without_case
 from bot.analysis.names import PersonMention, find_people
-from bot.analysis.ner import NameSpan, tag
+from bot.analysis.ner import NameSpan, is_common_word, is_name_head, tag
 from bot.records import Entity, EntityKind
 
 _UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁA-Z"
@@ -31,6 +31,8 @@ _DATELINE = re.compile(
 _CREDIT = re.compile(r"хабарлайды\s+[\w«»\"-]+(?:\s+(?:агенттігі|тілшісі|сайты|порталы)\w*)?", re.IGNORECASE)
 _DOMAIN = re.compile(r"\.(?:kz|ru|com|org|net|info)\b", re.IGNORECASE)
 _REGION = re.compile(rf"[{_UPPER}][\w-]+(?:[^\S\n]+[{_UPPER}][\w-]+)?[^\S\n]+облысы[{_LOWER}]*(?!\w)")
+_WORD = re.compile(r"\S+")
+_ADJECTIVE_ENDINGS = ("лық", "лік", "дық", "дік", "тық", "тік", "ғы", "гі", "қы", "кі")
 _CAPITALISED = re.compile(rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?")
 _HEADS = "|".join(sorted({h.casefold() for h in ORG_HEADS}, key=len, reverse=True))
 # «Бейбітшілік және келісім» қайырымдылық қорының; «AMANAT» партиясы; «Қоғамдық келісім» РММ
@@ -103,8 +105,9 @@ def extract_entities(text: str, people: list[PersonMention] | None = None) -> li
     the name reads as given name + surname (-ов, -ева, -ұлы …); without it they are found here.
     """
     found = _Collector(text)
-    for span in tag(text):
-        if found.free(span.start, span.end):
+    for tagged in tag(text):
+        span = _tidy(text, tagged)
+        if span is not None and found.free(span.start, span.end):
             name, kind, end = _normal_name(text, span)
             if name:
                 found.add(name, kind, span.start, end)
@@ -170,7 +173,7 @@ def _single_word(word: str) -> tuple[str, str | None]:
 
 
 def _not_name(word: str) -> bool:
-    return word.casefold() in _NOT_NAMES
+    return word.casefold() in _NOT_NAMES or is_common_word(word)
 
 
 def _starts_word(text: str, position: int) -> bool:
@@ -196,6 +199,43 @@ def _title_case(word: str) -> str:
     return word
 
 
+def _tidy(text: str, span: NameSpan) -> NameSpan | None:
+    """A tagged span without what cannot end a name, and as a person where it reads as one: an organisation
+    or place does not end in a lower-case word other than its head noun («Олжас Бектенов орталық және»), a
+    person not in a lone initial; an "organisation" of one or two capitalised words ending as a surname
+    (Аманжол Нұртазин) is a person; a name of one letter is none."""
+    words = [(m.start() - span.start, m.end() - span.start, m[0]) for m in _WORD.finditer(text, span.start, span.end)]
+    if span.kind != "person":
+        while len(words) > 1 and words[-1][2][0].islower() and not _closes_name(words[-1][2]):
+            words.pop()
+    elif len(words) > 1 and len(words[-1][2]) == 1:
+        words.pop()
+    if not words or sum(ch.isalpha() for ch in text[span.start : span.start + words[-1][1]]) < 2:
+        return None
+    opens = _opens_sentence(text, span.start)
+    alone = without_case(words[0][2]) if len(words) == 1 and span.kind == "place" and opens else ""
+    if alone and is_common_word(alone) and fold(alone) not in _KNOWN_PLACES:
+        return None  # «Орталық», «Шығыс» alone: a common word that opened a line, not a name
+    kind = span.kind
+    capitalised = all(w[0].isupper() and not w.isupper() for _, _, w in words)
+    if kind == "org" and len(words) <= 2 and capitalised and is_surname_like(name_nominative(words[-1][2])):
+        kind = "person"
+    end = span.start + words[-1][1]
+    return NameSpan(span.start, end, kind, tuple(w for _, _, w in words))
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 12) : start].rstrip(' «"–—-')
+    return (not before and start < 12) or (bool(before) and before[-1] in ".!?…:\n")
+
+
+def _closes_name(word: str) -> bool:
+    """A head noun (банк, одақ, облысы, министрлігінің); one that also reads as an adjective (орталық,
+    ұлттық) only in its possessive form (орталығы)."""
+    base = without_case(word).casefold()
+    return is_name_head(word) and (base.endswith(("ы", "і")) or not base.endswith(_ADJECTIVE_ENDINGS))
+
+
 def _normal_name(text: str, span: NameSpan) -> tuple[str, EntityKind, int]:
     """The nominative name of a tagged span, its kind and where its mention ends: only the last word of a
     Kazakh noun phrase takes endings; a quoted name before a head noun is that organisation («AMANAT»
@@ -211,6 +251,10 @@ def _normal_name(text: str, span: NameSpan) -> tuple[str, EntityKind, int]:
     if institution:
         head = institution.group().split()[-1]
         return " ".join([*words[:-1], without_case(words[-1]), without_case(head)]), "org", institution.end()
+    if len(words) == 1:  # Мәжілісі, Парламентінің: a name of one word keeps no possessive either
+        stem = lemma(words[0])
+        if len(stem) >= 3 and words[0].casefold().startswith(stem):
+            return words[0][: len(stem)], span.kind, span.end
     return " ".join([*words[:-1], without_case(words[-1])]), span.kind, span.end
 
 

@@ -216,6 +216,17 @@ def _inside(token: str, model: _Model) -> bool:
     return lower in model.inside or (lower.isalpha() and lemma(lower) in model.heads)
 
 
+def is_common_word(word: str) -> bool:
+    """Is this a word the training text had often in lower case and never in a name (бүгін, орта, шығыс)?"""
+    model = _model()
+    return word in model.never or word.casefold() in model.common
+
+
+def is_name_head(word: str) -> bool:
+    """Does this lower-case word close names of several words (облысы, министрлігі, қоры)?"""
+    return word.isalpha() and lemma(word) in _model().heads
+
+
 def _head_follows(tokens: list[str], i: int, model: _Model, *, reach: int = 3) -> bool:
     """Does a head noun (қоры, палатасы, облысы) close the lower-case words from token i on?"""
     for token in tokens[i : i + reach + 1]:
