@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from bot import importer
 from bot.analysis.entities import extract_entities, hashtag_worthy
-from bot.analysis.morphology import lemma, search_stems, without_case
+from bot.analysis.morphology import lemma, name_nominative, search_stems, without_case
 from bot.analysis.names import find_people
 from bot.batch_analysis import analyze_lines
 from bot.post_format import render_post
@@ -206,3 +206,18 @@ def test_words_that_only_open_a_line_or_join_names_are_not_part_of_them() -> Non
         "Түркістан облысы": "place",
         "Олжас Бектенов": "person",
     }
+
+
+def test_given_names_that_end_like_a_case_ending_stay_whole() -> None:
+    forms = {
+        "Зияда": "Зияда",
+        "Айдана": "Айдана",
+        "Арыстан": "Арыстан",
+        "Сатыбалды": "Сатыбалды",
+        "Айша": "Айша",
+        "Тоқаевтың": "Тоқаев",
+        "Италиеваға": "Италиева",
+        "Асқарға": "Асқар",
+        "Байтұрсынұлының": "Байтұрсынұлы",
+    }
+    assert {word: name_nominative(word) for word in forms} == forms

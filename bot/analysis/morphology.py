@@ -370,13 +370,17 @@ def _hyphenated_lemma(lower: str) -> str:
 
 # Endings that also close many names (Айша, Ақтай, Арыстан): a name keeps them unless the corpus says otherwise.
 _NAME_LIKE_ENDINGS = ("ша", "ше", "дай", "дей", "тай", "тей")
+# A person's name keeps also what reads as a locative or ablative (Зияда, Айда, Арыстан): people are rarely
+# "in" or "from" something in news, and many names end that way.
+_PERSON_KEEPS = (*_NAME_LIKE_ENDINGS, *LOCATIVE, *ABLATIVE)
 
 
 @lru_cache(maxsize=65536)
 def without_case(word: str, *, person: bool = False) -> str:
     """`word` without its case ending (plural and possessive kept), letter case preserved: министрлігіне →
     министрлігі, Алматыдан → Алматы. Used for the last word of a multi-word name; for a `person` an unknown
-    word keeps an ablative-looking end too (Арыстан)."""
+    word keeps a locative- or ablative-looking end too (Зияда, Арыстан), and an unknown one an accusative-looking
+    end (Сатыбалды)."""
     if "-" in word:
         head, _, tail = word.rpartition("-")
         if not head or not tail.isalpha() or head[-1].isdigit():
@@ -390,12 +394,13 @@ def without_case(word: str, *, person: bool = False) -> str:
     known = _paradigms()
     best, best_score, fallback = lower, 0, lower
     for rest, before in _case_cuts(lower):
-        if rest != lower and lower[len(rest) :] in (_NAME_LIKE_ENDINGS + ABLATIVE if person else _NAME_LIKE_ENDINGS):
+        if rest != lower and lower[len(rest) :] in (_PERSON_KEEPS if person else _NAME_LIKE_ENDINGS):
             continue
         score = max((known.get(s, 0) for s, _ in _stems_after_cut(rest, before) if _possible_stem(s)), default=0)
         if score > best_score:
             best, best_score = rest, score
-        if 3 <= len(rest) < len(fallback):
+        guess = not (person and lower[len(rest) :] in ACCUSATIVE)  # Сатыбалды, Жолды: unknown names keep -ды
+        if guess and 3 <= len(rest) < len(fallback):
             fallback = rest
     return word[: len(best if best_score >= _ATTESTED else fallback)]
 
