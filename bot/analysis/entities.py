@@ -210,7 +210,7 @@ def _tidy(text: str, span: NameSpan) -> NameSpan | None:
             words.pop()
     elif len(words) > 1 and len(words[-1][2]) == 1:
         words.pop()
-    if not words or sum(ch.isalpha() for ch in text[span.start : span.start + words[-1][1]]) < 2:
+    if not words or sum(map(str.isalpha, text[span.start : span.start + words[-1][1]])) < 2:
         return None
     opens = _opens_sentence(text, span.start)
     alone = without_case(words[0][2]) if len(words) == 1 and span.kind == "place" and opens else ""
