@@ -150,7 +150,7 @@ def _never_words(sentences: list[list[tuple[str, str]]], *, at_least: int = 3) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("valid", type=Path, help="KazNERD IOB2_valid.txt")
-    parser.add_argument("--c1", type=float, default=0.1)
+    parser.add_argument("--c1", type=float, default=0.05)
     parser.add_argument("--c2", type=float, default=0.01)
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--stems-only", action="store_true")
