@@ -15,7 +15,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="full-text search in Kazakh")
     p.add_argument("words", nargs="+")
     p = sub.add_parser("analyze", help="analyse an article file: quotes, events, entities, summary")
-    p.add_argument("path", type=Path)
+    p.add_argument("path", type=Path, nargs="?")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--url", help="the web address of a saved .html page")
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read JSON Lines records {"title", "lead", "body"} from standard input, write one JSON result per line',
+    )
     sub.add_parser("run", help="run the Telegram bot (needs BOT_TOKEN)")
     p = sub.add_parser("backup", help="a verified, consistent copy of the database (safe while the bot runs)")
     p.add_argument("path", nargs="?", type=Path, help="file or folder (default: BACKUP_DIR)")
@@ -261,6 +265,12 @@ def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     from bot.analysis import analyze_article
     from bot.article_files import ArticleFileError, display_name, read_article_file
 
+    if args.jsonl:
+        from bot.batch_analysis import analyze_lines
+
+        return analyze_lines(sys.stdin, sys.stdout)
+    if args.path is None:
+        return fail("analyze needs a file, or --jsonl with records on standard input", EXIT_UNUSABLE)
     name = display_name(args.path)
     try:
         parsed = read_article_file(args.path, url=args.url)
@@ -282,7 +292,9 @@ def _analyze(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def analysis_record(draft: ArticleDraft, analysis: Analysis) -> dict[str, Any]:
-    """An article's analysis as plain JSON-ready data (`analyze --json`)."""
+    """An article's extraction and analysis as plain JSON-ready data (`analyze --json`)."""
+    from bot.batch_analysis import analysis_fields
+
     return {
         "title": draft.title,
         "lead": draft.lead,
@@ -293,20 +305,7 @@ def analysis_record(draft: ArticleDraft, analysis: Analysis) -> dict[str, Any]:
         "url": draft.url,
         "views": draft.views,
         "held": draft.hold_reason or None,
-        "summary": analysis.summary,
-        "sentences": analysis.sentences,
-        "quotes": [asdict(q) for q in analysis.quotes],
-        "events": [
-            {
-                "when": e.when,
-                "year": e.year,
-                "year_end": e.year_end,
-                "date": e.date.isoformat() if e.date else None,
-                "what": e.what,
-            }
-            for e in analysis.events
-        ],
-        "entities": [{"name": e.name, "kind": e.kind, "mentions": e.mentions} for e in analysis.entities],
+        **analysis_fields(analysis, draft.title, draft.lead, draft.body),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.analysis.entities import hashtag_worthy
 from bot.render import MESSAGE_LIMIT, Button, Reply, hashtag, in_guillemets, shorten, visible_length
 from storage.article_analysis import StoredEntity, StoredQuote
 from storage.articles import Article
@@ -47,6 +48,8 @@ def render_post(
         parts.append(f"{in_guillemets(escape(shorten(quote.text, 350)))}\n— <i>{escape(quote.speaker or '')}{role}</i>")
     tags = []
     for entity in entities:
+        if not hashtag_worthy(entity.name, entity.kind, entity.mentions):
+            continue
         tag = hashtag(entity.name)
         if tag and tag not in tags:
             tags.append(tag)

@@ -54,12 +54,14 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """A person, organisation or place; `key` is the case-folded nominative used to merge mentions."""
+    """A person, organisation or place; `key` is the case-folded nominative used to merge mentions;
+    `spans` are the [start, end) character offsets of its mentions in the analysed text."""
 
     name: str
     kind: EntityKind
     key: str
     mentions: int = 1
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,7 @@ def hashtag(name: str) -> str | None:
     if not words:
         return None
     tag = "".join(w if w.isupper() else w[:1].upper() + w[1:] for w in words)
-    if tag.isdigit() or len(tag) > 40:
+    if tag.isdigit() or len(tag) > 30:
         return None
     return "#" + tag
 

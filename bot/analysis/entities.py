@@ -1,169 +1,314 @@
-"""People, organisations and places, with case forms merged into one record each."""
+"""People, organisations and places, with case forms merged into one record each and where each is mentioned.
+
+The names come from the tagger (ner.py); this module keeps datelines («АСТАНА. KAZINFORM –») and site credits
+(«– деп хабарлайды Aikyn.kz») out, puts each name in the nominative (only the last word of a Kazakh noun
+phrase takes endings: «Батыс Қазақстан облысының» → «Батыс Қазақстан облысы»), names an organisation quoted
+before its head noun as Kazakh does («AMANAT» партиясы), and merges «Қ. Тоқаев» or «Тоқаев» into
+«Қасым-Жомарт Тоқаев» when the text names him in full.
+"""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.analysis.lexicon import FIXED_ORGS, LEGAL_FORMS, ORG_HEADS, PLACE_HEADS, PLACES
-from bot.analysis.morphology import CASE_ENDINGS, fold, name_nominative
+from bot.analysis.lexicon import DANGLING_OPENERS, FIXED_ORGS, LEGAL_FORMS, ORG_HEADS, PLACE_HEADS, PLACES, ROLE_WORDS
+from bot.analysis.morphology import GENITIVE, fold, is_surname_like, lemma, name_nominative, without_case
 from bot.analysis.names import PersonMention, find_people
+from bot.analysis.ner import NameSpan, is_common_word, is_name_head, tag
 from bot.records import Entity, EntityKind
 
-_LETTERS = "а-яәғқңөұүһіёa-z"
-_ENDING = rf"(?:{'|'.join(CASE_ENDINGS)}|ы|і|сы|сі|ның|нің)?"
+_UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁA-Z"
+_LOWER = "а-яәғқңөұүһіё"
+# «АСТАНА. KAZINFORM –», «Алматы, 5 наурыз. ҚазАқпарат —»: a city, maybe a date, an agency, a dash, at a line start.
+_DATELINE = re.compile(
+    rf"^[^\S\n]*[{_UPPER}][\w-]*(?:[^\S\n]+[{_UPPER}][\w-]*)?[^\S\n]*[.,][^\S\n]*"
+    rf"(?:\d{{1,2}}[^\S\n]+\w+[.,]?[^\S\n]*)?(?:[{_UPPER}][\w.]*[^\S\n]*){{0,3}}[–—-]",
+    re.MULTILINE,
+)
+# «– деп хабарлайды Aikyn.kz», «хабарлайды Kazinform тілшісі»; web addresses (Aikyn.kz, www.akorda.kz) apart.
+_CREDIT = re.compile(r"хабарлайды\s+[\w«»\"-]+(?:\s+(?:агенттігі|тілшісі|сайты|порталы)\w*)?", re.IGNORECASE)
+_DOMAIN = re.compile(r"\.(?:kz|ru|com|org|net|info)\b", re.IGNORECASE)
+# Only from a word's start, each word taken whole (possessive): a run of capitals is not tried again letter by letter.
+_REGION = re.compile(rf"(?<![\w-])[{_UPPER}][\w-]++(?:[^\S\n]++[{_UPPER}][\w-]++)?[^\S\n]++облысы[{_LOWER}]*+(?!\w)")
+_WORD = re.compile(r"\S+")
+_ADJECTIVE_ENDINGS = ("лық", "лік", "дық", "дік", "тық", "тік", "ғы", "гі", "қы", "кі")
+_CAPITALISED = re.compile(rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?")
 _HEADS = "|".join(sorted({h.casefold() for h in ORG_HEADS}, key=len, reverse=True))
 # «Бейбітшілік және келісім» қайырымдылық қорының; «AMANAT» партиясы; «Қоғамдық келісім» РММ
 _QUOTED_ORG = re.compile(
-    rf"«(?P<name>[^«»\n]{{2,80}})»\s+(?P<mid>(?:[{_LETTERS}-]+\s+){{0,2}}?)(?P<head>{_HEADS})"
-    rf"(?P<ending>[{_LETTERS}]*)(?![\w])",
+    rf"«(?P<name>[^«»\n]{{2,80}})»\s+(?P<head>(?:[{_LOWER}-]+\s+){{0,2}}?(?:{_HEADS})[{_LOWER}]*)(?!\w)",
     re.IGNORECASE,
 )
-_CAP_ORG = re.compile(
-    rf"(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ][{_LETTERS}]+(?:\s+[{_LETTERS}-]+){{0,3}}?)\s+"
-    rf"(?P<head>министрлігі|комитеті|департаменті|басқармасы|әкімдігі|агенттігі|университеті|институты|"
-    rf"академиясы|театры|орталығы|қоры|партиясы|Ассамблеясы|кеңесі|банкі)(?P<ending>[{_LETTERS}]*)(?![\w])"
+_AFTER_QUOTE = re.compile(rf"»\s+(?P<head>(?:[{_LOWER}-]+\s+){{0,2}}?(?:{_HEADS})[{_LOWER}]*)(?!\w)", re.IGNORECASE)
+# A place followed by one of these is the name of an institution: Астананың әкімдігі → Астана әкімдігі.
+_INSTITUTION = re.compile(
+    rf"[^\S\n]+(?:әкімдіг|министрліг|университет|институт|академия|мәслихат|департамент|басқарма|полиция)[{_LOWER}]*"
 )
-_PLACE_WITH_HEAD = re.compile(
-    rf"(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ][{_LETTERS}-]+)\s+(?P<head>{'|'.join(PLACE_HEADS)})"
-    rf"(?P<ending>[{_LETTERS}]*)(?![\w])"
+_NOT_NAMES = (
+    frozenset(ROLE_WORDS)
+    | {w.strip() for w in DANGLING_OPENERS}
+    | {
+        "бұл",
+        "осы",
+        "сол",
+        "әр",
+        "әрбір",
+        "барлық",
+        "біздің",
+        "сіздің",
+        "олардың",
+        "жаңа",
+    }
 )
-# No look-behind at the start (it stops the regex engine from skipping ahead): word starts are checked in Python.
-_CAP_TOKEN = re.compile(rf"[А-ЯӘҒҚҢӨҰҮҺІA-Z](?:[{_LETTERS}-]+|[А-ЯӘҒҚҢӨҰҮҺІA-Z]{{1,5}}(?![\w]))")
-_PLACE_KEYS = {fold(p): p for p in PLACES}
 
 
-def _fixed_org_pattern(name: str) -> re.Pattern[str]:
-    words = name.split()
-    last = re.escape(words[-1][:-1] if words[-1][-1] in "ыі" else words[-1])
-    body = r"\s+".join(re.escape(w) for w in words[:-1])
-    prefix = body + r"\s+" if body else ""
-    return re.compile(rf"{prefix}{last}[{_LETTERS}]*(?![\w])")
+@dataclass(slots=True)
+class _Found:
+    name: str
+    kind: EntityKind
+    key: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-_FIXED = [(name, _fixed_org_pattern(name)) for name in FIXED_ORGS]
-_PLACE_ENDINGS = tuple(
-    sorted({*CASE_ENDINGS, "ы", "і", "сы", "сі", "ның", "нің", "нан", "нен", "на", "не"}, key=len, reverse=True)
-)
+class _Collector:
+    """Entities found so far, and which stretches of the text are already someone's (or a dateline's)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[tuple[str, EntityKind], _Found] = {}
+        self._taken = bytearray(len(text))
+        for start, end in _blocked_zones(text):
+            self.take(start, end)
+
+    def free(self, start: int, end: int) -> bool:
+        return self._taken.find(1, start, end) < 0
+
+    def take(self, start: int, end: int) -> None:
+        self._taken[start:end] = b"\x01" * (end - start)
+
+    def add(self, name: str, kind: EntityKind, start: int, end: int) -> None:
+        key = fold(name.replace("«", "").replace("»", "")) if kind == "org" else fold(name)
+        entry = self.found.setdefault((key, kind), _Found(name, kind, key))
+        entry.spans.append((start, end))
+        self.take(start, end)
+
+    def entities(self) -> list[Entity]:
+        ordered = sorted(self.found.values(), key=lambda f: min(f.spans))
+        return [Entity(f.name, f.kind, f.key, len(f.spans), tuple(sorted(f.spans))) for f in ordered]
 
 
 def extract_entities(text: str, people: list[PersonMention] | None = None) -> list[Entity]:
-    """Entities of a text, each once, with how often it is mentioned; the order is by first mention."""
-    counts: Counter[tuple[str, EntityKind]] = Counter()
-    names: dict[tuple[str, EntityKind], str] = {}
-    first: dict[tuple[str, EntityKind], int] = {}
-    covered = bytearray(len(text) + 1)
+    """Entities of a text, each once, with its mentions' character spans; the order is by first mention.
 
-    def add(name: str, kind: EntityKind, key: str, start: int, end: int) -> None:
-        k = (key, kind)
-        counts[k] += 1
-        names.setdefault(k, name)
-        first.setdefault(k, start)
-        covered[start:end] = b"\x01" * (end - start)
+    `people` (names found by `find_people`, as the quotes use them) adds a person the tagger missed where
+    the name reads as given name + surname (-ов, -ева, -ұлы …); without it they are found here.
+    """
+    found = _Collector(text)
+    for tagged in tag(text):
+        span = _tidy(text, tagged)
+        if span is not None and found.free(span.start, span.end):
+            name, kind, end = _normal_name(text, span)
+            if name:
+                found.add(name, kind, span.start, end)
+    _add_quoted_orgs(found)
+    _add_regions(found)
+    if people is None:
+        people = [p for p in find_people(text, strict=False) if is_surname_like(p.surname)]
+    for person in people:
+        if " " in person.name and found.free(person.start, person.end):
+            found.add(person.name, "person", person.start, person.end)
+    _add_single_words(found)
+    _merge_people(found.found)
+    return found.entities()
 
-    for match in _QUOTED_ORG.finditer(text):
-        head = match["head"]
-        if head.casefold() in LEGAL_FORMS:
-            head = head.upper()
-        name = f"«{match['name']}» {match['mid']}{head}".replace("  ", " ")
-        add(name, "org", fold(match["name"]), match.start(), match.end())
-    for org, pattern in _FIXED:
-        for match in pattern.finditer(text):  # a literal prefix: fast; the word boundary is checked here
-            before = text[match.start() - 1] if match.start() else " "
-            if not (before.isalnum() or before == "«") and not _inside(covered, match.start()):
-                add(org, "org", fold(org), match.start(), match.end())
-    for match in _CAP_ORG.finditer(text):
-        if _inside(covered, match.start()) or not _starts_word(text, match.start()):
+
+def _add_quoted_orgs(found: _Collector) -> None:
+    """«Болашақ» қоры, «Қоғамдық келісім» РММ: a quoted name before an organisation's head noun; the span is
+    the name inside the marks (as KazNERD marks it)."""
+    for match in _QUOTED_ORG.finditer(found.text):
+        start, end = match.span("name")
+        name = match["name"]
+        start, end = start + len(name) - len(name.lstrip()), end - len(name) + len(name.rstrip())
+        if start < end and found.free(start, end):
+            found.add(_org_with_head(match["name"], match["head"]), "org", start, end)
+
+
+def _add_regions(found: _Collector) -> None:
+    """«Қарағанды облысының әкімі»: the tagger learnt such a phrase as a title, but its region is a place."""
+    for match in _REGION.finditer(found.text):
+        start, end = match.span()
+        words = match.group().split()
+        if found.free(start, end) and _starts_word(found.text, start) and not any(_not_name(w) for w in words[:-1]):
+            found.add(" ".join([*words[:-1], without_case(words[-1])]), "place", start, end)
+
+
+def _add_single_words(found: _Collector) -> None:
+    """One pass over the capitalised words the tagger left: a surname alone, in any case form, is the person
+    named in full elsewhere in the text («Тоқаевтың айтуынша» after «Қасым-Жомарт Тоқаев»); a place of the
+    hand-made list (lexicon.PLACES) counts when a case ending other than the genitive shows it stands alone
+    (Кавказға барды) — bare or genitive, a place is often part of a longer name the tagger rightly left alone
+    (Қостанай әуежайы, Қазақстанның Ресейдегі елшісі)."""
+    people = {e.key.split()[-1]: e for (_, kind), e in found.found.items() if kind == "person" and " " in e.key}
+    for match in _CAPITALISED.finditer(found.text):
+        start, end = match.span()
+        if not found.free(start, end) or not _starts_word(found.text, start):
             continue
-        words = match["name"].split()
-        words[0] = _place_of(words[0]) or words[0]  # Астананың әкімдігі → Астана әкімдігі
-        name = " ".join([*words, match["head"]])
-        add(name, "org", fold(name), match.start(), match.end())
-    for person in find_people(text) if people is None else people:
-        if not _inside(covered, person.start):
-            add(person.name, "person", fold(person.name), person.start, person.end)
-    _merge_surnames(counts, names, first)
-    for match in _PLACE_WITH_HEAD.finditer(text):
-        if _inside(covered, match.start()) or not _starts_word(text, match.start()):
-            continue
-        name = f"{name_nominative(match['name'])} {match['head']}"
-        add(name, "place", fold(name), match.start(), match.end())
-    for match in _CAP_TOKEN.finditer(text):
-        if _inside(covered, match.start()) or not _starts_word(text, match.start(), also="-"):
-            continue
-        place = _place_of(match[0])
-        if place:
-            add(place, "place", fold(place), match.start(), match.end())
-    ordered = sorted(counts, key=lambda k: first[k])
-    return [Entity(names[k], k[1], k[0], counts[k]) for k in ordered]
-
-
-def _starts_word(text: str, position: int, *, also: str = "") -> bool:
-    """Does a word start here (not inside a word, a «…» name, or after `also`)?"""
-    if position == 0:
-        return True
-    before = text[position - 1]
-    return not (before.isalnum() or before == "_" or before == "«" or before in also)
-
-
-def _inside(covered: bytearray, position: int) -> bool:
-    return covered[position] == 1
+        surname, place = _single_word(match.group())
+        person = people.get(surname)
+        if person is not None:
+            person.spans.append((start, end))
+            found.take(start, end)
+        elif place:
+            found.add(place, "place", start, end)
 
 
 @lru_cache(maxsize=65536)
-def _place_of(word: str) -> str | None:
-    """A known place in any case form: Қазақстанның → Қазақстан, Шешенстанға → Шешенстан."""
-    key = fold(word)
-    if key in _PLACE_KEYS:
-        return _PLACE_KEYS[key]
-    for ending in sorted(
-        {*CASE_ENDINGS, "ы", "і", "сы", "сі", "ның", "нің", "нан", "нен", "на", "не"}, key=len, reverse=True
-    ):
-        if key.endswith(ending) and key[: -len(ending)] in _PLACE_KEYS:
-            return _PLACE_KEYS[key[: -len(ending)]]
-    if key.endswith("стан") and len(key) > 6:
-        return word[:1].upper() + word[1:]
-    for ending in (
-        "ның",
-        "нің",
-        "ға",
-        "ге",
-        "да",
-        "де",
-        "дан",
-        "ден",
-        "нан",
-        "нен",
-        "ды",
-        "ді",
-        "ны",
-        "ні",
-        "қа",
-        "ке",
-        "та",
-        "те",
-        "тан",
-        "тен",
-    ):
-        if key.endswith("стан" + ending):
-            return word[: -len(ending)]
-    return None
+def _single_word(word: str) -> tuple[str, str | None]:
+    """A capitalised word as a surname (nominative, case-folded) and as a known place standing alone."""
+    base = without_case(word)
+    place = _KNOWN_PLACE_NAMES.get(base.casefold())
+    alone = base != word and word[len(base) :].casefold() not in GENITIVE
+    return name_nominative(word).casefold(), place if alone else None
 
 
-def _merge_surnames(
-    counts: Counter[tuple[str, EntityKind]],
-    names: dict[tuple[str, EntityKind], str],
-    first: dict[tuple[str, EntityKind], int],
-) -> None:
-    """«Қ. Тоқаев» and «Қасым-Жомарт Тоқаев» in one text are one person: fold initials into the full name."""
-    full_by_surname: dict[str, str] = {}
-    for key, kind in counts:
-        if kind == "person" and "." not in names[(key, kind)]:
-            full_by_surname.setdefault(key.split()[-1], key)
-    for key, kind in list(counts):
-        if kind == "person" and "." in names[(key, kind)]:
-            full = full_by_surname.get(key.split()[-1])
-            if full:
-                counts[(full, "person")] += counts.pop((key, kind))
-                first[(full, "person")] = min(first[(full, "person")], first.pop((key, kind)))
+def _not_name(word: str) -> bool:
+    return word.casefold() in _NOT_NAMES or is_common_word(word)
+
+
+def _starts_word(text: str, position: int) -> bool:
+    return position == 0 or not (text[position - 1].isalnum() or text[position - 1] in "-«")
+
+
+def _blocked_zones(text: str) -> list[tuple[int, int]]:
+    """Datelines and site credits: what they name is the newsroom, not the news."""
+    zones = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    for match in _DOMAIN.finditer(text):
+        start = match.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
+            start -= 1
+        zones.append((start, match.end()))
+    zones += [(m.start(), m.end()) for m in _CREDIT.finditer(text)]
+    return zones
+
+
+def _title_case(word: str) -> str:
+    """АСТАНА → Астана, ҚАСЫМ-ЖОМАРТ → Қасым-Жомарт; short abbreviations (АҚШ, БҰҰ) stay."""
+    if word.isupper() and len(word) >= 5:
+        return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
+    return word
+
+
+def _tidy(text: str, span: NameSpan) -> NameSpan | None:
+    """A tagged span without what cannot end a name, and as a person where it reads as one: an organisation
+    or place does not end in a lower-case word other than its head noun («Олжас Бектенов орталық және»), a
+    person not in a lone initial; an "organisation" of one or two capitalised words ending as a surname
+    (Аманжол Нұртазин) is a person; a name of one letter is none."""
+    words = [(m.start() - span.start, m.end() - span.start, m[0]) for m in _WORD.finditer(text, span.start, span.end)]
+    if span.kind != "person":
+        while len(words) > 1 and words[-1][2][0].islower() and not _closes_name(words[-1][2]):
+            words.pop()
+    elif len(words) > 1 and len(words[-1][2]) == 1:
+        words.pop()
+    if not words or sum(map(str.isalpha, text[span.start : span.start + words[-1][1]])) < 2:
+        return None
+    opens = _opens_sentence(text, span.start)
+    alone = without_case(words[0][2]) if len(words) == 1 and span.kind == "place" and opens else ""
+    if alone and is_common_word(alone) and fold(alone) not in _KNOWN_PLACES:
+        return None  # «Орталық», «Шығыс» alone: a common word that opened a line, not a name
+    kind = span.kind
+    capitalised = all(w[0].isupper() and not w.isupper() for _, _, w in words)
+    if kind == "org" and len(words) <= 2 and capitalised and is_surname_like(name_nominative(words[-1][2])):
+        kind = "person"
+    end = span.start + words[-1][1]
+    return NameSpan(span.start, end, kind, tuple(w for _, _, w in words))
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 12) : start].rstrip(' «"–—-')
+    return (not before and start < 12) or (bool(before) and before[-1] in ".!?…:\n")
+
+
+def _closes_name(word: str) -> bool:
+    """A head noun (банк, одақ, облысы, министрлігінің); one that also reads as an adjective (орталық,
+    ұлттық) only in its possessive form (орталығы)."""
+    base = without_case(word).casefold()
+    return is_name_head(word) and (base.endswith(("ы", "і")) or not base.endswith(_ADJECTIVE_ENDINGS))
+
+
+def _normal_name(text: str, span: NameSpan) -> tuple[str, EntityKind, int]:
+    """The nominative name of a tagged span, its kind and where its mention ends: only the last word of a
+    Kazakh noun phrase takes endings; a quoted name before a head noun is that organisation («AMANAT»
+    партиясы); a place before «әкімдігі» is part of that institution's name."""
+    words = [_title_case(w) for w in text[span.start : span.end].split()]
+    if not words or not any(ch.isalpha() for ch in words[-1]):
+        return "", span.kind, span.end
+    if span.kind == "person":
+        return " ".join([*words[:-1], name_nominative(words[-1])]), "person", span.end
+    if span.start and text[span.start - 1] == "«" and (after := _AFTER_QUOTE.match(text, span.end)):
+        return _org_with_head(text[span.start : span.end], after["head"]), "org", span.end
+    institution = _INSTITUTION.match(text, span.end) if span.kind == "place" else None
+    if institution:
+        head = institution.group().split()[-1]
+        return " ".join([*words[:-1], without_case(words[-1]), without_case(head)]), "org", institution.end()
+    if len(words) == 1:  # Мәжілісі, Парламентінің: a name of one word keeps no possessive either
+        stem = lemma(words[0])
+        if len(stem) >= 3 and words[0].casefold().startswith(stem):
+            return words[0][: len(stem)], span.kind, span.end
+    return " ".join([*words[:-1], without_case(words[-1])]), span.kind, span.end
+
+
+def _org_with_head(name: str, head: str) -> str:
+    """«Бейбітшілік және келісім» қайырымдылық қоры: the quoted name, then its head words in the nominative."""
+    words = head.split()
+    last = without_case(words[-1])
+    if last.casefold() in LEGAL_FORMS:
+        last = last.upper()
+    return " ".join([f"«{' '.join(name.split())}»", *words[:-1], last])
+
+
+def _merge_people(found: dict[tuple[str, EntityKind], _Found]) -> None:
+    """«Қ. Тоқаев» or «Тоқаев» and «Қасым-Жомарт Тоқаев» in one text are one person."""
+    full: dict[str, _Found] = {}
+    for (key, kind), entry in found.items():
+        words = key.split()
+        if kind == "person" and len(words) >= 2 and "." not in key:
+            full.setdefault(words[-1], entry)
+    targets = {id(entry) for entry in full.values()}
+    for (key, kind), entry in list(found.items()):
+        if kind != "person" or id(entry) in targets:
+            continue
+        words = key.replace(".", ". ").split()
+        target = full.get(words[-1]) if words else None
+        if target is not None and (len(words) == 1 or words[0][0] == target.key[0]):
+            target.spans.extend(entry.spans)
+            del found[(key, kind)]
+
+
+_KNOWN_PLACES = frozenset(fold(p) for p in PLACES)
+_KNOWN_PLACE_NAMES = {fold(p): p for p in PLACES if " " not in p}
+_PLACE_HEAD_WORDS = frozenset(PLACE_HEADS)
+_FIXED_ORG_KEYS = frozenset(fold(o) for o in FIXED_ORGS)
+
+
+def hashtag_worthy(name: str, kind: str, mentions: int) -> bool:
+    """Is the analysis sure enough of this entity to put it on a channel post as a hashtag?
+
+    A person named in full (given name and surname, no initials); a known place, a place with its head noun
+    (Алматы облысы) or one named twice; an organisation known by name, quoted («AMANAT» партиясы) or named
+    twice, in at most three words. Long descriptive names (Шығыс өңіріндегі мемлекеттік тұрғын үй қоры) never.
+    """
+    words = name.split()
+    if not words or len(words) > 4 or not all(w[:1].isupper() or w[:1] == "«" for w in words[:1]):
+        return False
+    if kind == "person":
+        return len(words) >= 2 and "." not in name and all(w[:1].isupper() for w in words)
+    if kind == "place":
+        has_head = len(words) >= 2 and words[-1] in _PLACE_HEAD_WORDS
+        proper = all(w[:1].isupper() for w in (words[:-1] if has_head else words))
+        return proper and (fold(name) in _KNOWN_PLACES or has_head or mentions >= 2)
+    if name.startswith("«"):
+        return True
+    short = len(words) <= 3
+    return short and (fold(name) in _FIXED_ORG_KEYS or mentions >= 2 or (len(words) == 1 and name.isupper()))

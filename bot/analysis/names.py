@@ -114,7 +114,8 @@ def _title_case(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _is_name_word(word: str) -> bool:
+def is_name_word(word: str) -> bool:
+    """Can this capitalised word be part of a name (not a role, a month, a function word, a place stem)?"""
     lower = word.casefold()
     base = name_nominative(_title_case(word)).casefold()
     if lower in _FUNCTION_WORDS or base in _FUNCTION_WORDS or base in ROLE_WORDS or lower in ROLE_WORDS:
@@ -128,7 +129,7 @@ def _is_name_word(word: str) -> bool:
 def _looks_like_given_name(word: str) -> bool:
     """A given name stands in the nominative: not genitive, not possessive."""
     lower = word.casefold()
-    if word.isupper() or not _is_name_word(word):
+    if word.isupper() or not is_name_word(word):
         return False
     if lower.endswith(GENITIVE) or (lower.endswith(("сы", "сі")) and len(lower) > 6):
         return False
@@ -154,7 +155,7 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
             continue
         if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
             continue
-        if not _looks_like_given_name(given) or not _is_name_word(surname):
+        if not _looks_like_given_name(given) or not is_name_word(surname):
             continue
         base = name_nominative(_title_case(surname))
         if strict and not is_surname_like(base):
@@ -163,7 +164,7 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
         taken.update(range(start, end))
     for match in _INITIAL_SURNAME.finditer(text):
         start, end = match.start(), match.end()
-        if start in taken or not _is_name_word(match["surname"]):
+        if start in taken or not is_name_word(match["surname"]):
             continue
         if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
             continue

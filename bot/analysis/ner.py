@@ -1,0 +1,316 @@
+"""People, organisations and places in running Kazakh text, found by a linear-chain CRF.
+
+The model was trained with python-crfsuite on KazNERD's validation split (bench/train_ner.py) and ships as
+weights per (offset, word attribute) in models/ner.json.gz; tagging needs no crfsuite. Every attribute
+describes one word at a fixed offset from the tagged one, so the sum of a word's weights at each offset is
+computed once per word and cached: tagging a token costs five vector additions. Only words that can be in a
+name are tagged at all — a capitalised word (unless the training text never had it in one: Бүгін,
+Елбасы, Президент) and the lower-case words seen inside names after one (облысы, министрлігі, және); the
+rest is outside any name, and Viterbi runs over each stretch of candidates between them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+from bot.analysis.lexicon import ORG_HEADS, PLACE_HEADS
+from bot.analysis.morphology import lemma
+
+NameKind = Literal["person", "org", "place"]
+_KINDS: dict[str, NameKind] = {"PER": "person", "ORG": "org", "LOC": "place"}
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]|\n")
+_SENTENCE_END = frozenset(".!?…")
+_OFFSETS = (-2, -1, 1, 2)
+_NEVER = float("-inf")
+_OPENERS = frozenset('«"“„–—-:(')
+
+Vector = tuple[float, ...]
+_LEXICON_HEADS = frozenset(lemma(head) for head in (*ORG_HEADS, *PLACE_HEADS) if head.isalpha() and head.islower())
+
+
+@dataclass(frozen=True, slots=True)
+class NameSpan:
+    """A name as written at [start, end) of the text, its words and its kind."""
+
+    start: int
+    end: int
+    kind: NameKind
+    words: tuple[str, ...]
+
+
+def _shape(word: str) -> str:
+    first = word[0]
+    if first.isupper():
+        return "U" if len(word) > 1 and word.isupper() else "T"
+    if first.isdigit():
+        return "D"
+    return "l" if first.isalpha() else first
+
+
+@lru_cache(maxsize=131072)
+def word_attributes(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the tagger knows of a word: as the tagged word itself, and as a neighbour of it."""
+    lower = word.casefold()
+    shape = _shape(word)
+    stem = lemma(word) if word[0].isalpha() else lower
+    own = [f"w={lower}", f"s={shape}", f"x2={lower[-2:]}", f"x3={lower[-3:]}", f"x4={lower[-4:]}", f"st={stem}"]
+    own.append(f"p3={lower[:3]}")
+    if "-" in word:
+        own.append("hy")
+    return tuple(own), (f"w={lower}", f"s={shape}", f"x3={lower[-3:]}", f"st={stem}")
+
+
+def sequence_attributes(tokens: Sequence[str]) -> list[list[str]]:
+    """The attributes of every token of one sentence, as the trainer sees them (the tagger adds the same)."""
+    rows = []
+    for i, word in enumerate(tokens):
+        row = ["b", *(f"0:{a}" for a in word_attributes(word)[0])]
+        if i == 0:
+            row.append("BOS")
+        if i == len(tokens) - 1:
+            row.append("EOS")
+        for k in _OFFSETS:
+            if 0 <= i + k < len(tokens):
+                row.extend(f"{k}:{a}" for a in word_attributes(tokens[i + k])[1])
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    labels: tuple[str, ...]
+    transitions: tuple[Vector, ...]
+    weights: dict[str, Vector]
+    inside: frozenset[str]
+    heads: frozenset[str]
+    never: frozenset[str]
+    common: frozenset[str]
+    bias: Vector
+    bos: Vector
+    eos: Vector
+    every: tuple[int, ...]  # label indices
+    beginnings: tuple[int, ...]  # the B- labels
+    can_open: tuple[bool, ...]  # may a stretch open with this label (not I-)
+    kinds: tuple[str, ...]  # PER, ORG, LOC of each label ("" for O)
+    columns: tuple[tuple[tuple[int, float], ...], ...]  # for each label: (label before it, transition weight)
+    to_outside: Vector  # transition from each label to O
+    no_transition: Vector
+
+
+@cache
+def _model() -> _Model:
+    raw = resources.files("bot.analysis").joinpath("models/ner.json.gz").read_bytes()
+    return build_model(json.loads(gzip.decompress(raw)))
+
+
+def build_model(data: dict[str, Any]) -> _Model:
+    """The tagger from exported weights (as bench/train_ner.py writes them)."""
+    labels = tuple(data["labels"])
+    zero = (0.0,) * len(labels)
+    weights = {attribute: tuple(vector) for attribute, vector in data["weights"].items()}
+    transitions = tuple(tuple(row) for row in data["transitions"])
+    every = tuple(range(len(labels)))
+    return _Model(
+        labels=labels,
+        transitions=transitions,
+        weights=weights,
+        inside=frozenset(word for word in data["inside"] if word.isalpha()),
+        heads=frozenset(data["heads"]) | _LEXICON_HEADS,
+        never=frozenset(data["never"]),
+        common=frozenset(data.get("common", ())),
+        bias=weights.get("b", zero),
+        bos=weights.get("BOS", zero),
+        eos=weights.get("EOS", zero),
+        every=every,
+        beginnings=tuple(y for y in every if labels[y].startswith("B-")),
+        can_open=tuple(not label.startswith("I-") for label in labels),
+        kinds=tuple(label[2:] for label in labels),
+        columns=tuple(tuple((x, transitions[x][y]) for x in every if _allowed(labels[x], labels[y])) for y in every),
+        to_outside=tuple(row[0] for row in transitions),
+        no_transition=zero,
+    )
+
+
+def _sum(vectors: Sequence[Vector]) -> Vector:
+    return tuple(map(sum, zip(*vectors, strict=True)))
+
+
+@lru_cache(maxsize=131072)
+def _word_vectors(word: str) -> dict[int, Vector]:
+    """A word's summed weights at each offset from the tagged token (0: the word itself, with the constant)."""
+    model = _model()
+    own, context = word_attributes(word)
+    zero = (0.0,) * len(model.labels)
+    vectors = {0: _sum([zero, model.bias, *(model.weights[f"0:{a}"] for a in own if f"0:{a}" in model.weights)])}
+    for k in _OFFSETS:
+        found = [model.weights[f"{k}:{a}"] for a in context if f"{k}:{a}" in model.weights]
+        vectors[k] = _sum([zero, *found])
+    return vectors
+
+
+def tag(text: str) -> list[NameSpan]:
+    """Names in `text`, in order, with their character spans."""
+    model = _model()
+    matches = list(_TOKEN.finditer(text))
+    tokens = [m[0] for m in matches]
+    found = []
+    for first, last in _candidate_runs(tokens, model):
+        for begin, end, kind in _decode(tokens, first, last, model):
+            span = (matches[begin].start(), matches[end - 1].end())
+            found.append(NameSpan(*span, _KINDS[kind], tuple(tokens[begin:end])))
+    return found
+
+
+def _ends_sentence(tokens: list[str], i: int) -> bool:
+    """Is token i a line end, or a . ! ? … that closes a sentence (not the dot after an initial, Қ. Тоқаев)?"""
+    token = tokens[i]
+    if token == "\n":
+        return True
+    return token in _SENTENCE_END and not (i > 0 and len(tokens[i - 1]) == 1 and tokens[i - 1].isupper())
+
+
+def _starts_sentence(tokens: list[str], i: int) -> bool:
+    return i == 0 or _ends_sentence(tokens, i - 1) or tokens[i - 1] in _OPENERS
+
+
+def _candidate_runs(tokens: list[str], model: _Model) -> list[tuple[int, int]]:
+    """Stretches [first, last] of tokens that may be in a name: a capitalised word not known to stand
+    outside names, then capitalised words and the lower-case words that continue names (облысы, және) or
+    lead to a head noun that closes one (бірыңғай зейнетақы қоры)."""
+    runs: list[tuple[int, int]] = []
+    last = -1
+    for i in [i for i, token in enumerate(tokens) if token[0].isupper()]:
+        if i <= last or not _may_open(tokens, i, model):
+            continue
+        last = i
+        while last + 1 < len(tokens):
+            following = tokens[last + 1]
+            if following[0].isupper():
+                if following in model.never:
+                    break
+            elif not (_inside(following, model) or _head_follows(tokens, last + 1, model)):
+                break
+            last += 1
+        runs.append((i, last))
+    return runs
+
+
+def _may_open(tokens: list[str], i: int, model: _Model) -> bool:
+    """Can a name start at capitalised token i? Not a word known to stand outside names (Бүгін, Президент),
+    nor a common word capitalised only because it opens a sentence («Мазмұны …»)."""
+    token = tokens[i]
+    if token in model.never:
+        return False
+    return not (token.casefold() in model.common and _starts_sentence(tokens, i))
+
+
+def _inside(token: str, model: _Model) -> bool:
+    lower = token.casefold()
+    return lower in model.inside or (lower.isalpha() and lemma(lower) in model.heads)
+
+
+def is_common_word(word: str) -> bool:
+    """Is this a word the training text had often in lower case and never in a name (бүгін, орта, шығыс)?"""
+    model = _model()
+    return word in model.never or word.casefold() in model.common
+
+
+def is_name_head(word: str) -> bool:
+    """Does this lower-case word close names of several words (облысы, министрлігі, қоры)?"""
+    return word.isalpha() and lemma(word) in _model().heads
+
+
+def _head_follows(tokens: list[str], i: int, model: _Model, *, reach: int = 3) -> bool:
+    """Does a head noun (қоры, палатасы, облысы) close the lower-case words from token i on?"""
+    for token in tokens[i : i + reach + 1]:
+        if not token.isalpha() or token[0].isupper():
+            return False
+        if lemma(token) in model.heads:
+            return True
+    return False
+
+
+def _emission(tokens: list[str], i: int, model: _Model) -> Vector:
+    """The tagged word's own weights plus its neighbours' (within the sentence) at their offsets."""
+    zero = model.no_transition
+    n = len(tokens)
+    own = _word_vectors(tokens[i])[0]
+    if i == 0 or _ends_sentence(tokens, i - 1):
+        a, b = zero, model.bos
+    else:
+        b = _word_vectors(tokens[i - 1])[-1]
+        a = zero if i == 1 or _ends_sentence(tokens, i - 2) else _word_vectors(tokens[i - 2])[-2]
+    if i + 1 == n or tokens[i + 1] == "\n":
+        c, d = model.eos, zero
+    else:
+        c = _word_vectors(tokens[i + 1])[1]
+        ends = i + 2 == n or tokens[i + 2] == "\n" or _ends_sentence(tokens, i + 1)
+        d = zero if ends else _word_vectors(tokens[i + 2])[2]
+    return tuple(map(_add5, own, a, b, c, d))
+
+
+def _add5(a: float, b: float, c: float, d: float, e: float) -> float:
+    return a + b + c + d + e
+
+
+def _decode(tokens: list[str], first: int, last: int, model: _Model) -> list[tuple[int, int, str]]:
+    """Viterbi over tokens[first..last], with outside-name tokens on both sides; the names found in it."""
+    # An outside token before the stretch brings its transition, one after it too; a sentence's ends have none.
+    opening = model.no_transition if first == 0 or _ends_sentence(tokens, first - 1) else model.transitions[0]
+    at_end = last + 1 == len(tokens) or tokens[last + 1] == "\n"
+    closing = model.no_transition if at_end else model.to_outside
+    emission = _emission(tokens, first, model)
+    if first == last:  # most stretches are one word: no I- label can stand alone
+        label, best = 0, opening[0] + emission[0] + closing[0]
+        for y in model.beginnings:
+            value = opening[y] + emission[y] + closing[y]
+            if value > best:
+                label, best = y, value
+        return [(first, first + 1, model.kinds[label])] if label else []
+    score = [o + e if ok else _NEVER for o, e, ok in zip(opening, emission, model.can_open, strict=True)]
+    back: list[list[int]] = []
+    for i in range(first + 1, last + 1):
+        emission = _emission(tokens, i, model)
+        row, new = [], []
+        for column, own in zip(model.columns, emission, strict=True):
+            best_x, best = 0, _NEVER
+            for x, weight in column:
+                value = score[x] + weight
+                if value > best:
+                    best_x, best = x, value
+            row.append(best_x)
+            new.append(best + own)
+        back.append(row)
+        score = new
+    y = max(model.every, key=lambda label: score[label] + closing[label])
+    path = [y]
+    for row in reversed(back):
+        y = row[y]
+        path.append(y)
+    path.reverse()
+    return _spans([model.labels[y] for y in path], first)
+
+
+def _allowed(before: str, label: str) -> bool:
+    """IOB2: a name continues (I-) only right after its own kind."""
+    return not label.startswith("I-") or before[2:] == label[2:]
+
+
+def _spans(path: list[str], first: int) -> list[tuple[int, int, str]]:
+    """[begin, end) token ranges and kinds of the names on a label path that starts at token `first`."""
+    spans: list[tuple[int, int, str]] = []
+    start, kind = -1, ""
+    for offset, label in enumerate([*path, "O"]):
+        if start >= 0 and not label.startswith("I-"):
+            spans.append((first + start, first + offset, kind))
+            start = -1
+        if label.startswith("B-"):
+            start, kind = offset, label[2:]
+    return spans
