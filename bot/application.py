@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import importer, posting
+from bot import importer, notifications, posting
 from bot.config import Settings
 from bot.error_handler import on_error
 from bot.handlers.registry import READER_COMMANDS, register_handlers
@@ -103,6 +103,8 @@ async def _on_startup(app: Application) -> None:
     for slot_at in posting.recent_slots(settings.post_times, settings.timezone, svc.clock(), grace):
         await posting.create_slot_post(svc, slot_at)  # a slot that passed while the bot was down; once per slot
     schedule_jobs(app)
+    await notifications.recover(svc)
+    notifications.start_notifications(app)
 
 
 async def _register_commands(app: Application) -> None:

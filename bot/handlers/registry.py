@@ -11,6 +11,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 
 from bot.config import Settings
 from bot.handlers import editor_commands as editor
+from bot.handlers import follow_commands as follow
 from bot.handlers import reader_commands as reader
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -26,6 +27,9 @@ READER_COMMANDS = {
     "related": reader.related,
     "events": reader.events,
     "search": reader.search,
+    "follow": follow.follow,
+    "following": follow.following_list,
+    "unfollow": follow.unfollow,
     "lang": reader.set_language,
 }
 EDITOR_COMMANDS = {
@@ -48,6 +52,10 @@ def handlers(settings: Settings) -> list[BaseHandler]:
         CallbackQueryHandler(reader.latest_page_button, pattern=reader.LATEST_PAGE),
         CallbackQueryHandler(reader.related_button, pattern=reader.RELATED),
         CallbackQueryHandler(reader.search_page_button, pattern=reader.SEARCH_PAGE),
+        CallbackQueryHandler(follow.follow_entity_button, pattern=follow.FOLLOW_ENTITY),
+        CallbackQueryHandler(follow.follow_surname_button, pattern=follow.FOLLOW_SURNAME),
+        CallbackQueryHandler(follow.unfollow_button, pattern=follow.UNFOLLOW),
+        CallbackQueryHandler(follow.unfollow_in_list_button, pattern=follow.UNFOLLOW_IN_LIST),
         CallbackQueryHandler(reader.stale_button),
         MessageHandler(editors & filters.Document.ALL, editor.receive_document),
         MessageHandler(editors & filters.TEXT & ~filters.COMMAND, editor.receive_text),
@@ -61,3 +69,5 @@ def handlers(settings: Settings) -> list[BaseHandler]:
 
 def register_handlers(app: Application, settings: Settings) -> None:
     app.add_handlers(handlers(settings))
+    # beside /start, not instead of it: a reader who had blocked the bot is sent notifications again
+    app.add_handler(CommandHandler("start", follow.came_back, filters=NEW_PRIVATE_MESSAGE), group=-1)
