@@ -134,9 +134,11 @@ async def enqueue_new_articles(svc: Services, *, deadline: float | None = None) 
 async def make_due_digests(svc: Services) -> int:
     """A digest per reader of what went over their daily cap, once the day's digest time has come."""
     local_now = svc.clock().astimezone(svc.settings.timezone)
-    today = local_now.date().isoformat()
-    through = today if local_now.time() >= svc.settings.notify_digest_time else None
-    return await outbox.make_digests(svc.db, before_day=today, through_day=through, local_day=today, now=svc.clock())
+    today = local_now.date()
+    through = today if local_now.time() >= svc.settings.notify_digest_time else today - timedelta(days=1)
+    return await outbox.make_digests(
+        svc.db, through_day=through.isoformat(), local_day=today.isoformat(), now=svc.clock()
+    )
 
 
 # ---- sending --------------------------------------------------------------------------------------------------

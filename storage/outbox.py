@@ -138,14 +138,14 @@ async def enqueue_for_article(
     return max(cursor.rowcount, 0)
 
 
-async def make_digests(db: Database, *, before_day: str, through_day: str | None, local_day: str, now: datetime) -> int:
-    """Gather each reader's capped rows of days before `before_day` (and of `through_day`, when its digest time
-    has come) into one digest row per reader. Returns how many digests were made."""
-    days = "local_day < ? OR local_day = ?"
-    params = [before_day, through_day or before_day]
+async def make_digests(db: Database, *, through_day: str, local_day: str, now: datetime) -> int:
+    """Gather each reader's capped rows of days up to `through_day` into one digest row per reader (dated
+    `local_day`). Returns how many digests were made."""
     async with db.transaction() as conn:
-        readers = await conn.execute_fetchall(
-            f"SELECT DISTINCT user_id FROM notifications WHERE status = 'capped' AND ({days})", params
+        readers = list(
+            await conn.execute_fetchall(
+                "SELECT DISTINCT user_id FROM notifications WHERE status = 'capped' AND local_day <= ?", (through_day,)
+            )
         )
         for (user_id,) in readers:
             cursor = await conn.execute(
@@ -154,11 +154,11 @@ async def make_digests(db: Database, *, before_day: str, through_day: str | None
                 (user_id, local_day, to_db(now)),
             )
             await conn.execute(
-                f"UPDATE notifications SET status = 'digested', digest_id = ? WHERE user_id = ? AND status = 'capped'"
-                f" AND ({days})",
-                [cursor.lastrowid, user_id, *params],
+                "UPDATE notifications SET status = 'digested', digest_id = ?"
+                " WHERE user_id = ? AND status = 'capped' AND local_day <= ?",
+                (cursor.lastrowid, user_id, through_day),
             )
-    return len(list(readers))
+    return len(readers)
 
 
 # ---- delivery ----------------------------------------------------------------------------------------------
