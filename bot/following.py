@@ -9,41 +9,24 @@ follows that name. Anything that is not a known or name-like entity follows a fu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
 from bot.analysis.lexicon import FIXED_ORGS, PLACES
 from bot.analysis.morphology import fold, is_surname_like, name_nominative, search_stems, word_stem
+from bot.follow_keys import LABEL_CHARS, Target, entity_target, surname_label
 from bot.reading import ReaderContext, ReaderMistake, check_length
 from bot.render import Button, Reply, shorten
 from storage import outbox, subscriptions
 from storage.fts import INDEXED_PREFIX
-from storage.subscriptions import KnownEntity, Subscription, SubscriptionKind
+from storage.subscriptions import Subscription
 
 MAX_SUBSCRIPTIONS = 50
 HELD_FOR = timedelta(days=1)
-LABEL_CHARS = 40
 _WORDS = re.compile(r"[^\W\d_][\w-]*")
 _QUOTED = re.compile(r"«([^«»]{2,80})»")
 # places and organisations the analysis knows by name, followed before the archive mentions them
 _KNOWN_NAMES = {fold(name): name for name in (*PLACES, *FIXED_ORGS)}
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What a reader asked to follow, resolved: an entity key or the prefix terms of a query."""
-
-    kind: SubscriptionKind
-    key: str
-    label: str
-
-
-def entity_match_keys(key: str, kind: str) -> list[str]:
-    """The subscription keys an article's entity answers to: its own key, and a person's surname."""
-    if kind == "person" and " " in key:
-        return [key, key.rsplit(" ", 1)[1]]
-    return [key]
 
 
 def _last_word_forms(word: str) -> list[str]:
@@ -59,11 +42,6 @@ def _candidate_keys(argument: str, words: list[str]) -> list[str]:
     head = " ".join(fold(w) for w in words[:-1])
     keys += [f"{head} {form}".strip() for form in _last_word_forms(words[-1])]
     return list(dict.fromkeys(keys))
-
-
-def _surname_label(person: KnownEntity, surname_key: str) -> str:
-    last = person.name.split()[-1]
-    return last if fold(last) == surname_key else surname_key.capitalize()
 
 
 async def resolve(ctx: ReaderContext, argument: str) -> Target:
@@ -83,7 +61,7 @@ async def resolve(ctx: ReaderContext, argument: str) -> Target:
         for form in _last_word_forms(words[0]):
             people = await subscriptions.people_by_surname(ctx.db, form, limit=1)
             if people:
-                return Target("entity", form, _surname_label(people[0], form))
+                return Target("entity", form, surname_label(people[0], form))
     nominative = name_nominative(words[-1])
     if is_surname_like(nominative) and all(w[:1].isupper() for w in words[:-1]) and len(words) <= 3:
         name = " ".join([*words[:-1], nominative])  # a person not written about yet
@@ -125,41 +103,18 @@ async def follow_entity(ctx: ReaderContext, user_id: int, entity_id: int, now: d
     entity = await subscriptions.entity_by_id(ctx.db, entity_id)
     if entity is None:
         raise ReaderMistake(ctx.t("stale_button"))
-    return await _subscribe(ctx, user_id, _entity_target(entity), now)
+    return await _subscribe(ctx, user_id, entity_target(entity), now)
 
 
 async def follow_surname(ctx: ReaderContext, user_id: int, surname_key: str, now: datetime) -> Reply:
     """The follow button under a person's quotes."""
     people = await subscriptions.people_by_surname(ctx.db, surname_key, limit=1)
-    label = _surname_label(people[0], surname_key) if people else surname_key.capitalize()
+    label = surname_label(people[0], surname_key) if people else surname_key.capitalize()
     return await _subscribe(ctx, user_id, Target("entity", surname_key, label), now)
-
-
-def _entity_target(entity: KnownEntity) -> Target:
-    if entity.kind == "person" and " " in entity.key:
-        surname = entity.key.rsplit(" ", 1)[1]
-        return Target("entity", surname, _surname_label(entity, surname))
-    return Target("entity", entity.key, shorten(entity.name, LABEL_CHARS))
 
 
 def unfollow_button(ctx: ReaderContext, sub: Subscription, *, in_list: bool = False) -> Button:
     return Button(ctx.t("unfollow_button", label=sub.label), data=f"{'ul' if in_list else 'uf'}:{sub.id}")
-
-
-def follow_button(ctx: ReaderContext, label: str, data: str) -> Button:
-    return Button(ctx.t("follow_button", label=label), data=data)
-
-
-async def article_follow_buttons(ctx: ReaderContext, article_id: int, *, limit: int = 2) -> list[Button]:
-    """«Follow Абдуллин» buttons for an article's most mentioned people (else its places and organisations)."""
-    entities = await subscriptions.entities_of_article(ctx.db, article_id, limit=limit)
-    return [follow_button(ctx, _entity_target(e).label, f"fe:{e.id}") for e in entities]
-
-
-def surname_follow_button(ctx: ReaderContext, surname_key: str, label: str) -> Button | None:
-    """The follow button under a person's quotes (None when the surname does not fit in callback data)."""
-    data = f"fs:{surname_key}"
-    return follow_button(ctx, label, data) if len(data.encode()) <= 64 else None
 
 
 async def following(ctx: ReaderContext, user_id: int) -> Reply:

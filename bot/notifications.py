@@ -26,7 +26,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.following import entity_match_keys
+from bot.follow_keys import entity_match_keys
 from bot.i18n import text
 from bot.posting import keyboard, preview
 from bot.render import Button, Reply, shorten

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import following
-from bot.handlers.common import argument_text, reader_context, send
-from bot.posting import keyboard
+from bot.handlers.common import argument_text, reader_context, send, show_in_place
 from bot.reading import ReaderMistake
-from bot.render import Reply
 from bot.services import services
 
 # Buttons (callback_data ≤ 64 bytes): fe:<entity id> follow an article's person/place/organisation,
@@ -87,21 +85,10 @@ async def unfollow_in_list_button(update: Update, context: ContextTypes.DEFAULT_
     ctx = reader_context(update, context)
     subscription_id = int(_button_data(update, UNFOLLOW_IN_LIST))
     await _answer(update, await following.unfollow_by_button(ctx, _user_id(update), subscription_id))
-    await _redraw(update, await following.following(ctx, _user_id(update)))
+    await show_in_place(update, await following.following(ctx, _user_id(update)))
 
 
 async def _answer(update: Update, toast: str | None = None) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer(toast)
-
-
-async def _redraw(update: Update, reply: Reply) -> None:
-    query = update.callback_query
-    assert query is not None
-    message = query.message
-    if isinstance(message, Message) and message.text is not None:
-        if message.text_html != reply.text or message.reply_markup != keyboard(reply):
-            await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
-    else:
-        await send(update, reply)

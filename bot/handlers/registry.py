@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.config import Settings
+from bot.handlers import browse_buttons as browse
 from bot.handlers import editor_commands as editor
 from bot.handlers import follow_commands as follow
 from bot.handlers import reader_commands as reader
@@ -56,6 +57,8 @@ def handlers(settings: Settings) -> list[BaseHandler]:
         CallbackQueryHandler(follow.follow_surname_button, pattern=follow.FOLLOW_SURNAME),
         CallbackQueryHandler(follow.unfollow_button, pattern=follow.UNFOLLOW),
         CallbackQueryHandler(follow.unfollow_in_list_button, pattern=follow.UNFOLLOW_IN_LIST),
+        CallbackQueryHandler(browse.latest_quotes_button, pattern=browse.LATEST_QUOTES_PAGE),
+        CallbackQueryHandler(browse.person_quotes_button, pattern=browse.PERSON_QUOTES_PAGE),
         CallbackQueryHandler(reader.stale_button),
         MessageHandler(editors & filters.Document.ALL, editor.receive_document),
         MessageHandler(editors & filters.TEXT & ~filters.COMMAND, editor.receive_text),
