@@ -16,6 +16,7 @@ from telegram.request import BaseRequest
 from bot import importer, notifications, posting
 from bot.config import Settings
 from bot.error_handler import on_error
+from bot.handlers.inline_mode import warn_if_inline_mode_is_off
 from bot.handlers.registry import READER_COMMANDS, register_handlers
 from bot.i18n import COMMAND_DESCRIPTIONS
 from bot.jobs import schedule_jobs, tell_editors
@@ -92,6 +93,7 @@ async def _on_startup(app: Application) -> None:
     if reanalysed:
         log.info("re-analysed %s articles with the current analyser", reanalysed)
     await _register_commands(app)
+    warn_if_inline_mode_is_off(app.bot)
     grace = timedelta(minutes=settings.post_grace_minutes)
     interrupted, missed = await posts.recover_after_restart(svc.db, svc.clock(), grace)
     for post in interrupted + missed:

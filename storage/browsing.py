@@ -96,3 +96,20 @@ async def cards(db: Database, ids: list[int]) -> list[ArticleCard]:
     rows = await db.fetchall(f"SELECT {_CARD_COLUMNS} FROM articles WHERE id IN ({marks})", ids)
     by_id = {row[0]: _card(row) for row in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+async def record_share(db: Database, article_id: int) -> None:
+    """A reader sent an article's card into a chat through inline mode (Telegram tells the bot when inline
+    feedback is on): counted per article in inline_shares."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO inline_shares (article_id, shares) SELECT id, 1 FROM articles WHERE id = ?"
+            " ON CONFLICT (article_id) DO UPDATE SET shares = shares + 1",
+            (article_id,),
+        )
+
+
+async def shares(db: Database, article_id: int) -> int:
+    """How many times readers shared an article's card through inline mode."""
+    value = await db.fetchval("SELECT shares FROM inline_shares WHERE article_id = ?", (article_id,))
+    return int(value or 0)

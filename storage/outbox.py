@@ -297,13 +297,3 @@ async def channel_post_due(db: Database, now: datetime) -> bool:
             (to_db(now), to_db(now)),
         )
     )
-
-
-async def record_share(db: Database, article_id: int) -> None:
-    """A reader sent an article's card into a chat through inline mode."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO inline_shares (article_id, shares) SELECT id, 1 FROM articles WHERE id = ?"
-            " ON CONFLICT (article_id) DO UPDATE SET shares = shares + 1",
-            (article_id,),
-        )

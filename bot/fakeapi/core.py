@@ -39,7 +39,7 @@ BOT_USER = {
     "username": "aikyn_test_bot",
     "can_join_groups": True,
     "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
+    "supports_inline_queries": True,  # enabled with /setinline at @BotFather, as the README says
 }
 
 

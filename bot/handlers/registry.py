@@ -7,12 +7,22 @@ left (edits, unknown commands, non-text, group commands).
 
 from __future__ import annotations
 
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    ChosenInlineResultHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.config import Settings
 from bot.handlers import browse_buttons as browse
 from bot.handlers import editor_commands as editor
 from bot.handlers import follow_commands as follow
+from bot.handlers import inline_mode
 from bot.handlers import reader_commands as reader
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -60,6 +70,8 @@ def handlers(settings: Settings) -> list[BaseHandler]:
         CallbackQueryHandler(browse.latest_quotes_button, pattern=browse.LATEST_QUOTES_PAGE),
         CallbackQueryHandler(browse.person_quotes_button, pattern=browse.PERSON_QUOTES_PAGE),
         CallbackQueryHandler(reader.stale_button),
+        InlineQueryHandler(inline_mode.inline_query),
+        ChosenInlineResultHandler(inline_mode.chosen_result),
         MessageHandler(editors & filters.Document.ALL, editor.receive_document),
         MessageHandler(editors & filters.TEXT & ~filters.COMMAND, editor.receive_text),
         MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, reader.edited),
