@@ -17,18 +17,19 @@ import logging
 import time as monotonic_time
 import warnings
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from html import escape
 
 from aiolimiter import AsyncLimiter
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.follow_keys import entity_match_keys
 from bot.i18n import text
-from bot.posting import keyboard, preview
 from bot.render import Button, Reply, shorten
 from bot.services import Services, services
 from bot.telegram_http import never_reached_telegram
@@ -43,10 +44,12 @@ FRESH_FOR = timedelta(days=3)  # older articles (an archive imported today) are 
 NOTIFY_SHARE = 0.8  # of SEND_RATE_LIMIT; the rest is left for replies to readers and channel posts
 WORKERS = 4  # requests under way at once (the bot has 8 connections to the Bot API)
 BATCH = 64
+ROUND_SECONDS = 1.0
 MATCH_BATCH = 50
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (5, 30, 120, 600)
 DIGEST_LINES = 20
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 @dataclass
@@ -58,12 +61,12 @@ class DeliveryState:
 
 
 def start_notifications(app: Application) -> None:
-    """Schedule the job (call after the database is open and recovered)."""
+    """Start the job (call after the database is open and recovered)."""
     svc = services(app)
     rate = svc.settings.send_rate_limit * NOTIFY_SHARE
     app.bot_data[STATE_KEY] = DeliveryState(AsyncLimiter(rate, 1) if rate > 0 else None)
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
-    app.job_queue.run_repeating(notify_job, interval=svc.settings.notify_interval, first=0, name=JOB_NAME)
+    app.job_queue.run_once(notify_job, 0, name=JOB_NAME)
 
 
 async def recover(svc: Services) -> None:
@@ -79,15 +82,28 @@ async def recover(svc: Services) -> None:
 
 
 async def notify_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One round: match new articles, make due digests, send for at most ROUND_SECONDS. The job schedules its own
+    next round: at once while work is left, else after NOTIFY_INTERVAL; so rounds never overlap, a fan-out to
+    many readers never idles between rounds, and a stopping bot waits for one short round at most."""
     svc = services(context)
+    more = False
+    try:
+        more = await _round(context, svc)
+    finally:
+        if context.application.running and context.job_queue is not None:
+            context.job_queue.run_once(notify_job, 0 if more else svc.settings.notify_interval, name=JOB_NAME)
+
+
+async def _round(context: ContextTypes.DEFAULT_TYPE, svc: Services) -> bool:
+    """True when the round ran out of time with work left."""
     state: DeliveryState = context.application.bot_data[STATE_KEY]
-    # each run stops within its interval, so runs never overlap and the next one carries on
-    deadline = monotonic_time.monotonic() + max(0.05, svc.settings.notify_interval * 0.8)
+    deadline = monotonic_time.monotonic() + ROUND_SECONDS
     queued = await enqueue_new_articles(svc, deadline=deadline)
     digests = await make_due_digests(svc)
-    outcomes = await deliver(svc, context.bot, state, deadline=deadline)
+    outcomes = await deliver(svc, context.bot, state, deadline=deadline, running=lambda: context.application.running)
     if queued or digests or outcomes:
         log.info("followers: %s queued, %s digests, sent: %s", queued, digests, dict(outcomes))
+    return monotonic_time.monotonic() >= deadline
 
 
 # ---- matching -------------------------------------------------------------------------------------------------
@@ -144,10 +160,15 @@ async def make_due_digests(svc: Services) -> int:
 # ---- sending --------------------------------------------------------------------------------------------------
 
 
-async def deliver(svc: Services, bot: Bot, state: DeliveryState, *, deadline: float) -> Counter[str]:
-    """Send due rows until none is left or `deadline` (monotonic) passes; a due channel post goes first."""
+async def deliver(
+    svc: Services, bot: Bot, state: DeliveryState, *, deadline: float, running: Callable[[], bool] = lambda: True
+) -> Counter[str]:
+    """Send due rows until none is left, `deadline` (monotonic) passes or the bot stops; a due channel post goes
+    first."""
     outcomes: Counter[str] = Counter()
-    while monotonic_time.monotonic() < deadline and monotonic_time.monotonic() >= state.paused_until:
+    while monotonic_time.monotonic() < deadline and running():
+        if monotonic_time.monotonic() < state.paused_until:
+            break
         if await outbox.channel_post_due(svc.db, svc.clock()):
             break
         batch = await outbox.claim(svc.db, svc.clock(), limit=BATCH)
@@ -196,7 +217,7 @@ async def _send_one(
     await outbox.mark_sending(svc.db, notification.id)
     try:
         message = await bot.send_message(
-            notification.user_id, reply.text, reply_markup=keyboard(reply), link_preview_options=preview(reply)
+            notification.user_id, reply.text, reply_markup=_markup(reply), link_preview_options=_NO_PREVIEW
         )
     except RetryAfter as exc:
         wait = _retry_after_seconds(exc)
@@ -253,9 +274,7 @@ async def render_notification(svc: Services, notification: Notification, bot_use
         return None
     language = notification.language
     labels = list(dict.fromkeys(notification.reason.split(outbox.REASON_SEPARATOR)))
-    summary = shorten(article.summary or article.lead or article.body, 300)
-    reason = text(language, "notify_reason", reason=escape(shorten(", ".join(labels), 200)))
-    body = f"🔔 <b>{escape(shorten(article.title, 300))}</b>\n{escape(summary)}\n\n<i>{reason}</i>"
+    body = _article_body(article.title, article.summary or article.lead or article.body, ", ".join(labels), language)
     first_row = [Button(text(language, "notify_read"), data=f"a:{article.id}")]
     if article.url:
         first_row.append(Button(text(language, "on_site"), url=article.url))
@@ -264,6 +283,23 @@ async def render_notification(svc: Services, notification: Notification, bot_use
         label = text(language, "unfollow_button", label=shorten(labels[0], 40))
         rows.append([Button(label, data=f"uf:{notification.subscription_id}")])
     return Reply(body, rows)
+
+
+@lru_cache(maxsize=256)
+def _article_body(title: str, summary: str, reasons: str, language: str) -> str:
+    """A fan-out sends the same text to every follower: made once."""
+    reason = text(language, "notify_reason", reason=escape(shorten(reasons, 200)))
+    return f"🔔 <b>{escape(shorten(title, 300))}</b>\n{escape(shorten(summary, 300))}\n\n<i>{reason}</i>"
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Built here, not through posting.keyboard's cache: every follower's unfollow button is their own, and
+    100,000 of them would push the readers' hot keyboards out of that cache."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row] for row in reply.buttons]
+    )
 
 
 async def _render_digest(svc: Services, notification: Notification, bot_username: str) -> Reply | None:

@@ -169,3 +169,19 @@ async def entities_of_article(db: Database, article_id: int, *, limit: int) -> l
         (article_id, limit),
     )
     return [KnownEntity(*row) for row in rows]
+
+
+async def add_in_bulk(
+    db: Database, user_ids: list[int], kind: SubscriptionKind, key: str, label: str, *, language: str, now: datetime
+) -> None:
+    """Many readers following the same thing at once (benchmarks; an import of subscriptions)."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO followers (user_id, language, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(user_id, language, to_db(now)) for user_id in user_ids],
+        )
+        await conn.executemany(
+            "INSERT INTO subscriptions (user_id, kind, key, label, created_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [(user_id, kind, key, label, to_db(now)) for user_id in user_ids],
+        )
