@@ -162,6 +162,8 @@ async def unfollow_by_button(ctx: ReaderContext, user_id: int, subscription_id: 
 async def came_back(ctx: ReaderContext, user_id: int, now: datetime) -> bool:
     """/start from a reader the bot had paused (they had blocked it): notifications resume, and those held for
     them in the last HELD_FOR go out after all (older ones are no longer news). True when they had been paused."""
+    if not await subscriptions.is_paused(ctx.db, user_id):  # a read: /start is the busiest command
+        return False
     if not await subscriptions.resume(ctx.db, user_id, language=ctx.language):
         return False
     await outbox.release_held(ctx.db, user_id, since=now - HELD_FOR)

@@ -100,14 +100,6 @@ async def remove(db: Database, user_id: int, subscription_id: int) -> Subscripti
     return _subscription(row) if row else None
 
 
-async def set_language(db: Database, user_id: int, language: str) -> None:
-    """Messages to a follower go out in the language they last used with the bot."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE followers SET language = ? WHERE user_id = ? AND language != ?", (language, user_id, language)
-        )
-
-
 async def pause(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
     """The reader blocked the bot (Telegram answered 403): nothing is sent to them until they come back.
     Call inside a transaction."""
