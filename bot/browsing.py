@@ -17,10 +17,10 @@ from bot.follow_keys import entity_target
 from bot.i18n import text
 from bot.render import Button, Reply, in_guillemets, local_date, shorten
 from bot.russian_names import has_no_kazakh_letters, looks_russian, spellings
-from storage import browsing, subscriptions
+from storage import listings, subscriptions
 from storage.articles import Headline
-from storage.browsing import PagedQuote
 from storage.fts import INDEXED_PREFIX
+from storage.listings import PagedQuote
 
 if TYPE_CHECKING:
     from bot.reading import ReaderContext
@@ -61,10 +61,10 @@ def _pager(ctx: ReaderContext, make: str, offset: int, has_next: bool) -> list[B
 async def latest_quotes(ctx: ReaderContext, offset: int = 0) -> Reply | None:
     """A page of the newest attributed quotes, with a button for each person quoted on it; None when there is none."""
     offset = max(0, offset)
-    found = await browsing.latest_quotes_page(ctx.db, limit=QUOTES_PER_PAGE + 1, offset=offset)
+    found = await listings.latest_quotes_page(ctx.db, limit=QUOTES_PER_PAGE + 1, offset=offset)
     if not found and offset:
         offset = 0
-        found = await browsing.latest_quotes_page(ctx.db, limit=QUOTES_PER_PAGE + 1, offset=0)
+        found = await listings.latest_quotes_page(ctx.db, limit=QUOTES_PER_PAGE + 1, offset=0)
     if not found:
         return None
     page, has_next = found[:QUOTES_PER_PAGE], len(found) > QUOTES_PER_PAGE
@@ -84,17 +84,17 @@ async def person_quotes(ctx: ReaderContext, surname: str, given: str = "", offse
     """A page of one person's quotes (surname in any case; `given`, the start of a given name, narrows it when
     that leaves any), with paging and a follow button; None when the person has none."""
     surname_key, prefix = surname.casefold(), given[:3].capitalize()
-    found, total = await browsing.quotes_of_person_page(
+    found, total = await listings.quotes_of_person_page(
         ctx.db, surname_key, given_prefix=prefix, limit=QUOTES_PER_PAGE, offset=max(0, offset)
     )
     if total == 0 and prefix:
         prefix = ""
-        found, total = await browsing.quotes_of_person_page(
+        found, total = await listings.quotes_of_person_page(
             ctx.db, surname_key, limit=QUOTES_PER_PAGE, offset=max(0, offset)
         )
     if not found and total:
         offset = (total - 1) // QUOTES_PER_PAGE * QUOTES_PER_PAGE  # an old button past the end: the last page
-        found, total = await browsing.quotes_of_person_page(
+        found, total = await listings.quotes_of_person_page(
             ctx.db, surname_key, given_prefix=prefix, limit=QUOTES_PER_PAGE, offset=offset
         )
     if not found:

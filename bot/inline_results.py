@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from bot.analysis.morphology import name_nominative, search_stems
 from bot.i18n import text
 from bot.render import Button, in_guillemets, local_date, shorten
-from storage import Database, articles, browsing
-from storage.browsing import ArticleCard, PagedQuote
+from storage import Database, articles, listings
+from storage.listings import ArticleCard, PagedQuote
 
 PAGE = 20
 MAX_QUERY_CHARS = 256  # Telegram's limit on the query text
@@ -67,13 +67,13 @@ async def answer(ctx: InlineContext, query: str, offset: str) -> InlineAnswer:
         if quoted.results:
             return quoted
     if not query:
-        cards = await browsing.newest_cards(ctx.db, limit=PAGE + 1, offset=start)
+        cards = await listings.newest_cards(ctx.db, limit=PAGE + 1, offset=start)
         return _page([_article_result(ctx, c) for c in cards], start)
     stems = search_stems(query)
     if not stems:
         return InlineAnswer([], "")
     found, total = await articles.search(ctx.db, stems, limit=PAGE, offset=start)
-    cards = await browsing.cards(ctx.db, [h.id for h in found])
+    cards = await listings.cards(ctx.db, [h.id for h in found])
     more = start + PAGE < total
     return InlineAnswer([_article_result(ctx, c) for c in cards], str(start + PAGE) if more else "")
 
@@ -86,13 +86,13 @@ def _page(results: list[InlineResult], start: int) -> InlineAnswer:
 async def _quotes(ctx: InlineContext, name: str, start: int, *, only_if_any: bool = False) -> InlineAnswer:
     words = _NAME_WORDS.findall(name)
     if not words:
-        found = await browsing.latest_quotes_page(ctx.db, limit=PAGE + 1, offset=start)
+        found = await listings.latest_quotes_page(ctx.db, limit=PAGE + 1, offset=start)
         return _page([_quote_result(ctx, q) for q in found], start)
     surname = name_nominative(words[-1])
     given = name_nominative(words[0])[:3].capitalize() if len(words) > 1 else ""
-    quotes, total = await browsing.quotes_of_person_page(ctx.db, surname, given_prefix=given, limit=PAGE, offset=start)
+    quotes, total = await listings.quotes_of_person_page(ctx.db, surname, given_prefix=given, limit=PAGE, offset=start)
     if total == 0 and given:
-        quotes, total = await browsing.quotes_of_person_page(ctx.db, surname, limit=PAGE, offset=start)
+        quotes, total = await listings.quotes_of_person_page(ctx.db, surname, limit=PAGE, offset=start)
     if total == 0 and only_if_any:
         return InlineAnswer([], "")
     more = start + PAGE < total

@@ -13,7 +13,7 @@ import pytest
 from bot import importer
 from bot.fakeapi.server import FakeBotApiServer
 from bot.records import ArticleDraft
-from storage import browsing
+from storage import listings
 from tests.conftest import ROOT
 from tests.harness import Harness, running_bot
 from tests.test_following import until
@@ -104,7 +104,7 @@ async def test_quotes_by_guillemet_or_by_name_and_the_chosen_card_is_counted(tmp
         db = bot.app.bot_data["services"].db
 
         async def counted() -> bool:
-            return await browsing.shares(db, 1) == 1
+            return await listings.shares(db, 1) == 1
 
         await until(counted)
 

@@ -19,7 +19,7 @@ from bot.handlers.common import language
 from bot.posting import keyboard
 from bot.render import Reply
 from bot.services import services
-from storage import browsing
+from storage import listings
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ async def chosen_result(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert chosen is not None
     article_id = inline_results.shared_article_id(chosen.result_id)
     if article_id is not None:
-        await browsing.record_share(services(context).db, article_id)
+        await listings.record_share(services(context).db, article_id)
 
 
 def warn_if_inline_mode_is_off(bot: Bot) -> None:

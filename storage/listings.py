@@ -1,4 +1,4 @@
-"""Browsing the archive page by page: quotes (all, or one person's), and article cards for inline mode."""
+"""Listings of the archive, page by page: quotes (all, or one person's), and article cards for inline mode."""
 
 from __future__ import annotations
 
