@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time as monotonic_time
 import warnings
 from collections import Counter, defaultdict, deque
@@ -274,7 +275,9 @@ async def render_notification(svc: Services, notification: Notification, bot_use
         return None
     language = notification.language
     labels = list(dict.fromkeys(notification.reason.split(outbox.REASON_SEPARATOR)))
-    body = _article_body(article.title, article.summary or article.lead or article.body, ", ".join(labels), language)
+    body = _article_body(
+        article.title, first_sentence(article.summary or article.lead or article.body), ", ".join(labels), language
+    )
     first_row = [Button(text(language, "notify_read"), data=f"a:{article.id}")]
     if article.url:
         first_row.append(Button(text(language, "on_site"), url=article.url))
@@ -285,11 +288,19 @@ async def render_notification(svc: Services, notification: Notification, bot_use
     return Reply(body, rows)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def first_sentence(summary: str) -> str:
+    """The one-line summary of a notification: the summary's first sentence."""
+    return _SENTENCE_END.split(summary.strip(), maxsplit=1)[0]
+
+
 @lru_cache(maxsize=256)
 def _article_body(title: str, summary: str, reasons: str, language: str) -> str:
     """A fan-out sends the same text to every follower: made once."""
     reason = text(language, "notify_reason", reason=escape(shorten(reasons, 200)))
-    return f"🔔 <b>{escape(shorten(title, 300))}</b>\n{escape(shorten(summary, 300))}\n\n<i>{reason}</i>"
+    return f"🔔 <b>{escape(shorten(title, 300))}</b>\n{escape(shorten(summary, 250))}\n\n<i>{reason}</i>"
 
 
 def _markup(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -140,7 +140,9 @@ async def quotes(ctx: ReaderContext, argument: str) -> list[Reply]:
         found = await article_analysis.quotes_of_article(ctx.db, article_id)
         if not found:
             return [Reply(ctx.t("no_quotes"))]
-        return _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found, with_article=False))
+        messages = _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found, with_article=False))
+        follow = await browsing.follow_buttons(ctx, article_id)
+        return [*messages[:-1], Reply(messages[-1].text, [follow] if follow else [])]
     words = re.findall(r"[^\W\d_][\w-]*", argument)
     if not words:
         raise ReaderMistake(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))

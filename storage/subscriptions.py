@@ -90,13 +90,20 @@ async def of_reader(db: Database, user_id: int) -> list[Subscription]:
 
 
 async def remove(db: Database, user_id: int, subscription_id: int) -> Subscription | None:
-    """Unfollow one of this reader's subscriptions; None when it is not theirs (or already gone)."""
+    """Unfollow one of this reader's subscriptions; None when it is not theirs (or already gone). Messages not yet
+    sent that only this subscription asked for are dropped."""
     async with db.transaction() as conn:
         rows = await conn.execute_fetchall(
             "DELETE FROM subscriptions WHERE id = ? AND user_id = ? RETURNING id, kind, key, label",
             (subscription_id, user_id),
         )
-    row = next(iter(rows), None)
+        row = next(iter(rows), None)
+        if row is not None:  # messages still waiting because of this subscription alone are no longer wanted
+            await conn.execute(
+                "UPDATE notifications SET status = 'expired' WHERE user_id = ? AND subscription_id = ?"
+                " AND status IN ('pending', 'capped', 'held') AND reason = ? || char(31) || ?",
+                (user_id, subscription_id, row[3], row[3]),
+            )
     return _subscription(row) if row else None
 
 

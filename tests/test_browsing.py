@@ -71,6 +71,9 @@ async def test_a_person_quotes_in_any_case_form_and_an_article_offers_follow_but
         done = await press(bot, follow_row[0]["callback_data"], method="sendMessage")
         assert "Жазылдыңыз" in done
         assert replies
+        await bot.ask("/quotes 1")
+        under_quotes = bot.fake.sent("sendMessage", chat_id=READER_ID)[-1].params["reply_markup"]["inline_keyboard"]
+        assert under_quotes == [follow_row]
 
 
 async def test_search_results_show_matched_words_in_bold(tmp_path: Path) -> None:

@@ -78,3 +78,22 @@ async def test_a_reader_following_a_person_and_words_gets_one_row_naming_both(fr
     reasons = {n.user_id: set(n.reason.split(outbox.REASON_SEPARATOR)) for n in rows}
     assert reasons == {7: {"Абдуллин", "«керуен»"}, 8: {"«керуен»"}}
     assert [s.label for s in await subscriptions.of_reader(fresh_db, 7)] == ["Абдуллин", "«керуен»"]
+
+
+async def test_unfollowing_drops_messages_only_that_subscription_asked_for(fresh_db: Database) -> None:
+    ctx = context(fresh_db)
+    await following.follow(ctx, 7, "Абдуллин", NOW)
+    await following.follow(ctx, 8, "Абдуллин", NOW)
+    await following.follow(ctx, 8, "керуен", NOW)
+    saved = await importer.save_article(
+        fresh_db, ArticleDraft(title="Керуен", body="Керуен басшысы Руслан Абдуллин сөйледі."), now=NOW
+    )
+    async with fresh_db.transaction() as conn:
+        await outbox.enqueue_for_article(
+            conn, saved.id, entity_keys=["абдуллин"], word_keys=["керуен"], local_day="2026-03-10", now=NOW, daily_cap=5
+        )
+    for user_id in (7, 8):
+        assert (await following.unfollow(ctx, user_id, "Абдуллин")).text.startswith("🔕")
+    assert [s.label for s in await subscriptions.of_reader(fresh_db, 8)] == ["«керуен»"]
+    left = {n.user_id for n in await outbox.claim(fresh_db, NOW, limit=10)}
+    assert left == {8}  # reader 8 still follows «керуен», which the article also matches
