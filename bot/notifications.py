@@ -245,10 +245,11 @@ async def _after_transport_error(svc: Services, notification: Notification, exc:
         await outbox.mark_final(svc.db, notification.id, "unconfirmed", error)
         log.warning("notification %s may or may not have arrived (not sent again): %s", notification.id, error)
         return "unconfirmed"
-    if notification.attempts >= MAX_ATTEMPTS:
-        await outbox.mark_final(svc.db, notification.id, "failed", f"gave up after {notification.attempts}: {error}")
+    attempts = notification.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        await outbox.mark_final(svc.db, notification.id, "failed", f"gave up after {attempts}: {error}")
         return "failed"
-    backoff = BACKOFF_SECONDS[min(notification.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+    backoff = BACKOFF_SECONDS[min(attempts - 1, len(BACKOFF_SECONDS) - 1)]
     await outbox.release(
         svc.db, [notification.id], next_attempt_at=svc.clock() + timedelta(seconds=backoff), error=error
     )

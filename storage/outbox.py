@@ -32,7 +32,7 @@ class NewArticle:
 
 @dataclass(frozen=True, slots=True)
 class Notification:
-    """A message to send: about one article, or a digest (article_id None)."""
+    """A message to send: about one article, or a digest (article_id None); `attempts`: requests made before."""
 
     id: int
     user_id: int
@@ -168,7 +168,7 @@ async def claim(db: Database, now: datetime, *, limit: int) -> list[Notification
     """Take up to `limit` due pending rows for sending (status 'claimed'), oldest first."""
     async with db.transaction() as conn:
         rows = await conn.execute_fetchall(
-            "UPDATE notifications SET status = 'claimed', attempts = attempts + 1 WHERE id IN ("
+            "UPDATE notifications SET status = 'claimed' WHERE id IN ("
             " SELECT id FROM notifications WHERE status = 'pending'"
             " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?)"
             " RETURNING id, user_id, kind, article_id, subscription_id, reason, attempts",
@@ -193,7 +193,7 @@ async def mark_sending(db: Database, notification_id: int) -> None:
     """Committed just before the request is made: after a crash a row in this state may have been delivered,
     so it is never sent again."""
     await db.write_one(
-        "UPDATE notifications SET status = 'sending' WHERE id = ? AND status = 'claimed'",
+        "UPDATE notifications SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'claimed'",
         (notification_id,),
         cached_reads_affected=False,
     )

@@ -3,13 +3,19 @@ channel posts first — over the HTTP Bot API fake with a real SQLite file."""
 
 from __future__ import annotations
 
+import socket
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
+import pytest
+from telegram.error import NetworkError, TimedOut
+
 from bot import importer
 from bot.fakeapi import FakeBotApi
 from bot.records import ArticleDraft
+from bot.telegram_http import JsonRequest, never_reached_telegram
 from storage import Database, open_database, outbox, posts, subscriptions
 from tests.harness import running_bot
 from tests.test_following import ABOUT_ABDULLIN, FOLLOWER, NOW, OTHER, clock, matched_past, notifications_to, until
@@ -153,3 +159,40 @@ async def test_a_due_channel_post_goes_before_notifications(tmp_path: Path) -> N
         sends = [c for c in bot.fake.calls if c.method == "sendMessage" and c.status == 200]
         assert str(sends[0].params["chat_id"]) == "@aikyn_test_channel"
         assert {int(c.params["chat_id"]) for c in sends[1:]} == set(range(700, 760))
+
+
+async def test_an_error_answer_is_retried_after_a_backoff_and_sent_once(tmp_path: Path) -> None:
+    moving = MovableClock(NOW)
+    fake = FakeBotApi()
+    async with running_bot(tmp_path, fake, clock=moving, notify_interval=0.1) as bot:
+        await bot.ask("/follow Абдуллин", user_id=FOLLOWER)
+        fake.fail_next("sendMessage", status=502, chat_id=FOLLOWER)
+        await importer.save_article(bot.app.bot_data["services"].db, ABOUT_ABDULLIN, now=NOW)
+        await fake.wait_for(lambda: [c for c in fake.calls if c.status == 502])
+        moving.now = NOW + timedelta(seconds=6)  # past the first backoff
+        await fake.wait_for(lambda: notifications_to(bot, FOLLOWER))
+        await settles_as(bot.app.bot_data["services"].db, {"sent": 1})
+        assert [c.status for c in fake.sent("sendMessage", chat_id=FOLLOWER, ok_only=False)][-2:] == [502, 200]
+
+
+async def test_only_requests_that_surely_did_not_reach_telegram_are_tried_again() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = JsonRequest(pool_size=1)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as refused:
+            await request.do_request(f"http://127.0.0.1:{port}/botX/sendMessage", "POST")
+    finally:
+        await request.shutdown()
+    assert never_reached_telegram(refused.value)
+    assert never_reached_telegram(NetworkError("Bad Gateway"))  # Telegram answered with an error
+
+    def caused(error: NetworkError, cause: BaseException) -> NetworkError:
+        error.__cause__ = cause
+        return error
+
+    assert never_reached_telegram(caused(TimedOut("no free connection"), aiohttp.ConnectionTimeoutError()))
+    assert not never_reached_telegram(caused(TimedOut(), TimeoutError()))  # while waiting for the answer
+    assert not never_reached_telegram(caused(NetworkError("x"), aiohttp.ServerDisconnectedError()))
