@@ -43,7 +43,7 @@ JOB_NAME = "notify-followers"
 STATE_KEY = "notifications"
 FRESH_FOR = timedelta(days=3)  # older articles (an archive imported today) are not news
 NOTIFY_SHARE = 0.8  # of SEND_RATE_LIMIT; the rest is left for replies to readers and channel posts
-WORKERS = 4  # requests under way at once (the bot has 8 connections to the Bot API)
+GROUP = 4  # requests made at once (the bot has 8 connections to the Bot API)
 BATCH = 64
 ROUND_SECONDS = 1.0
 MATCH_BATCH = 50
@@ -65,7 +65,8 @@ def start_notifications(app: Application) -> None:
     """Start the job (call after the database is open and recovered)."""
     svc = services(app)
     rate = svc.settings.send_rate_limit * NOTIFY_SHARE
-    app.bot_data[STATE_KEY] = DeliveryState(AsyncLimiter(rate, 1) if rate > 0 else None)
+    # one message every 1/rate s, not bursts of `rate` at once: Telegram counts messages in any second
+    app.bot_data[STATE_KEY] = DeliveryState(AsyncLimiter(1, 1 / rate) if rate > 0 else None)
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_once(notify_job, 0, name=JOB_NAME)
 
@@ -182,40 +183,66 @@ async def deliver(
 async def _send_batch(
     svc: Services, bot: Bot, state: DeliveryState, batch: list[Notification], outcomes: Counter[str]
 ) -> None:
+    """Send a claimed batch GROUP rows at a time: each group ready to go, marked 'sending' in one commit, then its
+    requests made at once."""
     waiting = deque(batch)
     sent: list[tuple[int, int]] = []
-
-    async def worker() -> None:
-        while waiting and monotonic_time.monotonic() >= state.paused_until:
-            notification = waiting.popleft()
-            try:
-                outcome, message_id = await _send_one(svc, bot, state, notification)
-            except Exception as exc:  # a bug must not leave the batch unrecorded
-                log.exception("notification %s: unexpected error", notification.id)
-                await outbox.mark_final(svc.db, notification.id, "failed", f"{type(exc).__name__}: {exc}")
-                outcome, message_id = "failed", None
-            outcomes[outcome] += 1
-            if message_id is not None:
-                sent.append((notification.id, message_id))
-
     try:
-        await asyncio.gather(*(worker() for _ in range(min(WORKERS, len(batch)))))
+        while waiting and monotonic_time.monotonic() >= state.paused_until:
+            group = [waiting.popleft() for _ in range(min(GROUP, len(waiting)))]
+            ready = await _ready(svc, bot, group, outcomes)
+            if not ready:
+                continue
+            if state.limiter is not None:
+                for _ in ready:
+                    await state.limiter.acquire()
+            await outbox.mark_sending(svc.db, [n.id for n, _ in ready])
+            results = await asyncio.gather(
+                *(_send_one(svc, bot, state, n, reply) for n, reply in ready), return_exceptions=True
+            )
+            for (notification, _), result in zip(ready, results, strict=True):
+                outcome, message_id = await _settle(svc, notification, result)
+                outcomes[outcome] += 1
+                if message_id is not None:
+                    sent.append((notification.id, message_id))
     finally:
         await outbox.mark_sent(svc.db, sent, svc.clock())
         # left over after a 429 paused sending: never on the wire, so back to the queue as they were
         await outbox.release(svc.db, [n.id for n in waiting], next_attempt_at=None, error=None)
 
 
-async def _send_one(
-    svc: Services, bot: Bot, state: DeliveryState, notification: Notification
+async def _ready(
+    svc: Services, bot: Bot, group: list[Notification], outcomes: Counter[str]
+) -> list[tuple[Notification, Reply]]:
+    """The group's messages rendered (a row whose article is gone fails here, before anything is sent)."""
+    ready = []
+    for notification in group:
+        reply = await render_notification(svc, notification, bot.username)
+        if reply is None:
+            await outbox.mark_final(svc.db, notification.id, "failed", "the article no longer exists")
+            outcomes["failed"] += 1
+        else:
+            ready.append((notification, reply))
+    return ready
+
+
+async def _settle(
+    svc: Services, notification: Notification, result: tuple[str, int | None] | BaseException
 ) -> tuple[str, int | None]:
-    reply = await render_notification(svc, notification, bot.username)
-    if reply is None:
-        await outbox.mark_final(svc.db, notification.id, "failed", "the article no longer exists")
-        return "failed", None
-    if state.limiter is not None:
-        await state.limiter.acquire()
-    await outbox.mark_sending(svc.db, notification.id)
+    if isinstance(result, tuple):
+        return result
+    if not isinstance(result, Exception):
+        raise result
+    log.error("notification %s: unexpected error", notification.id, exc_info=result)  # a bug: the row fails
+    await outbox.mark_final(svc.db, notification.id, "failed", f"{type(result).__name__}: {result}")
+    return "failed", None
+
+
+async def _send_one(
+    svc: Services, bot: Bot, state: DeliveryState, notification: Notification, reply: Reply
+) -> tuple[str, int | None]:
+    """One request (its row already marked 'sending'); what Telegram answered is recorded here, except success,
+    which the batch records for all its rows at once."""
     try:
         message = await bot.send_message(
             notification.user_id, reply.text, reply_markup=_markup(reply), link_preview_options=_NO_PREVIEW

@@ -189,12 +189,14 @@ async def claim(db: Database, now: datetime, *, limit: int) -> list[Notification
     ]
 
 
-async def mark_sending(db: Database, notification_id: int) -> None:
-    """Committed just before the request is made: after a crash a row in this state may have been delivered,
-    so it is never sent again."""
+async def mark_sending(db: Database, ids: list[int]) -> None:
+    """Committed just before these rows' requests are made: after a crash a row in this state may have been
+    delivered, so it is never sent again."""
+    marks = ",".join("?" * len(ids))
     await db.write_one(
-        "UPDATE notifications SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'claimed'",
-        (notification_id,),
+        f"UPDATE notifications SET status = 'sending', attempts = attempts + 1 WHERE id IN ({marks})"
+        " AND status = 'claimed'",
+        ids,
         cached_reads_affected=False,
     )
 

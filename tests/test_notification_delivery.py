@@ -128,7 +128,7 @@ async def test_after_a_crash_claimed_rows_are_sent_and_rows_being_sent_are_never
         assert made == 2
         claimed = await outbox.claim(db, NOW, limit=10)
         being_sent = next(n for n in claimed if n.user_id == FOLLOWER)
-        await outbox.mark_sending(db, being_sent.id)  # the process dies here, its request perhaps delivered
+        await outbox.mark_sending(db, [being_sent.id])  # the process dies here, its request perhaps delivered
     finally:
         await db.close()
     async with running_bot(tmp_path, clock=clock, notify_interval=0.1) as bot:
