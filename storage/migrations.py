@@ -184,7 +184,8 @@ MIGRATIONS: list[str] = [
     """,
     # 7: readers following people, places, organisations and words; the notifications outbox (one row per
     # message to a reader: an article, or a digest of those over the daily cap); the last article id the
-    # matcher has looked at (articles already stored when this runs are not news); articles shared inline
+    # matcher has looked at (articles already stored when this runs are not news); entities by their key's last
+    # word (a person's surname: «руслан абдуллин» → «абдуллин»); articles shared inline
     """
     CREATE TABLE followers (
         user_id INTEGER PRIMARY KEY,
@@ -225,6 +226,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX notifications_by_reader_day ON notifications(user_id, local_day);
     CREATE INDEX notifications_by_digest ON notifications(digest_id) WHERE digest_id IS NOT NULL;
     INSERT INTO counters (name, value) SELECT 'articles_matched', coalesce(max(id), 0) FROM articles;
+    CREATE INDEX entities_by_surname ON entities(kind, substr(key, length(rtrim(key, replace(key, ' ', ''))) + 1));
     CREATE TABLE inline_shares (
         article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         shares INTEGER NOT NULL

@@ -144,14 +144,18 @@ async def entities_by_keys(db: Database, keys: list[str]) -> list[KnownEntity]:
     return [KnownEntity(*row) for row in rows]
 
 
+# the last word of an entity's key (the whole key when it is one word): what the index entities_by_surname holds
+_LAST_WORD = "substr(key, length(rtrim(key, replace(key, ' ', ''))) + 1)"
+
+
 async def people_by_surname(db: Database, surname: str, *, limit: int = 5) -> list[KnownEntity]:
     """People whose (case-folded, nominative) name ends with `surname`, the most written about first."""
     rows = await db.fetchall(
-        f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE kind = 'person' AND (key = ? OR key LIKE ?)"
+        f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE kind = 'person' AND {_LAST_WORD} = ?"
         " ORDER BY article_count DESC, id LIMIT ?",
-        (surname, "% " + surname.replace("%", "").replace("_", ""), limit),
+        (surname, limit),
     )
-    return [KnownEntity(*row) for row in rows if row[1] == surname or row[1].rsplit(" ", 1)[-1] == surname]
+    return [KnownEntity(*row) for row in rows]
 
 
 async def entity_by_id(db: Database, entity_id: int) -> KnownEntity | None:
