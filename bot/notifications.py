@@ -20,7 +20,7 @@ import warnings
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from html import escape
 
@@ -99,6 +99,8 @@ async def notify_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _round(context: ContextTypes.DEFAULT_TYPE, svc: Services) -> bool:
     """True when the round ran out of time with work left."""
     state: DeliveryState = context.application.bot_data[STATE_KEY]
+    if not await outbox.work_waiting(svc.db, svc.clock(), digests_through=_digests_through(svc).isoformat()):
+        return False
     deadline = monotonic_time.monotonic() + ROUND_SECONDS
     queued = await enqueue_new_articles(svc, deadline=deadline)
     digests = await make_due_digests(svc)
@@ -151,12 +153,17 @@ async def enqueue_new_articles(svc: Services, *, deadline: float | None = None) 
 
 async def make_due_digests(svc: Services) -> int:
     """A digest per reader of what went over their daily cap, once the day's digest time has come."""
+    today = svc.clock().astimezone(svc.settings.timezone).date()
+    return await outbox.make_digests(
+        svc.db, through_day=_digests_through(svc).isoformat(), local_day=today.isoformat(), now=svc.clock()
+    )
+
+
+def _digests_through(svc: Services) -> date:
+    """The last day whose capped rows are due in a digest: today once its digest time has come, else yesterday."""
     local_now = svc.clock().astimezone(svc.settings.timezone)
     today = local_now.date()
-    through = today if local_now.time() >= svc.settings.notify_digest_time else today - timedelta(days=1)
-    return await outbox.make_digests(
-        svc.db, through_day=through.isoformat(), local_day=today.isoformat(), now=svc.clock()
-    )
+    return today if local_now.time() >= svc.settings.notify_digest_time else today - timedelta(days=1)
 
 
 # ---- sending --------------------------------------------------------------------------------------------------

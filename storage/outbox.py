@@ -60,6 +60,21 @@ async def set_matched_up_to(conn: aiosqlite.Connection, article_id: int) -> None
     )
 
 
+async def work_waiting(db: Database, now: datetime, *, digests_through: str) -> bool:
+    """Is there anything for the job to do (new articles, due rows, capped rows whose digest is due)? One read,
+    so an idle round takes no write lock and leaves the read cache alone."""
+    return bool(
+        await db.fetchval(
+            "SELECT coalesce((SELECT max(id) FROM articles), 0)"
+            " > coalesce((SELECT value FROM counters WHERE name = ?), 0)"
+            " OR EXISTS (SELECT 1 FROM notifications WHERE status = 'pending'"
+            "  AND (next_attempt_at IS NULL OR next_attempt_at <= ?))"
+            " OR EXISTS (SELECT 1 FROM notifications WHERE status = 'capped' AND local_day <= ?)",
+            (MARK, to_db(now), digests_through),
+        )
+    )
+
+
 async def start_matching_after_stored(db: Database) -> None:
     """On the bot's first start, articles already stored (seeds, an archive imported beforehand) are not news:
     matching starts after the newest of them."""
