@@ -13,10 +13,11 @@ from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import editorial, importer, posting
+from bot import editorial, importer, notifications, posting
 from bot.command_menu import register_menus
 from bot.config import Settings
 from bot.error_handler import on_error
+from bot.handlers.inline_mode import warn_if_inline_mode_is_off
 from bot.handlers.registry import register_handlers
 from bot.jobs import schedule_jobs
 from bot.services import SERVICES_KEY, Services, services
@@ -105,6 +106,7 @@ async def _on_startup(app: Application) -> None:
     if reanalysed:
         log.info("re-analysed %s articles with the current analyser", reanalysed)
     await _register_commands(app)
+    warn_if_inline_mode_is_off(app.bot)
     grace = timedelta(minutes=settings.post_grace_minutes)
     # Interrupted and missed posts are told to editors by the first send round (once each).
     interrupted, missed = await posts.recover_after_restart(svc.db, svc.clock(), grace)
@@ -114,6 +116,8 @@ async def _on_startup(app: Application) -> None:
         # a slot that passed while the bot was down; once per slot (with approval on, the default applies)
         await posting.create_slot_post(svc, slot_at, awaiting_approval=bool(settings.approval_minutes))
     schedule_jobs(app)
+    await notifications.recover(svc)
+    notifications.start_notifications(app)
 
 
 async def _register_commands(app: Application) -> None:

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # What happens to an automatic post nobody answered by its slot.
     approval_default: Literal["publish", "skip"] = "publish"
     feed_interval: float = Field(default=5.0, gt=0, description="minutes between feed polls")
+    notify_interval: float = Field(default=10.0, gt=0, description="seconds between runs of the followers' job")
+    notify_daily_cap: int = Field(default=10, ge=1)
+    notify_digest_time: Annotated[time, NoDecode] = time(20, 0)
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_port: int = Field(default=8443, ge=1, le=65535)
@@ -87,6 +90,16 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part!r} is not a time of day in HH:MM form")
             times.add(time(int(match[1]), int(match[2])))
         return tuple(sorted(times))
+
+    @field_validator("notify_digest_time", mode="before")
+    @classmethod
+    def _parse_digest_time(cls, value: object) -> time:
+        if isinstance(value, time):
+            return value
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value).strip())
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(f"{value!r} is not a time of day in HH:MM form")
+        return time(int(match[1]), int(match[2]))
 
     @field_validator("feed_urls", mode="before")
     @classmethod

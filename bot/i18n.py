@@ -14,6 +14,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "/events [id | жыл | сөз] — оқиғалар хронологиясы: 1000–2100 аралығындағы сан — сол жылдың оқиғалары\n"
             "(<code>/events 1995</code> не <code>/events 1995 жылы</code>), басқа сан — мақала нөмірі\n"
             "/search &lt;сөздер&gt; — іздеу\n"
+            "/follow &lt;есім | жер | сөздер&gt; — жаңа мақала шықса, хабарлау\n/following — жазылымдар\n"
             "/lang — тілді ауыстыру (қазақша / русский)"
         ),
         "latest_title": "<b>Соңғы мақалалар</b>",
@@ -51,6 +52,36 @@ TEXTS: dict[str, dict[str, str]] = {
         "part": "бөлім",
         "views": "қаралым",
         "page": "бет",
+        "follow_need": (
+            "Кімге немесе неге жазыласыз? Мысалы: <code>/follow Абдуллин</code>, <code>/follow Алматы</code>, "
+            "<code>/follow жол құрылысы</code>"
+        ),
+        "follow_done": (
+            "🔔 Жазылдыңыз: <b>{label}</b>. Бұл туралы жаңа мақала шықса, хабарлаймын. Жазылымдар: /following"
+        ),
+        "follow_already": "Сіз бұған жазылғансыз: <b>{label}</b>. Жазылымдар: /following",
+        "follow_limit": "Жазылым саны {limit}-ден аспайды. Біреуін өшіріңіз: /following",
+        "follow_button": "🔔 Жазылу: {label}",
+        "unfollow_button": "🔕 Тоқтату: {label}",
+        "following_title": "<b>Жазылымдарыңыз</b> ({count})",
+        "following_note": "Жаңа мақала шықса, жеке хабарлама келеді. Өшіру үшін батырманы басыңыз.",
+        "following_empty": "Сіз әлі ешнәрсеге жазылмағансыз. Мысалы: <code>/follow Абдуллин</code>",
+        "unfollow_done": "🔕 Жазылым тоқтатылды: <b>{label}</b>",
+        "unfollow_none": "«{value}» деген жазылым жоқ. Жазылымдар: /following",
+        "unfollow_toast": "Жазылым тоқтатылды: {label}",
+        "unfollow_gone": "Бұл жазылым бұрын тоқтатылған.",
+        "notify_reason": "Сіз жазылғансыз: {reason}",
+        "notify_read": "Оқу",
+        "digest_title": "📰 <b>Жазылымдарыңыз бойынша тағы {count} мақала</b>",
+        "digest_more": "…және тағы {count}",
+        "digest_note": "Күніне {cap} хабарламадан артығы кешке осындай бір тізіммен келеді.",
+        "inline_read_in_bot": "Ботта оқу",
+        "inline_no_results": "Ештеңе табылмады",
+        "inline_quote_of": "{speaker} сөзі",
+        "quotes_of_title": "<b>Дәйексөздер: {name}</b>",
+        "quotes_filter_hint": "Адамның дәйексөздері — батырмада.",
+        "russian_hint": "ℹ️ Мұрағат қазақ тілінде. Қазақша сөздермен іздеп көріңіз.",
+        "russian_hint_spelling": "ℹ️ Мұрағат қазақ тілінде. Қазақша жазылуы: {spellings}",
     },
     "ru": {
         "greeting": "Здравствуйте! Это бот газеты <b>Айқын</b>. Здесь можно читать и искать статьи.",
@@ -61,6 +92,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "/events [id | год | слово] — хронология событий: число от 1000 до 2100 — события этого года\n"
             "(<code>/events 1995</code> или <code>/events 1995 год</code>), другое число — номер статьи\n"
             "/search &lt;слова&gt; — поиск\n"
+            "/follow &lt;имя | место | слова&gt; — сообщать о новых статьях\n/following — подписки\n"
             "/lang — сменить язык (қазақша / русский)"
         ),
         "latest_title": "<b>Последние статьи</b>",
@@ -98,6 +130,36 @@ TEXTS: dict[str, dict[str, str]] = {
         "part": "часть",
         "views": "просмотров",
         "page": "стр.",
+        "follow_need": (
+            "На кого или на что подписаться? Например: <code>/follow Абдуллин</code>, <code>/follow Алматы</code>, "
+            "<code>/follow жол құрылысы</code>"
+        ),
+        "follow_done": (
+            "🔔 Вы подписались: <b>{label}</b>. Когда выйдет новая статья об этом, я напишу. Подписки: /following"
+        ),
+        "follow_already": "Вы уже подписаны: <b>{label}</b>. Подписки: /following",
+        "follow_limit": "Подписок может быть не больше {limit}. Удалите одну: /following",
+        "follow_button": "🔔 Следить: {label}",
+        "unfollow_button": "🔕 Отписаться: {label}",
+        "following_title": "<b>Ваши подписки</b> ({count})",
+        "following_note": "О каждой новой статье придёт личное сообщение. Чтобы отписаться, нажмите кнопку.",
+        "following_empty": "У вас пока нет подписок. Например: <code>/follow Абдуллин</code>",
+        "unfollow_done": "🔕 Подписка отменена: <b>{label}</b>",
+        "unfollow_none": "Подписки «{value}» нет. Подписки: /following",
+        "unfollow_toast": "Подписка отменена: {label}",
+        "unfollow_gone": "Эта подписка уже отменена.",
+        "notify_reason": "Вы подписаны: {reason}",
+        "notify_read": "Читать",
+        "digest_title": "📰 <b>Ещё статьи по вашим подпискам: {count}</b>",
+        "digest_more": "…и ещё {count}",
+        "digest_note": "Сверх {cap} уведомлений в день статьи приходят вечером одним списком.",
+        "inline_read_in_bot": "Читать в боте",
+        "inline_no_results": "Ничего не найдено",
+        "inline_quote_of": "Слова: {speaker}",
+        "quotes_of_title": "<b>Цитаты: {name}</b>",
+        "quotes_filter_hint": "Цитаты одного человека — на кнопке.",
+        "russian_hint": "ℹ️ Архив на казахском языке. Попробуйте искать казахскими словами.",
+        "russian_hint_spelling": "ℹ️ Архив на казахском языке. По-казахски: {spellings}",
     },
 }
 
@@ -113,6 +175,9 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "related": "Байланысты мақалалар",
         "events": "Оқиғалар хронологиясы",
         "search": "Іздеу",
+        "follow": "Жаңа мақалаға жазылу",
+        "following": "Жазылымдар",
+        "unfollow": "Жазылымды тоқтату",
         "lang": "Тілді ауыстыру",
     },
     "ru": {
@@ -124,6 +189,9 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "related": "Связанные статьи",
         "events": "Хронология событий",
         "search": "Поиск",
+        "follow": "Подписаться на новые статьи",
+        "following": "Подписки",
+        "unfollow": "Отписаться",
         "lang": "Сменить язык",
     },
 }

@@ -8,6 +8,7 @@ from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
+from bot import browsing
 from bot.analysis.morphology import name_nominative, search_stems
 from bot.article_files import is_web_url
 from bot.i18n import text
@@ -131,7 +132,8 @@ async def article_messages(ctx: ReaderContext, article_id: int) -> list[Reply]:
     replies = [Reply(part) for part in parts]
     buttons = [Button(ctx.t("on_site"), url=article.url)] if article.url and is_web_url(article.url) else []
     buttons.append(Button("/related", data=f"r:{article.id}"))
-    replies[-1] = Reply(replies[-1].text, [buttons])
+    follow = await browsing.follow_buttons(ctx, article.id)
+    replies[-1] = Reply(replies[-1].text, [row for row in (buttons, follow) if row])
     return replies
 
 
@@ -150,10 +152,8 @@ async def quotes(ctx: ReaderContext, argument: str) -> list[Reply]:
     """Quotes of one article (/quotes 12), of one person (/quotes Абдуллиннің), or the latest."""
     argument = check_length(ctx, argument)
     if not argument:
-        found = await article_analysis.latest_quotes(ctx.db, limit=PAGE_SIZE)
-        if not found:
-            return [Reply(ctx.t("no_quotes"))]
-        return _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found, with_article=True))
+        page = await browsing.latest_quotes(ctx)
+        return [page or Reply(ctx.t("no_quotes"))]
     if _LOOKS_LIKE_ID.fullmatch(argument):
         article_id = parse_article_id(ctx, argument, "/quotes")
         if await articles.get(ctx.db, article_id) is None:
@@ -161,18 +161,15 @@ async def quotes(ctx: ReaderContext, argument: str) -> list[Reply]:
         found = await article_analysis.quotes_of_article(ctx.db, article_id)
         if not found:
             return [Reply(ctx.t("no_quotes"))]
-        return _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found, with_article=False))
+        messages = _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found, with_article=False))
+        follow = await browsing.follow_buttons(ctx, article_id)
+        return [*messages[:-1], Reply(messages[-1].text, [follow] if follow else [])]
     words = re.findall(r"[^\W\d_][\w-]*", argument)
     if not words:
         raise ReaderMistake(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))
-    surname = name_nominative(words[-1])
-    found = await article_analysis.quotes_by_surname(ctx.db, surname, limit=50)
-    if len(words) > 1:
-        given = name_nominative(words[0]).casefold()
-        found = [q for q in found if q.speaker and q.speaker.casefold().startswith(given[:3])] or found
-    if not found:
-        return [Reply(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))]
-    return _as_messages(ctx.t("quotes_title"), _quote_lines(ctx, found[:10], with_article=True))
+    given = name_nominative(words[0]) if len(words) > 1 else ""
+    page = await browsing.person_quotes(ctx, name_nominative(words[-1]), given)
+    return [page or Reply(ctx.t("no_quotes_by", name=escape(shorten(argument, 60))))]
 
 
 def _as_messages(title: str, body_html: str) -> list[Reply]:
@@ -266,8 +263,10 @@ async def search(ctx: ReaderContext, query: str, offset: int = 0) -> tuple[Reply
     query = check_length(ctx, query)
     stems = _search_stems(ctx, query)
     found, total = await articles.search(ctx.db, stems, limit=PAGE_SIZE, offset=max(0, offset))
+    hint = browsing.russian_hint(ctx.language, query, found_any=total > 0)
     if total == 0:
-        return Reply(ctx.t("nothing_found", query=escape(shorten(query, 60)))), False
+        nothing = ctx.t("nothing_found", query=escape(shorten(query, 60)))
+        return Reply(f"{nothing}\n\n{hint}" if hint else nothing), False
     shown_total = f"{total}+" if total >= articles.RANKED_MATCHES else str(total)
     header = ctx.t("search_title", query=escape(shorten(query, 60)), total=shown_total)
     ignored = search_terms(query)[1]
@@ -275,4 +274,6 @@ async def search(ctx: ReaderContext, query: str, offset: int = 0) -> tuple[Reply
         header += "\n<i>" + ctx.t("short_words_ignored", words=escape(", ".join(ignored))) + "</i>"
     pager = _pager(ctx, "s", offset, total)
     buttons = [row for row in (_open_buttons(ctx, found), pager) if row]
-    return Reply(f"{header}\n\n{_headline_lines(ctx, found)}", buttons), bool(pager)
+    terms = browsing.match_terms(stems)
+    entries = "\n\n".join(browsing.highlighted_entry(h, ctx.timezone, terms) for h in found)
+    return Reply(f"{header}\n\n{entries}" + (f"\n\n{hint}" if hint else ""), buttons), bool(pager)

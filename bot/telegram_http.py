@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 from telegram import Update
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,18 @@ _TOKEN_IN_URL = re.compile(r"/bot[^/\s]+")
 def without_token(message: str) -> str:
     """An error message with any Bot API URL's token replaced (aiohttp puts request URLs in some errors)."""
     return _TOKEN_IN_URL.sub("/bot<BOT_TOKEN>", message)
+
+
+def never_reached_telegram(exc: TelegramError) -> bool:
+    """Did a failed call surely not reach the Bot API? True for a connection that could not be made (or no free
+    one in time) and for an HTTP error answer (Telegram answered, so it did not take the call); False when the
+    request may have been delivered before the failure (a timeout or a dropped connection while waiting for
+    the answer), where sending again could deliver it twice."""
+    cause = exc.__cause__
+    if cause is None:
+        return isinstance(exc, NetworkError) and not isinstance(exc, TimedOut)  # PTB's error for a 5xx answer
+    # an answer that could not be parsed is still an answer
+    return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError | TelegramError)
 
 
 class JsonRequest(BaseRequest):

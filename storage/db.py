@@ -52,6 +52,16 @@ class Database:
             finally:
                 self.forget_cached_reads()
 
+    async def write_one(self, sql: str, params: Iterable[Any] = (), *, cached_reads_affected: bool = True) -> int:
+        """One statement as its own transaction, in one trip to aiosqlite's thread (a transaction() costs three);
+        returns the rows changed. `cached_reads_affected=False` keeps cached reads when the statement writes no
+        table they read (the notifications outbox, for instance)."""
+        async with self._write_lock:
+            cursor = await self.connection.execute(sql, tuple(params))  # autocommit: committed when it returns
+            if cached_reads_affected:
+                self.forget_cached_reads()
+            return cursor.rowcount
+
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         # One trip to aiosqlite's thread instead of three (execute, fetch, close): reads are the hot path.
         return list(await self.connection.execute_fetchall(sql, tuple(params)))

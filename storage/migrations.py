@@ -292,6 +292,56 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN analysis_error TEXT;
     """,
+    # 11: readers following people, places, organisations and words; the notifications outbox (one row per
+    # message to a reader: an article, or a digest of those over the daily cap); the last article id the
+    # matcher has looked at (articles already stored when this runs are not news); entities by their key's last
+    # word (a person's surname: «руслан абдуллин» → «абдуллин»); articles shared inline
+    """
+    CREATE TABLE followers (
+        user_id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL DEFAULT 'kk',
+        paused_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES followers(user_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('entity', 'words')),
+        key TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (user_id, kind, key)
+    );
+    CREATE INDEX subscriptions_by_key ON subscriptions(kind, key);
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('article', 'digest')),
+        article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+        subscription_id INTEGER,
+        reason TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'claimed', 'sending', 'sent',
+            'unconfirmed', 'capped', 'digested', 'held', 'expired', 'failed')),
+        local_day TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        sent_at TEXT,
+        message_id INTEGER,
+        digest_id INTEGER,
+        last_error TEXT
+    );
+    CREATE UNIQUE INDEX notifications_one_per_article ON notifications(user_id, article_id);
+    CREATE INDEX notifications_by_status ON notifications(status, id);
+    CREATE INDEX notifications_by_reader_day ON notifications(user_id, local_day);
+    CREATE INDEX notifications_by_digest ON notifications(digest_id) WHERE digest_id IS NOT NULL;
+    INSERT INTO counters (name, value) SELECT 'articles_matched', coalesce(max(id), 0) FROM articles;
+    CREATE INDEX entities_by_surname ON entities(kind, substr(key, length(rtrim(key, replace(key, ' ', ''))) + 1));
+    CREATE TABLE inline_shares (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        shares INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.fakeapi.html_check import check_html
+from bot.fakeapi.inline_check import InlineAnswerRejected, check_inline_answer
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
 _JSON_FIELDS = {
+    "results",
+    "button",
     "reply_markup",
     "entities",
     "caption_entities",
@@ -45,7 +48,7 @@ BOT_USER = {
     "username": "aikyn_test_bot",
     "can_join_groups": True,
     "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
+    "supports_inline_queries": True,  # enabled with /setinline at @BotFather, as the README says
 }
 
 
@@ -97,6 +100,9 @@ class FakeBotApi:
     latency: float = 0.0  # seconds each answer (other than getUpdates) takes, like a distant server
     ok_counts: Counter[str] = field(default_factory=Counter)
     files: dict[str, bytes] = field(default_factory=dict)
+    blocked_by: set[int] = field(default_factory=set)  # users who blocked the bot: sending to them is a 403
+    inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # inline query id → accepted answer
+    _inline_queries: dict[str, dict[str, Any]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -233,6 +239,31 @@ class FakeBotApi:
                     "text": message.text,
                 },
                 "data": data,
+            }
+        }
+
+    def inline_query(
+        self, query: str, *, offset: str = "", user_id: int = 100, language: str = "kk", chat_type: str = "sender"
+    ) -> dict[str, Any]:
+        """An update for a user typing `@bot <query>` in some chat (the bot must answer it by its id)."""
+        query_id = str(next(self._update_ids) * 7919 + 1)
+        inline = {
+            "id": query_id,
+            "from": {"id": user_id, "is_bot": False, "first_name": "Оқырман", "language_code": language},
+            "query": query,
+            "offset": offset,
+            "chat_type": chat_type,
+        }
+        self._inline_queries[query_id] = inline
+        return {"inline_query": inline}
+
+    def chosen_inline_result(self, result_id: str, query: str, *, user_id: int = 100) -> dict[str, Any]:
+        """An update telling the bot which inline result a user sent (needs /setinlinefeedback at @BotFather)."""
+        return {
+            "chosen_inline_result": {
+                "result_id": result_id,
+                "from": {"id": user_id, "is_bot": False, "first_name": "Оқырман"},
+                "query": query,
             }
         }
 
@@ -424,6 +455,8 @@ class FakeBotApi:
             return text
         if not re.fullmatch(r"-?\d+", text) or int(text) in self.unknown_chats:
             raise _Rejected(400, "Bad Request: chat not found")
+        if int(text) in self.blocked_by:
+            raise _Rejected(403, "Forbidden: bot was blocked by the user")
         return int(text)
 
     def _check_text(self, text: Any, parse_mode: Any, limit: int, *, what: str = "message text") -> str:
@@ -568,6 +601,24 @@ class FakeBotApi:
             raise _Rejected(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
         if len(params.get("text") or "") > 200:
             raise _Rejected(400, "Bad Request: MESSAGE_TOO_LONG")
+        return True
+
+    async def _api_answerInlineQuery(self, params: dict[str, Any]) -> Any:
+        query_id = str(params.get("inline_query_id") or "")
+        if query_id not in self._inline_queries or query_id in self.inline_answers:
+            raise _Rejected(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        results = params.get("results")
+        if not isinstance(results, list):
+            raise _Rejected(400, "Bad Request: can't parse inline query results JSON object")
+        try:
+            texts = check_inline_answer(results, params.get("next_offset"), params.get("cache_time"))
+        except InlineAnswerRejected as exc:
+            raise _Rejected(400, f"Bad Request: {exc}") from None
+        for text, parse_mode in texts:
+            self._check_text(text, parse_mode, MESSAGE_LIMIT)
+        for result in results:
+            self._check_markup(result.get("reply_markup"))
+        self.inline_answers[query_id] = {"results": results, "next_offset": params.get("next_offset") or ""}
         return True
 
     async def _api_deleteMessage(self, params: dict[str, Any]) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import pick_language
@@ -58,3 +58,16 @@ def argument_text(update: Update) -> str:
     text = (message.text or "") if message else ""
     parts = text.split(maxsplit=1)
     return _SURROGATE.sub("\ufffd", parts[1]) if len(parts) > 1 else ""
+
+
+async def show_in_place(update: Update, reply: Reply) -> None:
+    """For a button press: the reply in place of the message whose button was pressed (unless it is already
+    shown there), or as a new message when that one cannot be edited."""
+    query = update.callback_query
+    assert query is not None
+    message = query.message
+    if isinstance(message, Message) and message.text is not None:
+        if message.text_html != reply.text or message.reply_markup != keyboard(reply):
+            await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
+    else:
+        await send(update, reply)

@@ -7,12 +7,24 @@ left (edits, unknown commands, non-text, group commands).
 
 from __future__ import annotations
 
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    ChosenInlineResultHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import ingest_review
 from bot.config import Settings
+from bot.handlers import browse_buttons as browse
 from bot.handlers import editor_commands as editor
+from bot.handlers import follow_commands as follow
 from bot.handlers import held_buttons as held
+from bot.handlers import inline_mode
 from bot.handlers import reader_commands as reader
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -28,6 +40,9 @@ READER_COMMANDS = {
     "related": reader.related,
     "events": reader.events,
     "search": reader.search,
+    "follow": follow.follow,
+    "following": follow.following_list,
+    "unfollow": follow.unfollow,
     "lang": reader.set_language,
 }
 # In the order of the editors' command menu.
@@ -68,7 +83,15 @@ def handlers(settings: Settings) -> list[BaseHandler]:
         CallbackQueryHandler(held.publish_button, pattern=ingest_review.PUBLISH),
         CallbackQueryHandler(held.drop_button, pattern=ingest_review.DROP),
         *(CallbackQueryHandler(callback, pattern=pattern) for pattern, callback in EDITOR_BUTTONS),
+        CallbackQueryHandler(follow.follow_entity_button, pattern=follow.FOLLOW_ENTITY),
+        CallbackQueryHandler(follow.follow_surname_button, pattern=follow.FOLLOW_SURNAME),
+        CallbackQueryHandler(follow.unfollow_button, pattern=follow.UNFOLLOW),
+        CallbackQueryHandler(follow.unfollow_in_list_button, pattern=follow.UNFOLLOW_IN_LIST),
+        CallbackQueryHandler(browse.latest_quotes_button, pattern=browse.LATEST_QUOTES_PAGE),
+        CallbackQueryHandler(browse.person_quotes_button, pattern=browse.PERSON_QUOTES_PAGE),
         CallbackQueryHandler(reader.stale_button),
+        InlineQueryHandler(inline_mode.inline_query),
+        ChosenInlineResultHandler(inline_mode.chosen_result),
         MessageHandler(editors & filters.Document.ALL, editor.receive_document),
         MessageHandler(editors & filters.TEXT & ~filters.COMMAND, editor.receive_text),
         MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, reader.edited),
@@ -81,3 +104,5 @@ def handlers(settings: Settings) -> list[BaseHandler]:
 
 def register_handlers(app: Application, settings: Settings) -> None:
     app.add_handlers(handlers(settings))
+    # beside /start, not instead of it: a reader who had blocked the bot is sent notifications again
+    app.add_handler(CommandHandler("start", follow.came_back, filters=NEW_PRIVATE_MESSAGE), group=-1)
