@@ -145,3 +145,10 @@ def shared_article_id(result_id: str) -> int | None:
     """The article of a chosen article card (None for a quote card, which is not counted)."""
     match = re.fullmatch(r"a(\d{1,18})", result_id)
     return int(match[1]) if match else None
+
+
+async def record_choice(db: Database, result_id: str) -> None:
+    """A reader sent one of the results into a chat: an article's card counts as a share of that article."""
+    article_id = shared_article_id(result_id)
+    if article_id is not None:
+        await listings.record_share(db, article_id)

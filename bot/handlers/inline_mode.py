@@ -19,7 +19,6 @@ from bot.handlers.common import language
 from bot.posting import keyboard
 from bot.render import Reply
 from bot.services import services
-from storage import listings
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +52,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def chosen_result(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chosen = update.chosen_inline_result
     assert chosen is not None
-    article_id = inline_results.shared_article_id(chosen.result_id)
-    if article_id is not None:
-        await listings.record_share(services(context).db, article_id)
+    await inline_results.record_choice(services(context).db, chosen.result_id)
 
 
 def warn_if_inline_mode_is_off(bot: Bot) -> None:
