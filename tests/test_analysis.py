@@ -280,3 +280,16 @@ def test_summary_leads_with_the_news_and_never_with_furniture_quotes_or_cut_word
     assert not summarize("Көпір", body.split("\n", 2)[2]).startswith("Мәселен")
     with_lead = summarize("Елордада көпір ашылды", body, lead="Астанада Есіл өзені арқылы жаңа көпір ашылды.")
     assert with_lead.startswith("Астанада Есіл өзені арқылы жаңа көпір ашылды.")
+
+
+def test_the_summary_never_repeats_any_sentence_of_the_key_quote() -> None:
+    body = (
+        "Астанада жаңа аурухана ашылды.\n"
+        "«Жаңа аурухана бүкіл ауданға қызмет етеді. Жаңа ауруханада заманауи құрылғылар орнатылды. Дәрігерлер "
+        "де жеткілікті», – деді облыс әкімі Ерлан Сапаров.\n"
+        "Ауруханада 300 төсек бар."
+    )
+    analysis = analyze_article("Жаңа ауруханада заманауи құрылғылар орнатылды", "", body)
+    [quote] = [q for q in analysis.quotes if q.speaker == "Ерлан Сапаров"]
+    for sentence in quote.text.split(". "):
+        assert sentence.strip(".") not in analysis.summary

@@ -130,6 +130,10 @@ def _similar(a: str, b: str) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
+_WORDS = re.compile(r"\w+")
+_CLOSING_MARK = re.compile(r"[»”]")
+
+
 def summarize(
     title: str,
     body: str,
@@ -170,18 +174,33 @@ def _ranked(title: str, sentences: list[Sentence], skip: Sequence[str]) -> list[
     """The first informative sentences (a few: news puts its facts first), best first: the words shared with
     the headline, and 1/(rank+1) for being early."""
     headline = set(_stems(title))
-    quoted = [" ".join(q.split()[:6]) for q in skip if q.strip()]
+    quoted = [" ".join(q.split()) for q in skip if q.strip()]
     scored: list[tuple[float, int, str]] = []
     for index, sentence in enumerate(sentences):
         if not _informative(sentences, index, title):
             continue
         text = _clean(sentence.text)
-        if any(q in " ".join(text.split()) for q in quoted):
+        if any(_within_quote(" ".join(text.split()), q) for q in quoted):
             continue
         scored.append((len(set(_stems(text)) & headline) + 1 / (1 + len(scored)), index, text))
         if len(scored) == CANDIDATES:
             break
     return [(index, text) for _, index, text in sorted(scored, key=lambda s: (-s[0], s[1]))]
+
+
+def _within_quote(sentence: str, quote: str) -> bool:
+    """The sentence holds the quote's opening words, or starts inside the quote (one of its sentences, maybe with
+    the attribution after it): either way the post would say the same words twice. Compared word by word,
+    punctuation and quote marks aside."""
+    quote_words = " ".join(_WORDS.findall(quote.casefold()))
+    if not quote_words:
+        return False
+    opening = " ".join(quote_words.split()[:6])
+    if f" {opening} " in f" {' '.join(_WORDS.findall(sentence.casefold()))} ":
+        return True
+    # up to a closing mark, the sentence is still inside a quote: the last sentence of one before its attribution
+    inside = _WORDS.findall(_CLOSING_MARK.split(sentence, maxsplit=1)[0].casefold())[:6]
+    return len(inside) >= 2 and f" {' '.join(inside)} " in f" {quote_words} "
 
 
 def lead_baseline(body: str, count: int = 3) -> str:
