@@ -53,7 +53,7 @@ class Harness:
     async def send(self, text: str, *, user_id: int = READER_ID, **kwargs: Any) -> dict[str, Any]:
         return self.fake.add_update(self.fake.user_message(text, user_id=user_id, **kwargs))
 
-    async def replies_to(self, update: dict[str, Any], *, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
+    async def replies_to(self, update: dict[str, Any], *, count: int = 1, timeout: float = 15.0) -> list[RecordedCall]:
         """Wait, bounded, for `count` messages to the chat of `update`, sent after it arrived."""
         message = update.get("message") or update.get("edited_message") or update["callback_query"]["message"]
         chat_id = message["chat"]["id"]
@@ -88,7 +88,7 @@ class Harness:
         return self.fake.sent("sendMessage", chat_id=CHANNEL)
 
 
-async def wait_until(check: Callable[[], Awaitable[T] | T], *, timeout: float = 5.0, what: str = "") -> T:
+async def wait_until(check: Callable[[], Awaitable[T] | T], *, timeout: float = 15.0, what: str = "") -> T:
     """Wait, bounded, until a check (a state of the database, or of printed output) returns something truthy, and
     return it; the fake's `wait_for` is for calls to the Bot API, this is for what the bot stores or prints."""
 

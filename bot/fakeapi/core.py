@@ -278,7 +278,7 @@ class FakeBotApi:
             and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
         ]
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
         """Wait, at most `timeout` seconds, until `predicate()` is truthy; return its value."""
         condition = self._condition()
         async with condition:
