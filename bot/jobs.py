@@ -70,7 +70,7 @@ async def held_articles_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     article_ids, notices = await ingest_review.held_to_announce(svc)
     for notice in notices:
-        await notify_editors(context.application, notice)
+        await tell_each_editor(context.application, notice)
     await ingest_review.announced(svc, article_ids)
 
 
@@ -151,9 +151,13 @@ async def tell_each_editor(app: Application, notice: editorial.Notice) -> None:
     """A notice to every editor in their language (/lang, else the language they last wrote in, else Kazakh);
     one who cannot be reached is logged, not raised."""
     svc = services(app)
-    stored = await editorial.editor_languages(svc.db)
+    try:
+        stored = await editorial.editor_languages(svc.db)
+    except Exception:  # a troubled database must not keep editors from being told (of that, say)
+        log.warning("could not read the editors' languages", exc_info=True)
+        stored = {}
     for admin_id in sorted(svc.settings.admin_ids):
-        chosen = (app.user_data.get(admin_id) or {}).get("lang")
+        chosen = svc.readers.language(admin_id)
         language = chosen if chosen in LANGUAGES else stored.get(admin_id) or "kk"
         for reply in notice(language):
             try:
