@@ -19,14 +19,14 @@ from zoneinfo import ZoneInfo
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot import backups, importer, posting
+from bot import backups, feed_lines, importer, posting
 from bot.article_files import ArticleFileError, parse_article_bytes, parse_article_text
 from bot.command_menu import set_editor_menu
 from bot.i18n import COMMAND_DESCRIPTIONS, EDITOR_TEXTS, WEEKDAYS, editor_text
 from bot.records import ArticleDraft
 from bot.render import CAPTION_LIMIT, MESSAGE_LIMIT, Button, Reply, shorten
 from bot.services import Services
-from storage import Database, articles, editor_log, feed_state, posts
+from storage import Database, articles, editor_log, feed_state, outbox, posts
 from storage.articles import Article
 
 QUEUE_PAGE = 5
@@ -648,11 +648,9 @@ async def status_lines(ed: Editor) -> list[str]:
     named = ("pending", "sent", "failed", "missed", "cancelled", "deleted")
     lines.append(ed.t("status_counts", **{name: counts.get(name, 0) for name in named}))
     lines.append(ed.t("status_articles", count=await articles.count(ed.db)))
+    lines.append(await _outbox_line(ed))
     for feed in await feed_state.statuses(ed.db):
-        ok = feed.last_ok_at is not None and feed.last_ok_at == feed.last_poll_at
-        when = ed.when(feed.last_poll_at) if feed.last_poll_at else "—"
-        result = ed.t("status_feed_ok" if ok else "status_feed_error") + " " + escape(feed.line)
-        lines.append(ed.t("status_feed", url=escape(shorten(feed.url, 60)), when=when, result=result))
+        lines.append(feed_lines.status_line(ed.language, feed, ed.when(feed.last_poll_at) if feed.last_poll_at else ""))
     lines.append(backups.status_line(ed.svc, ed.language))
     if settings.approval_minutes:
         default = ed.t(f"default_{settings.approval_default}")
@@ -663,6 +661,20 @@ async def status_lines(ed: Editor) -> list[str]:
     if latest:
         lines.append(ed.t("status_last_action", entry=_log_line(ed, latest[0])))
     return lines
+
+
+async def _outbox_line(ed: Editor) -> str:
+    """The followers' notifications: waiting and sent, then only the kinds there are (HTML)."""
+    counts = await outbox.status_counts(ed.db)
+    waiting = sum(counts.get(status, 0) for status in ("pending", "claimed", "sending"))
+    line = ed.t("status_outbox", waiting=waiting, sent=counts.get("sent", 0))
+    others = {
+        "capped": counts.get("capped", 0),
+        "held": counts.get("held", 0),
+        "failed": counts.get("failed", 0) + counts.get("expired", 0),
+        "unconfirmed": counts.get("unconfirmed", 0),
+    }
+    return line + "".join(", " + ed.t(f"status_outbox_{kind}", count=n) for kind, n in others.items() if n)
 
 
 async def _channel_line(ed: Editor) -> str:

@@ -18,7 +18,7 @@ from bot.fakeapi import FakeBotApi
 from bot.fakeapi.core import Message
 from bot.records import ArticleDraft
 from bot.services import services
-from storage import articles, posts
+from storage import Database, articles, feed_state, posts
 from tests.harness import ADMIN_ID, CHANNEL, READER_ID, Harness, running_bot
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -463,3 +463,48 @@ async def test_approval_is_asked_the_configured_minutes_before_each_slot(tmp_pat
         asked = {name: job.next_t.astimezone(ALMATY).time() for name, job in jobs_by_name.items() if job.next_t}
         assert asked["approval-09:00"] == time(8, 45) and asked["slot-09:00"] == time(9)
         assert asked["approval-00:10"] == time(23, 55)  # the evening before
+
+
+async def _feed_facts(db: Database, now: datetime) -> None:
+    """A feed read with some pages failing and three given up for two reasons; another that could not be read."""
+    good, broken = "https://aikyn.kz/rss", "https://aikyn.kz/broken.xml"
+    counts = feed_state.PollCounts(items=9, new=2, updated=1, unchanged=3, held=1, failed=2, first_error="timeout")
+    await feed_state.record_poll(db, good, now, "new 2", counts=counts)
+    for n, error in enumerate(("http 404", "not_article", "not_article")):
+        page = f"https://aikyn.kz/news/{n}"
+        await feed_state.record_item_failure(
+            db, page, good, entry_updated="", error=error, now=now, retry_at=now, give_up=True
+        )
+    await feed_state.record_poll(db, broken, now, "error", problem="not_feed: mismatched tag: line 3, column 2")
+    async with db.transaction() as conn:
+        for user_id, status in ((7, "sent"), (8, "sent"), (9, "pending"), (10, "capped"), (11, "failed")):
+            await conn.execute(
+                "INSERT INTO notifications (user_id, kind, article_id, status, local_day, created_at)"
+                " VALUES (?, 'article', 1, ?, '2026-12-01', '2026-12-01T03:00:00Z')",
+                (user_id, status),
+            )
+
+
+async def test_status_tells_what_each_feed_brought_and_what_failed_and_the_followers_outbox(tmp_path: Path) -> None:
+    clock = Clock()
+    async with running_bot(tmp_path, clock=clock) as bot:
+        await _feed_facts(services(bot.app).db, clock())
+        [kazakh] = await bot.ask("/status", user_id=ADMIN_ID)
+        assert (
+            "Лента https://aikyn.kz/rss: сейсенбі, 01.12.2026 08:00 — ⚠️ жаңа 2, жаңартылды 1, өзгеріссіз 3, "
+            "редакторға ұсталды 1, бет алынбады 2 (сайт жауабы кешікті); 3 бет енді алынбайды "
+            "(бетте мақала мәтіні жоқ — 2; бет табылмады, сайт жауабы 404 — 1)" in kazakh
+        )
+        assert "Лента https://aikyn.kz/broken.xml: сейсенбі, 01.12.2026 08:00 — ❌ лента оқылмады: бұл " in kazakh
+        assert "Жазылушыларға хабарламалар: кезекте 1, жіберілген 2, кешкі тізімді күтеді 1, жеткізілмеген 1" in kazakh
+        await bot.ask("/lang ru", user_id=ADMIN_ID)
+        [russian] = await bot.ask("/status", user_id=ADMIN_ID)
+        assert (
+            "— ⚠️ новых 2, обновлено 1, без изменений 3, задержано для редактора 1, страниц не получено 2 (сайт не "
+            "ответил вовремя); страниц больше не запрашивается: 3 (на странице нет текста статьи — 2; страница не "
+            "найдена, ответ сайта 404 — 1)" in russian
+        )
+        assert "— ❌ ленту прочитать не удалось: это не лента новостей или она повреждена" in russian
+        assert "Уведомления подписчикам: в очереди 1, отправлено 2, ждут вечерней сводки 1, не доставлено 1" in russian
+        for message in editor_messages(bot):
+            assert_kazakh_or_russian(message)
