@@ -14,7 +14,6 @@ from telegram.ext import Application, ContextTypes
 
 from bot import backups, editorial, feeds, ingest_review, posting
 from bot.i18n import LANGUAGES
-from bot.render import Reply
 from bot.services import services
 
 log = logging.getLogger(__name__)
@@ -173,26 +172,6 @@ async def tell_each_editor(app: Application, notice: editorial.Notice) -> None:
 
 
 async def daily_backup_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    news = await backups.backup_if_due(services(context))
-    if news is not None:
-        await tell_editors(context.application, news)
-
-
-async def tell_editors(app: Application, message: str) -> None:
-    """A message (HTML) to every editor; one who cannot be reached is logged, not raised."""
-    for admin_id in services(app).settings.admin_ids:
-        try:
-            await app.bot.send_message(admin_id, message)
-        except TelegramError as exc:
-            log.warning("could not notify editor %s: %s", admin_id, exc.message)
-
-
-async def notify_editors(app: Application, reply: Reply) -> None:
-    """A rendered message, buttons included, to every editor; one who cannot be reached is logged, not raised."""
-    for admin_id in services(app).settings.admin_ids:
-        try:
-            await app.bot.send_message(
-                admin_id, reply.text, reply_markup=posting.keyboard(reply), link_preview_options=posting.preview(reply)
-            )
-        except TelegramError as exc:
-            log.warning("could not notify editor %s: %s", admin_id, exc.message)
+    notice = await backups.backup_if_due(services(context))
+    if notice is not None:
+        await tell_each_editor(context.application, notice)
