@@ -735,3 +735,30 @@ EDITOR_COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
 
 def editor_text(language: str, key: str, **fields: object) -> str:
     return EDITOR_TEXTS.get(language, EDITOR_TEXTS["kk"])[key].format(**fields)
+
+
+# The offline console's own lines (bot/console.py), in the language it was started with (--language).
+CONSOLE_TEXTS: dict[str, dict[str, str]] = {
+    "kk": {
+        "usage": "«Айқын» ботының консолі — пайдаланушы {user_id}, тілі қазақша; командалар: /help; батырманы басу "
+        "үшін оның нөмірін жазыңыз; шығу: Ctrl-D.",
+        "editor": "Сіз мұнда редакторсыз: {commands} (толығы: /help).",
+        "channel": "📢 арна",
+        "bot": "🤖 бот",
+        "edited": " (өзгертілді)",
+        "opens": "(браузерде ашылады: {url})",
+    },
+    "ru": {
+        "usage": "Консоль бота «Айқын» — пользователь {user_id}, язык русский; команды: /help; чтобы нажать кнопку, "
+        "введите её номер; выход: Ctrl-D.",
+        "editor": "Вы здесь редактор: {commands} (все: /help).",
+        "channel": "📢 канал",
+        "bot": "🤖 бот",
+        "edited": " (изменено)",
+        "opens": "(откроется в браузере: {url})",
+    },
+}
+
+
+def console_text(language: str, key: str, **fields: object) -> str:
+    return CONSOLE_TEXTS["ru" if language.lower().startswith("ru") else "kk"][key].format(**fields)
