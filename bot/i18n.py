@@ -228,7 +228,7 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
             "/delete &lt;пост&gt; — постты арнадан өшіру\n"
             "/cancel &lt;пост&gt; — кезектегі постты тоқтату\n"
             "/status — арна, слоттар, посттар\n/log — редакторлардың соңғы әрекеттері\n"
-            "Мақала қосу: .txt/.json файлын не толық мәтінін жіберіңіз.\n"
+            "Мақала қосу: .txt/.json/.html файлын не толық мәтінін жіберіңіз.\n"
             "Уақыт: <code>25.12.2026 09:00</code>, <code>2026-12-25 09:00</code>, <code>18:00</code>, "
             "<code>ертең 09:00</code> ({zone})."
         ),
@@ -371,9 +371,9 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "status_approval": "Автоматты посттарды мақұлдау: слоттан {minutes} минут бұрын; жауап болмаса — {default}",
         "status_approval_off": "Автоматты посттарды мақұлдау: өшірулі",
         "status_last_action": "Соңғы әрекет: {entry} (барлығы: /log)",
-        "send_file_types": "Мақаланы .txt, .json немесе .jsonl файлымен жіберіңіз.",
+        "send_file_types": "Мақаланы .txt, .json, .jsonl немесе .html файлымен жіберіңіз.",
         "file_too_big": "Файл тым үлкен (2 МБ-тан аспасын): {name}",
-        "paste_hint": "Мақаланы қосу үшін толық мәтінін (бірінші жолы — тақырып) немесе .txt/.json файлын "
+        "paste_hint": "Мақаланы қосу үшін толық мәтінін (бірінші жолы — тақырып) немесе .txt/.json/.html файлын "
         "жіберіңіз. Командалар: /help",
         "file_problem": "{name}: {problem}",
         "outcome_imported": "жаңа",
@@ -381,7 +381,7 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "outcome_unchanged": "өзгеріссіз",
         "imported_line": "№{id} ({outcome}): {title}",
         "problem_unreadable": "файл оқылмады",
-        "problem_too_large": "файл тым үлкен",
+        "problem_too_large": "файл тым үлкен (2 МБ-тан аспасын)",
         "problem_empty": "файл бос",
         "problem_binary": "бұл мәтін емес",
         "problem_no_text": "мәтін жоқ",
@@ -456,6 +456,19 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "error_in_command": "{command} командасы орындалғанда",
         "error_in_message": "хабарлама өңделгенде",
         "error_apologised": " Пайдаланушыға кешірім айтылды.",
+        "upload_counts": "Файлдағы мақалалар: жаңа {new}, жаңартылды {updated}, өзгеріссіз {unchanged}, алынбады "
+        "{refused}",
+        "upload_rejected": "«{title}»: {problem}",
+        "upload_held": "⏸ Арнаға өздігінен шықпайды: {reason}. Батырмалары бар хабарлама бөлек келеді.",
+        "upload_analysis_failed": "⚠️ {count} мақаланың талдауы сәтсіз болды: дәйексөз, оқиға, түйін жоқ; бот "
+        "жаңартылғанда қайта талданады.",
+        "upload_not_stored": "⚠️ {count} мақала сақталмады: себебі бот журналында.",
+        "upload_aborted": "❌ Дерекқор жазуды қабылдамады, импорт тоқтады: жоғарыдағылар ғана сақталды. Бот журналын "
+        "қараңыз да, файлды қайта жіберіңіз.",
+        "problem_no_title": "тақырыбы жоқ",
+        "problem_no_article_text": "мақаланың мәтіні жоқ",
+        "problem_url": "сайттағы мекенжайы жарамсыз",
+        "problem_not_article": "бетте мақала мәтіні табылмады",
         "only_editors": "Бұл команда тек редакторларға арналған.",
         "only_editors_button": "Бұл батырма тек редакторларға арналған.",
         "stale": "Бұл батырма ескірген.",
@@ -471,7 +484,7 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
             "/delete &lt;пост&gt; — удалить пост из канала\n"
             "/cancel &lt;пост&gt; — отменить пост из очереди\n"
             "/status — канал, слоты, посты\n/log — последние действия редакторов\n"
-            "Добавить статью: пришлите файл .txt/.json или полный текст.\n"
+            "Добавить статью: пришлите файл .txt/.json/.html или полный текст.\n"
             "Время: <code>25.12.2026 09:00</code>, <code>2026-12-25 09:00</code>, <code>18:00</code>, "
             "<code>завтра 09:00</code> ({zone})."
         ),
@@ -615,17 +628,17 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "status_approval": "Одобрение автоматических постов: за {minutes} мин до слота; без ответа — {default}",
         "status_approval_off": "Одобрение автоматических постов: выключено",
         "status_last_action": "Последнее действие: {entry} (все: /log)",
-        "send_file_types": "Пришлите статью файлом .txt, .json или .jsonl.",
+        "send_file_types": "Пришлите статью файлом .txt, .json, .jsonl или .html.",
         "file_too_big": "Файл слишком большой (не больше 2 МБ): {name}",
         "paste_hint": "Чтобы добавить статью, пришлите её полный текст (первая строка — заголовок) или файл "
-        ".txt/.json. Команды: /help",
+        ".txt/.json/.html. Команды: /help",
         "file_problem": "{name}: {problem}",
         "outcome_imported": "новая",
         "outcome_updated": "обновлена",
         "outcome_unchanged": "без изменений",
         "imported_line": "№{id} ({outcome}): {title}",
         "problem_unreadable": "файл не читается",
-        "problem_too_large": "файл слишком большой",
+        "problem_too_large": "файл слишком большой (не больше 2 МБ)",
         "problem_empty": "файл пуст",
         "problem_binary": "это не текст",
         "problem_no_text": "нет текста",
@@ -700,6 +713,19 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "error_in_command": "при выполнении команды {command}",
         "error_in_message": "при обработке сообщения",
         "error_apologised": " Пользователь получил извинение.",
+        "upload_counts": "Статьи из файла: новых {new}, обновлено {updated}, без изменений {unchanged}, не принято "
+        "{refused}",
+        "upload_rejected": "«{title}»: {problem}",
+        "upload_held": "⏸ Сама в канал не выйдет: {reason}. Сообщение с кнопками придёт отдельно.",
+        "upload_analysis_failed": "⚠️ Разбор не удался у статей: {count} — нет цитат, событий, краткого содержания; "
+        "после обновления бота они будут разобраны заново.",
+        "upload_not_stored": "⚠️ Не сохранено статей: {count}; причина — в журнале бота.",
+        "upload_aborted": "❌ База данных не приняла запись, импорт остановлен: сохранено только то, что перечислено "
+        "выше. Посмотрите журнал бота и пришлите файл ещё раз.",
+        "problem_no_title": "нет заголовка",
+        "problem_no_article_text": "нет текста статьи",
+        "problem_url": "недействительный адрес на сайте",
+        "problem_not_article": "на странице не найден текст статьи",
         "only_editors": "Эта команда только для редакторов.",
         "only_editors_button": "Эта кнопка только для редакторов.",
         "stale": "Эта кнопка устарела.",

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import partial
 from html import escape
 
-from bot.editorial import parse_number
 from bot.i18n import editor_text
 from bot.page_extract import HOLD_BOILERPLATE, HOLD_CAPTION, HOLD_DATE, HOLD_INCOMPLETE, HOLD_SHORT
 from bot.render import Button, Reply, shorten
@@ -81,6 +80,7 @@ class Decision:
 
 
 def _refusal(svc: Services, article_id: int | None, user_id: int, language: str) -> Decision | None:
+    """Not an editor, or an id no article can have (None: beyond SQLite's integers): nothing is done."""
     if user_id not in svc.settings.admin_ids:
         return Decision(editor_text(language, "only_editors_button"), settled=False)
     if article_id is None:
@@ -88,9 +88,8 @@ def _refusal(svc: Services, article_id: int | None, user_id: int, language: str)
     return None
 
 
-async def publish_held(svc: Services, value: str, user_id: int, language: str) -> Decision:
+async def publish_held(svc: Services, article_id: int | None, user_id: int, language: str) -> Decision:
     """«Publish as is»: the article is no longer held and goes out like any other (the next daily slot)."""
-    article_id = parse_number(value)
     if refused := _refusal(svc, article_id, user_id, language):
         return refused
     assert article_id is not None
@@ -104,9 +103,8 @@ class _NotDropped(Exception):
     pass
 
 
-async def drop_held(svc: Services, value: str, user_id: int, language: str) -> Decision:
+async def drop_held(svc: Services, article_id: int | None, user_id: int, language: str) -> Decision:
     """«Drop»: the held article is deleted, and the feed items it came from are never fetched again."""
-    article_id = parse_number(value)
     if refused := _refusal(svc, article_id, user_id, language):
         return refused
     assert article_id is not None

@@ -4,6 +4,7 @@ as editors write them, their own menu and language, failures told once, and the 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
@@ -88,7 +89,8 @@ async def _add_article(bot: Harness, title: str, clock: Clock) -> int:
 
 # Commands, addresses, setting names and file kinds are written as they are typed; «AMANAT» is in the seed's title.
 _ALLOWED_LATIN = re.compile(
-    r"/[a-z]+|https?://\S+|@\w+|CHANNEL_ID|POST_TIMES|BACKUP_DIR|\.env|\.txt|\.jsonl?|Telegram|#\w+|aikyn\.kz|AMANAT"
+    r"/[a-z]+|https?://\S+|@\w+|CHANNEL_ID|POST_TIMES|BACKUP_DIR|\.env|\.txt|\.jsonl?|\.html?|Telegram|JSON|#\w+"
+    r"|aikyn\.kz|AMANAT"
 )
 
 
@@ -507,4 +509,87 @@ async def test_status_tells_what_each_feed_brought_and_what_failed_and_the_follo
         assert "— ❌ ленту прочитать не удалось: это не лента новостей или она повреждена" in russian
         assert "Уведомления подписчикам: в очереди 1, отправлено 2, ждут вечерней сводки 1, не доставлено 1" in russian
         for message in editor_messages(bot):
+            assert_kazakh_or_russian(message)
+
+
+# ---- articles editors send ----------------------------------------------------------------------------------
+
+NEW_SCHOOL_PAGE = """<!doctype html><html lang="kk"><head><meta charset="utf-8">
+<title>Жезқазғанда жаңа мектеп ашылды | Айқын</title></head>
+<body><nav><a href="/">Басты бет</a> <a href="/qogam">Қоғам</a></nav><article><h1>Жезқазғанда жаңа мектеп ашылды</h1>
+<p>Жезқазған қаласында 600 оқушыға арналған жаңа мектеп ашылды. Ғимаратта химия мен физика зертханалары,
+спорт залы және кітапхана бар.</p>
+<p>«Балалар енді үш ауысыммен оқымайды, сабақ бір ауысымда өтеді», – деді мектеп директоры Гүлнар Сейітова.</p>
+<p>Мектептің құрылысы екі жыл бұрын басталған. Қала әкімдігінің айтуынша, келесі жылы тағы бір мектеп салынады.</p>
+</article><footer>© Айқын</footer></body></html>"""
+CAPTION_ONLY_PAGE = """<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>Саябақ | Айқын</title></head>
+<body><article><h1>Саябақта жаңа алаң</h1><p>Суретте: жаңа балалар алаңы. Фото: Айқын</p></article></body></html>"""
+
+
+async def _upload(bot: Harness, content: bytes, name: str, *, language: str = "kk", count: int = 1) -> list[str]:
+    update = bot.fake.add_update(bot.fake.user_document(content, name, user_id=ADMIN_ID, language=language))
+    return [c.params["text"] for c in await bot.replies_to(update, count=count, timeout=30)]
+
+
+async def test_an_editor_uploads_a_page_of_their_own(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, clock=Clock()) as bot:
+        [imported, preview] = await _upload(bot, NEW_SCHOOL_PAGE.encode(), "мектеп.html", count=2)
+        assert imported == "№2 (жаңа): Жезқазғанда жаңа мектеп ашылды"
+        assert preview.startswith("<b>Жезқазғанда жаңа мектеп ашылды</b>") and "Гүлнар Сейітова" in preview
+        [again, _] = await _upload(bot, NEW_SCHOOL_PAGE.encode(), "мектеп.htm", count=2)
+        assert again == "№2 (өзгеріссіз): Жезқазғанда жаңа мектеп ашылды"
+        [held, _] = await _upload(bot, CAPTION_ONLY_PAGE.encode(), "саябақ.html", language="ru", count=2)
+        assert held.startswith("№3 (новая): Саябақ\n⏸ Сама в канал не выйдет: ") and "кнопками" in held
+        article = await articles.get(services(bot.app).db, 3)
+        assert article is not None and article.held_reason
+        [empty] = await _upload(bot, b"<html><head><title></title></head><body></body></html>", "бос.html")
+        assert empty == "бос.html: бетте мақала мәтіні табылмады"
+        for message in editor_messages(bot):
+            assert_kazakh_or_russian(message)
+
+
+async def test_a_file_of_many_records_is_imported_in_one_batch_and_each_outcome_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "Ауылда жаңа мектеп ашылды. Мектепте 300 бала оқиды, спорт залы мен кітапхана бар."
+    records = [json.dumps({"title": f"Ауыл жаңалығы {n}", "body": f"{body} Нөмірі {n}."}) for n in range(3)]
+    records.insert(2, '{"title": "Бүлінген жол", ')
+    records.append(json.dumps({"title": "Тексеруден өтпейтін жазба", "body": body}))
+    real = importer.checked_draft
+
+    def strict(draft: ArticleDraft) -> ArticleDraft:  # the importer refuses a record (as one with no title)
+        if draft.title == "Тексеруден өтпейтін жазба":
+            raise importer.ArticleRejected("no title")
+        return real(draft)
+
+    monkeypatch.setattr(importer, "checked_draft", strict)
+    batches: list[int] = []
+    real_import = importer.import_drafts
+
+    async def counted(*args: Any, **kwargs: Any) -> None:
+        batches.append(1)
+        await real_import(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_drafts", counted)
+    content = "\n".join(records).encode()
+    async with running_bot(tmp_path, clock=Clock()) as bot:
+        [listed, preview] = await _upload(bot, content, "көп.jsonl", language="ru", count=2)
+        assert listed.split("\n") == [
+            "Статьи из файла: новых 3, обновлено 0, без изменений 0, не принято 2",
+            "№2 (новая): Ауыл жаңалығы 0",
+            "№3 (новая): Ауыл жаңалығы 1",
+            "№4 (новая): Ауыл жаңалығы 2",
+            "⚠️ көп.jsonl: строка 3: ошибка в JSON",
+            "⚠️ «Тексеруден өтпейтін жазба»: нет заголовка",
+        ]
+        assert preview.startswith("<b>Ауыл жаңалығы 2</b>") and batches == [1]
+        [again, *_] = await _upload(bot, content, "көп.jsonl")
+        assert again.startswith("Файлдағы мақалалар: жаңа 0, жаңартылды 0, өзгеріссіз 3, алынбады 2\n")
+        [log] = await bot.ask("/log", user_id=ADMIN_ID)
+        assert log.count("мақала қосты") == 3
+        # the size is checked on the bytes read, whatever Telegram said of the file
+        ed = editorial.Editor(services(bot.app), bot.app.bot, ADMIN_ID, "Редактор", "ru")
+        [too_big] = await editorial.import_upload(ed, "үлкен.txt", b"a" * (editorial.MAX_UPLOAD_BYTES + 1))
+        assert too_big.text == "үлкен.txt: файл слишком большой (не больше 2 МБ)"
+        for message in [*editor_messages(bot), too_big.text]:
             assert_kazakh_or_russian(message)

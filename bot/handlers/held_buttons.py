@@ -9,12 +9,12 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import ingest_review
+from bot import editorial, ingest_review
 from bot.handlers.common import language, send
 from bot.render import Reply
 from bot.services import Services, services
 
-Decide = Callable[[Services, str, int, str], Awaitable[ingest_review.Decision]]
+Decide = Callable[[Services, int | None, int, str], Awaitable[ingest_review.Decision]]
 
 
 async def publish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,7 +31,8 @@ async def _decide(update: Update, context: ContextTypes.DEFAULT_TYPE, decide: De
     assert query is not None
     match = re.match(pattern, query.data or "")
     assert match is not None  # the handler was registered with this pattern
-    decision = await decide(services(context), match[1], query.from_user.id, language(update, context))
+    article_id = editorial.parse_number(match[1])  # None beyond 2^63 − 1: no article has such an id
+    decision = await decide(services(context), article_id, query.from_user.id, language(update, context))
     if not decision.settled:
         await query.answer(decision.text, show_alert=True)
         return
