@@ -137,9 +137,13 @@ def parse_number(value: str) -> int | None:
 
 
 def _number_or_mistake(ed: Editor, value: str, usage: str, command: str) -> int:
+    """The id typed after a command; the usage when there is none, and a polite refusal of anything that is not
+    one (a sign, a letter, «١٢» or «１２», a number beyond 2^63 − 1)."""
+    if not value.strip():
+        raise EditorMistake(ed.t(usage, command=command))
     number = parse_number(value)
     if number is None:
-        raise EditorMistake(ed.t(usage, command=command))
+        raise EditorMistake(ed.t("bad_number", value=escape(shorten(value, 40)), command=command))
     return number
 
 
@@ -212,9 +216,9 @@ async def schedule(ed: Editor, argument: str) -> Reply:
     _need_channel(ed)
     usage = ed.t("usage_schedule", zone=_zone(ed))
     parts = argument.split(maxsplit=1)
-    article_id = parse_number(parts[0]) if parts else None
-    if article_id is None or len(parts) < 2:
+    if len(parts) < 2:
         raise EditorMistake(usage)
+    article_id = _number_or_mistake(ed, parts[0], "usage_schedule", "/schedule")
     try:
         local = parse_local_time(parts[1], ed.svc.clock(), ed.tz)
     except ValueError:
@@ -238,7 +242,10 @@ def _refuse_past(ed: Editor, local: datetime) -> None:
 async def schedule_anyway(ed: Editor, article_id: int, minute: int) -> Reply:
     """«Post again» pressed under a /schedule warning (`minute`: the understood time, in minutes since 1970)."""
     _need_channel(ed)
-    local = datetime.fromtimestamp(minute * 60, ed.tz)
+    try:
+        local = datetime.fromtimestamp(minute * 60, ed.tz)
+    except (ValueError, OverflowError, OSError):  # no such time: a forged button
+        raise EditorMistake(ed.t("stale")) from None
     _refuse_past(ed, local)
     article = await _article(ed, article_id)
     await ed.record("again", article_id=article_id)

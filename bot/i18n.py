@@ -469,6 +469,8 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "problem_no_article_text": "мақаланың мәтіні жоқ",
         "problem_url": "сайттағы мекенжайы жарамсыз",
         "problem_not_article": "бетте мақала мәтіні табылмады",
+        "bad_number": "«{value}» — нөмір емес. Нөмір 0–9 цифрларынан тұратын оң бүтін сан болуы керек, мысалы: "
+        "<code>{command} 12</code>",
         "only_editors": "Бұл команда тек редакторларға арналған.",
         "only_editors_button": "Бұл батырма тек редакторларға арналған.",
         "stale": "Бұл батырма ескірген.",
@@ -726,6 +728,8 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "problem_no_article_text": "нет текста статьи",
         "problem_url": "недействительный адрес на сайте",
         "problem_not_article": "на странице не найден текст статьи",
+        "bad_number": "«{value}» — не номер. Номер — целое положительное число из цифр 0–9, например: <code>{command} "
+        "12</code>",
         "only_editors": "Эта команда только для редакторов.",
         "only_editors_button": "Эта кнопка только для редакторов.",
         "stale": "Эта кнопка устарела.",

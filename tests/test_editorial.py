@@ -593,3 +593,42 @@ async def test_a_file_of_many_records_is_imported_in_one_batch_and_each_outcome_
         assert too_big.text == "үлкен.txt: файл слишком большой (не больше 2 МБ)"
         for message in [*editor_messages(bot), too_big.text]:
             assert_kazakh_or_russian(message)
+
+
+@pytest.mark.parametrize(
+    ("command", "language", "expected"),
+    [
+        ("/postnow ١٢", "kk", "«١٢» — нөмір емес."),
+        ("/postnow １２", "kk", "«１２» — нөмір емес."),
+        ("/postnow 9223372036854775808", "kk", "«9223372036854775808» — нөмір емес."),  # 2^63
+        ("/preview -1", "kk", "«-1» — нөмір емес."),
+        ("/edit 99999999999999999999", "ru", "«99999999999999999999» — не номер."),
+        ("/cancel ٣", "ru", "«٣» — не номер."),
+        ("/schedule ١٢ 18:00", "kk", "«١٢» — нөмір емес."),
+        ("/postnow 9223372036854775807", "kk", "№9223372036854775807 мақала табылмады"),  # 2^63 − 1: an id
+        ("/delete 9223372036854775807", "ru", "Пост №9223372036854775807 не найден"),
+    ],
+)
+async def test_ids_in_editor_commands_are_ascii_digits_within_sqlites_integers(
+    tmp_path: Path, command: str, language: str, expected: str
+) -> None:
+    async with running_bot(tmp_path, clock=Clock()) as bot:
+        [reply] = await bot.ask(command, user_id=ADMIN_ID, language=language)
+        assert reply.startswith(expected)
+        assert_kazakh_or_russian(reply)
+
+
+async def test_forged_editor_buttons_are_refused_politely_and_change_nothing(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, clock=Clock()) as bot:
+        await bot.ask("/postnow 1", user_id=ADMIN_ID)
+        message = list(bot.fake.messages.values())[-1]
+        forged = [f"again:n:{2**63}", f"ap:y:1:{2**63}", f"q:v:{2**63 + 5}", "up:99999999999999999999", "again:n:١"]
+        for data in forged:
+            bot.fake.add_update(bot.fake.button_press(message, data, user_id=ADMIN_ID))
+        await bot.fake.wait_for(lambda: len(bot.fake.sent("answerCallbackQuery")) == len(forged))
+        alerts = [c.params.get("text") for c in bot.fake.sent("answerCallbackQuery")]
+        assert alerts.count("Бұл батырма ескірген.") == 3 and all("ескірген" in str(a) for a in alerts)
+        [never] = await press(bot, "again:s:1:999999999999", message=message)  # a time no calendar has
+        assert never == "Бұл батырма ескірген."
+        assert len(bot.channel_posts()) == 1
+        assert [p.status for p in await posts.of_article(services(bot.app).db, 1)] == ["sent"]
