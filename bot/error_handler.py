@@ -74,12 +74,13 @@ def _on_conflict(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _unexpected(update: object, context: ContextTypes.DEFAULT_TYPE, error: BaseException | None) -> None:
     described = update.to_dict() if isinstance(update, Update) else update
     log.error("error while handling %s", described, exc_info=error)
+    svc = services(context)
     apologised = False
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         user = update.effective_user
-        await _reply(update, text(pick_language(None, user.language_code if user else None), "error"))
+        chosen = svc.readers.language(user.id) if user else None  # /lang, else the Telegram language
+        await _reply(update, text(pick_language(chosen, user.language_code if user else None), "error"))
         apologised = True
-    svc = services(context)
     if error is not None and _first_in_a_while(svc, error):
         notice = partial(_admin_note, type(error).__name__, _where(update), apologised, svc.clock(), svc)
         try:
