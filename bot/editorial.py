@@ -839,6 +839,7 @@ _PROBLEMS = (
     (re.compile(r"must be a JSON object"), "problem_record"),
 )
 _FIELD = re.compile(r"field '?(\w+)'?")
+_FIELDS = ("title", "lead", "body", "url", "published_at", "views", "source")
 _WHERE = re.compile(r"^(record|line) ([0-9]+): (.*)$", re.S)
 
 
@@ -851,7 +852,9 @@ def file_problem(language: str, message: str) -> str:
         key = "problem_at_record" if where[1] == "record" else "problem_at_line"
         return editor_text(language, key, n=where[2], problem=inner)
     if field := _FIELD.search(first):
-        return editor_text(language, "problem_field", field=escape(field[1]))
+        name = field[1]
+        word = editor_text(language, f"field_{name}") if name in _FIELDS else name
+        return editor_text(language, "problem_field", word=escape(word), field=escape(name))
     for pattern, key in _PROBLEMS:
         if pattern.search(first):
             return editor_text(language, key)

@@ -236,7 +236,7 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "usage_schedule": (
             "Қолданылуы: <code>/schedule &lt;мақала нөмірі&gt; &lt;уақыт&gt;</code>\n"
             "Уақыт: <code>25.12.2026 09:00</code>, <code>2026-12-25 09:00</code>, <code>18:00</code> (бүгін, "
-            "өтіп кетсе — ертең), <code>ертең 09:00</code>. {zone}."
+            "өтіп кетсе — ертең), <code>ертең 09:00</code> ({zone})."
         ),
         "usage_post": "Қолданылуы: <code>{command} &lt;пост нөмірі&gt;</code>. Посттардың нөмірі: /queue, /log",
         "usage_article": "Қолданылуы: <code>{command} &lt;мақала нөмірі&gt;</code>. Мақалалар: /latest",
@@ -387,7 +387,14 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "problem_no_text": "мәтін жоқ",
         "problem_no_body": "мақаланың мәтіні жоқ: файлда тек тақырып жолы бар",
         "problem_json": "JSON қате",
-        "problem_field": "«{field}» өрісі жоқ не қате",
+        "problem_field": "«{word}» өрісі (<code>{field}</code>) жоқ не қате",
+        "field_title": "тақырып",
+        "field_lead": "лид",
+        "field_body": "мәтін",
+        "field_url": "сілтеме",
+        "field_published_at": "жарияланған күні",
+        "field_views": "қаралым",
+        "field_source": "дереккөз",
         "problem_record": "жазба JSON нысаны болуы керек",
         "problem_other": "файлдан мақала оқылмады",
         "problem_at_record": "{n}-жазба: {problem}",
@@ -494,7 +501,7 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "usage_schedule": (
             "Как писать: <code>/schedule &lt;номер статьи&gt; &lt;время&gt;</code>\n"
             "Время: <code>25.12.2026 09:00</code>, <code>2026-12-25 09:00</code>, <code>18:00</code> (сегодня, "
-            "а если уже прошло — завтра), <code>завтра 09:00</code>. {zone}."
+            "а если уже прошло — завтра), <code>завтра 09:00</code> ({zone})."
         ),
         "usage_post": "Как писать: <code>{command} &lt;номер поста&gt;</code>. Номера постов: /queue, /log",
         "usage_article": "Как писать: <code>{command} &lt;номер статьи&gt;</code>. Статьи: /latest",
@@ -646,7 +653,14 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "problem_no_text": "нет текста",
         "problem_no_body": "нет текста статьи: в файле только строка заголовка",
         "problem_json": "ошибка в JSON",
-        "problem_field": "поля «{field}» нет или оно неверно",
+        "problem_field": "поля «{word}» (<code>{field}</code>) нет или оно неверно",
+        "field_title": "заголовок",
+        "field_lead": "лид",
+        "field_body": "текст",
+        "field_url": "адрес",
+        "field_published_at": "дата публикации",
+        "field_views": "просмотры",
+        "field_source": "источник",
         "problem_record": "запись должна быть объектом JSON",
         "problem_other": "статью из файла прочитать не удалось",
         "problem_at_record": "запись {n}: {problem}",
