@@ -685,3 +685,11 @@ async def test_every_editor_message_is_kazakh_or_russian_in_both_languages(tmp_p
             if language == "ru":
                 ours = re.sub(r"«.*»|<b>[^<]*</b>|Оқырман", "", message)  # article titles, the test user's name
                 assert not re.search("[әғқңөұүһі]", ours), message
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+async def test_readers_help_and_greeting_have_no_english(tmp_path: Path, language: str) -> None:
+    async with running_bot(tmp_path) as bot:
+        for command in ("/start", "/help", "/article", "/article х"):
+            [reply] = await bot.ask(command, user_id=READER_ID, language=language)
+            assert_kazakh_or_russian(reply)
