@@ -9,14 +9,15 @@ import logging
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from html import escape
+from functools import partial
 from pathlib import Path
 
 from bot.config import Settings
 from bot.i18n import editor_text
-from bot.render import local_datetime
+from bot.render import Reply, local_datetime
 from bot.run_lock import BotRunning, run_lock
 from bot.services import Services
 from storage import maintenance
@@ -33,6 +34,8 @@ BACKUP_CHECK_SECONDS = 3600.0
 BACKUP_FIRST_CHECK_SECONDS = 60.0
 # /status warns when the newest backup is older than this (the job has been failing, or the bot was down)
 OVERDUE_AFTER = timedelta(hours=26)
+# What editors are told, written in each one's language: language → replies (as bot/editorial.py's Notice).
+Notice = Callable[[str], list[Reply]]
 _NAME = re.compile(r"aikyn-(\d{8}T\d{6}Z)\.sqlite3")
 _STALE_PARTIAL = timedelta(hours=1)
 
@@ -75,13 +78,14 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return removed
 
 
-def human_size(size: int, *, kazakh: bool = False) -> str:
-    units = ("Б", "КБ", "МБ", "ГБ") if kazakh else ("B", "KB", "MB", "GB")
+def human_size(size: int, *, cyrillic: bool = False) -> str:
+    """«1.5 MB» for the command line; with `cyrillic`, «1,5 МБ» as Kazakh and Russian write it (for editors)."""
+    units = ("Б", "КБ", "МБ", "ГБ") if cyrillic else ("B", "KB", "MB", "GB")
     value = float(size)
     for unit in units:
         if value < 1024 or unit == units[-1]:
             text = f"{value:.0f}" if unit == units[0] else f"{value:.1f}"
-            return f"{text.replace('.', ',') if kazakh else text} {unit}"
+            return f"{text.replace('.', ',') if cyrillic else text} {unit}"
         value /= 1024
     raise AssertionError("unreachable")
 
@@ -136,11 +140,11 @@ def _contents(facts: DatabaseFacts) -> str:
 # ---- the running bot -------------------------------------------------------------------------------------------
 
 
-async def backup_if_due(svc: Services) -> str | None:
+async def backup_if_due(svc: Services) -> Notice | None:
     """The daily backup into BACKUP_DIR when one is due, in a thread (a large copy must not stall the event loop).
 
-    Returns what editors should be told (HTML), or None: a failure once until a backup succeeds again (the job
-    retries every hour meanwhile), and that success."""
+    Returns what editors should be told, in each one's language, or None: a failure once until a backup succeeds
+    again (the job retries every hour meanwhile), and that success."""
     settings = svc.settings
     if settings.backup_dir is None:
         return None
@@ -151,13 +155,22 @@ async def backup_if_due(svc: Services) -> str | None:
     except (DatabaseFileError, OSError) as exc:
         log.error("daily backup into %s failed: %s", settings.backup_dir, exc)
         already_told = svc.backup_failure is not None
-        svc.backup_failure = _reason(exc)
-        return None if already_told else f"❌ Сақтық көшірме жасалмады: {escape(svc.backup_failure)}. Журналды қараңыз."
+        svc.backup_failure = failure_kind(exc)
+        return None if already_told else partial(_failed_notice, svc.backup_failure)
     if facts is None:
         return None
     log.info("daily backup %s (%s): %s", facts.path, human_size(facts.size), _contents(facts))
     recovered, svc.backup_failure = svc.backup_failure is not None, None
-    return f"✅ Сақтық көшірме қайта жасалды: {human_size(facts.size, kazakh=True)}." if recovered else None
+    return partial(_recovered_notice, facts.size) if recovered else None
+
+
+def _failed_notice(kind: str, language: str) -> list[Reply]:
+    t = partial(editor_text, language)
+    return [Reply(t("backup_failed", reason=t(f"backup_reason_{kind}"), advice=t(f"backup_advice_{kind}")))]
+
+
+def _recovered_notice(size: int, language: str) -> list[Reply]:
+    return [Reply(editor_text(language, "backup_recovered", size=human_size(size, cyrillic=True)))]
 
 
 def _daily_backup(db_path: Path, folder: Path, keep: int, now: datetime) -> DatabaseFacts | None:
@@ -172,15 +185,16 @@ def _daily_backup(db_path: Path, folder: Path, keep: int, now: datetime) -> Data
     return facts
 
 
-def _reason(exc: Exception) -> str:
-    """Why a backup failed, in Kazakh for editors (the log has the details)."""
+def failure_kind(exc: Exception) -> str:
+    """Why a backup failed, as a kind editors are told of in their words (the log has the details): no_space,
+    no_permission, write_failed (the folder cannot be written) or check_failed (the copy was not sound)."""
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:
-            return "дискіде орын жоқ"
+            return "no_space"
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return "BACKUP_DIR қалтасына жазуға рұқсат жоқ"
-        return "BACKUP_DIR қалтасына жазу мүмкін болмады"
-    return "көшірме тексеруден өтпеді"
+            return "no_permission"
+        return "write_failed"
+    return "check_failed"
 
 
 def status_line(svc: Services, language: str) -> str:
@@ -200,12 +214,14 @@ def status_line(svc: Services, language: str) -> str:
             language,
             "backup_last",
             when=local_datetime(newest.taken_at, settings.timezone),
-            size=human_size(newest.size, kazakh=True),
+            size=human_size(newest.size, cyrillic=True),
             overdue=overdue,
             count=len(found),
         )
     else:
         line = editor_text(language, "backup_none")
     if svc.backup_failure is not None:
-        line += "\n" + editor_text(language, "backup_failing", reason=escape(svc.backup_failure))
+        line += "\n" + editor_text(
+            language, "backup_failing", reason=editor_text(language, f"backup_reason_{svc.backup_failure}")
+        )
     return line

@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.fakeapi import FakeBotApi
 from bot.fakeapi.core import Message
 from bot.fakeapi.inprocess import InProcessRequest
+from bot.i18n import EDITOR_COMMAND_DESCRIPTIONS, console_text
 from storage import DatabaseUnavailable
 
 CONSOLE_USER_ID = 1
@@ -41,10 +42,11 @@ def plain(html_text: str) -> str:
     return unescape(re.sub(r"</?(?:b|strong)>", "*", re.sub(r"<(?!/?(?:b|strong)>)[^>]+>", "", html_text)))
 
 
-def show(message: Message, buttons: list[dict[str, Any]], out: TextIO | None = None) -> None:
+def show(message: Message, buttons: list[dict[str, Any]], out: TextIO | None = None, language: str = "kk") -> None:
+    """One message as the console prints it, in the console's language; its buttons are numbered on."""
     out = out or sys.stdout
-    where = "📢 channel" if isinstance(message.chat_id, str) else "🤖 bot"
-    edited = " (edited)" if message.edited else ""
+    where = console_text(language, "channel" if isinstance(message.chat_id, str) else "bot")
+    edited = console_text(language, "edited") if message.edited else ""
     print(f"\n── {where}{edited} ──\n{plain(message.text)}", file=out)
     for row in (message.reply_markup or {}).get("inline_keyboard", []):
         cells = []
@@ -59,8 +61,8 @@ def show(message: Message, buttons: list[dict[str, Any]], out: TextIO | None = N
 class _Screen:
     """Prints each message the bot sends (or edits) once, as soon as the fake has it."""
 
-    def __init__(self, fake: FakeBotApi, out: TextIO) -> None:
-        self.fake, self.out = fake, out
+    def __init__(self, fake: FakeBotApi, out: TextIO, language: str) -> None:
+        self.fake, self.out, self.language = fake, out, language
         self.seen: set[tuple[str, int]] = set()
         self.buttons: list[dict[str, Any]] = []
 
@@ -75,7 +77,7 @@ class _Screen:
     def flush(self) -> None:
         for marker, message in self._new():
             self.seen.add(marker)
-            show(message, self.buttons, self.out)
+            show(message, self.buttons, self.out, self.language)
 
     async def follow(self) -> None:
         """Print messages as they are sent, whatever the console is doing (waiting for a line, say)."""
@@ -99,7 +101,7 @@ async def console(
     if not settings.channel_id:
         settings = settings.model_copy(update={"channel_id": CONSOLE_CHANNEL})
     app = build_application(settings, request=InProcessRequest(fake), send_interval=1.0)
-    screen = _Screen(fake, out or sys.stdout)
+    screen = _Screen(fake, out or sys.stdout, language)
     async with app:
         try:
             await app.post_init(app)  # type: ignore[misc]  # run_polling would call it; `async with` does not
@@ -123,13 +125,10 @@ async def _session(
     lines: AsyncIterator[str] | None,
     stop: asyncio.Event,
 ) -> None:
-    print(
-        f"Aikyn bot console — user {user_id} ({language}); /help for commands, a number presses a button, "
-        "Ctrl-D quits.",
-        file=screen.out,
-    )
+    print(console_text(language, "usage", user_id=user_id), file=screen.out)
     if user_id in settings.admin_ids:
-        print("You are an admin here: /schedule, /queue, /cancel, /postnow, /preview, /status.", file=screen.out)
+        commands = ", ".join(f"/{name}" for name in EDITOR_COMMAND_DESCRIPTIONS["kk"])
+        print(console_text(language, "editor", commands=commands), file=screen.out)
     screen.flush()
     following = asyncio.create_task(screen.follow())
     source = lines if lines is not None else _stdin_lines()
@@ -170,7 +169,7 @@ def _update_for(line: str, fake: FakeBotApi, screen: _Screen, user_id: int, lang
         return fake.button_press(button["message"], button["callback_data"], user_id=user_id, language=language)
     start = re.search(r"\?start=([\w-]+)", button.get("url", ""))
     if not start:
-        print(f"(opens {button.get('url')} in a browser)", file=screen.out)
+        print(console_text(language, "opens", url=button.get("url")), file=screen.out)
         return None
     return fake.user_message(f"/start {start[1]}", user_id=user_id, language=language)
 

@@ -19,14 +19,14 @@ from zoneinfo import ZoneInfo
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot import backups, importer, posting
+from bot import backups, feed_lines, importer, ingest_review, posting
 from bot.article_files import ArticleFileError, parse_article_bytes, parse_article_text
 from bot.command_menu import set_editor_menu
 from bot.i18n import COMMAND_DESCRIPTIONS, EDITOR_TEXTS, WEEKDAYS, editor_text
 from bot.records import ArticleDraft
 from bot.render import CAPTION_LIMIT, MESSAGE_LIMIT, Button, Reply, shorten
 from bot.services import Services
-from storage import Database, articles, editor_log, feed_state, posts
+from storage import Database, article_analysis, articles, editor_log, feed_state, outbox, posts
 from storage.articles import Article
 
 QUEUE_PAGE = 5
@@ -68,6 +68,13 @@ class Editor:
         await editor_log.record(
             self.db, action, editor_id=self.user_id, now=self.svc.clock(), post_id=post_id, article_id=article_id
         )
+
+    async def record_each(self, action: str, article_ids: list[int]) -> None:
+        """The same action on many articles, recorded in one transaction."""
+        if article_ids:
+            await editor_log.record_each(
+                self.db, action, editor_id=self.user_id, now=self.svc.clock(), article_ids=article_ids
+            )
 
 
 async def enter(svc: Services, bot: Bot, user_id: int, name: str, language: str) -> Editor:
@@ -130,9 +137,13 @@ def parse_number(value: str) -> int | None:
 
 
 def _number_or_mistake(ed: Editor, value: str, usage: str, command: str) -> int:
+    """The id typed after a command; the usage when there is none, and a polite refusal of anything that is not
+    one (a sign, a letter, «١٢» or «１２», a number beyond 2^63 − 1)."""
+    if not value.strip():
+        raise EditorMistake(ed.t(usage, command=command))
     number = parse_number(value)
     if number is None:
-        raise EditorMistake(ed.t(usage, command=command))
+        raise EditorMistake(ed.t("bad_number", value=escape(shorten(value, 40)), command=command))
     return number
 
 
@@ -205,9 +216,9 @@ async def schedule(ed: Editor, argument: str) -> Reply:
     _need_channel(ed)
     usage = ed.t("usage_schedule", zone=_zone(ed))
     parts = argument.split(maxsplit=1)
-    article_id = parse_number(parts[0]) if parts else None
-    if article_id is None or len(parts) < 2:
+    if len(parts) < 2:
         raise EditorMistake(usage)
+    article_id = _number_or_mistake(ed, parts[0], "usage_schedule", "/schedule")
     try:
         local = parse_local_time(parts[1], ed.svc.clock(), ed.tz)
     except ValueError:
@@ -231,7 +242,10 @@ def _refuse_past(ed: Editor, local: datetime) -> None:
 async def schedule_anyway(ed: Editor, article_id: int, minute: int) -> Reply:
     """«Post again» pressed under a /schedule warning (`minute`: the understood time, in minutes since 1970)."""
     _need_channel(ed)
-    local = datetime.fromtimestamp(minute * 60, ed.tz)
+    try:
+        local = datetime.fromtimestamp(minute * 60, ed.tz)
+    except (ValueError, OverflowError, OSError):  # no such time: a forged button
+        raise EditorMistake(ed.t("stale")) from None
     _refuse_past(ed, local)
     article = await _article(ed, article_id)
     await ed.record("again", article_id=article_id)
@@ -648,11 +662,9 @@ async def status_lines(ed: Editor) -> list[str]:
     named = ("pending", "sent", "failed", "missed", "cancelled", "deleted")
     lines.append(ed.t("status_counts", **{name: counts.get(name, 0) for name in named}))
     lines.append(ed.t("status_articles", count=await articles.count(ed.db)))
+    lines.append(await _outbox_line(ed))
     for feed in await feed_state.statuses(ed.db):
-        ok = feed.last_ok_at is not None and feed.last_ok_at == feed.last_poll_at
-        when = ed.when(feed.last_poll_at) if feed.last_poll_at else "—"
-        result = ed.t("status_feed_ok" if ok else "status_feed_error") + " " + escape(feed.line)
-        lines.append(ed.t("status_feed", url=escape(shorten(feed.url, 60)), when=when, result=result))
+        lines.append(feed_lines.status_line(ed.language, feed, ed.when(feed.last_poll_at) if feed.last_poll_at else ""))
     lines.append(backups.status_line(ed.svc, ed.language))
     if settings.approval_minutes:
         default = ed.t(f"default_{settings.approval_default}")
@@ -663,6 +675,20 @@ async def status_lines(ed: Editor) -> list[str]:
     if latest:
         lines.append(ed.t("status_last_action", entry=_log_line(ed, latest[0])))
     return lines
+
+
+async def _outbox_line(ed: Editor) -> str:
+    """The followers' notifications: waiting and sent, then only the kinds there are (HTML)."""
+    counts = await outbox.status_counts(ed.db)
+    waiting = sum(counts.get(status, 0) for status in ("pending", "claimed", "sending"))
+    line = ed.t("status_outbox", waiting=waiting, sent=counts.get("sent", 0))
+    others = {
+        "capped": counts.get("capped", 0),
+        "held": counts.get("held", 0),
+        "failed": counts.get("failed", 0) + counts.get("expired", 0),
+        "unconfirmed": counts.get("unconfirmed", 0),
+    }
+    return line + "".join(", " + ed.t(f"status_outbox_{kind}", count=n) for kind, n in others.items() if n)
 
 
 async def _channel_line(ed: Editor) -> str:
@@ -697,15 +723,17 @@ def upload_refusal(ed: Editor, name: str, size: int | None) -> Reply | None:
 
 
 async def import_upload(ed: Editor, name: str, raw: bytes) -> list[Reply]:
-    """An editor's article file: imported, analysed, answered with ids, titles and the channel post preview."""
-    if len(raw) > MAX_UPLOAD_BYTES:
-        return [Reply(ed.t("file_too_big", name=escape(name)))]
+    """An editor's article file (.txt, .json, .jsonl, .html): imported, analysed, answered with what became of
+    each article, then the channel post preview of the last one."""
     suffix = "." + name.rsplit(".", 1)[-1].lower()
-    try:
-        parsed = parse_article_bytes(raw, suffix=suffix, source=f"telegram:{name}")
+    try:  # the size is checked on the bytes read, whatever Telegram said of the file
+        parsed = parse_article_bytes(raw, suffix=suffix, source=f"telegram:{name}", max_bytes=MAX_UPLOAD_BYTES)
     except ArticleFileError as exc:
         return [Reply(ed.t("file_problem", name=escape(name), problem=file_problem(ed.language, str(exc))))]
-    return await _import(ed, parsed.drafts, parsed.problems, name)
+    problems = [ed.t("file_problem", name=escape(name), problem=file_problem(ed.language, p)) for p in parsed.problems]
+    if len(parsed.drafts) == 1 and not problems:
+        return await _import_one(ed, parsed.drafts[0])
+    return await _import_many(ed, parsed.drafts, problems, source=f"telegram:{name}")
 
 
 async def import_pasted(ed: Editor, text: str) -> list[Reply]:
@@ -716,26 +744,87 @@ async def import_pasted(ed: Editor, text: str) -> list[Reply]:
         draft = parse_article_text(text, source="telegram:pasted")
     except ArticleFileError as exc:
         return [Reply(file_problem(ed.language, str(exc)))]
-    return await _import(ed, [draft], [], "")
+    return await _import_one(ed, draft)
 
 
-async def _import(ed: Editor, drafts: list[ArticleDraft], problems: list[str], name: str) -> list[Reply]:
-    lines = []
-    last_id = None
-    for draft in drafts:
+async def _import_one(ed: Editor, draft: ArticleDraft) -> list[Reply]:
+    """One article in its own transaction (the analysis off the event loop): its id, what became of it, whether
+    it is held for editors or stored without its analysis, and the channel post preview."""
+    try:
         saved = await importer.save_article(ed.db, draft, now=ed.svc.clock())
-        last_id = saved.id
-        outcome = ed.t(f"outcome_{saved.outcome}")
-        lines.append(ed.t("imported_line", id=saved.id, outcome=outcome, title=_title(draft.title, 150)))
-        if saved.outcome != "unchanged":
-            await ed.record("import", article_id=saved.id)
-    lines += [
-        "⚠️ " + ed.t("file_problem", name=escape(name), problem=file_problem(ed.language, p)) for p in problems[:5]
+    except importer.ArticleRejected as exc:
+        return [
+            Reply(ed.t("upload_rejected", title=_title(draft.title or "—", 80), problem=rejected(ed.language, exc)))
+        ]
+    if saved.outcome != "unchanged":
+        await ed.record("import", article_id=saved.id)
+    lines = [
+        ed.t("imported_line", id=saved.id, outcome=ed.t(f"outcome_{saved.outcome}"), title=_title(draft.title, 150))
     ]
-    replies = [Reply("\n".join(lines))] if lines else []
-    if last_id is not None:
-        replies.append(await preview(ed, str(last_id)))
+    article = await _article(ed, saved.id)
+    if article.held_reason:
+        lines.append(ed.t("upload_held", reason=ingest_review.hold_reason(ed.language, article.held_reason)))
+    if saved.outcome != "unchanged" and await article_analysis.analysis_error(ed.db, saved.id):
+        lines.append(ed.t("upload_analysis_failed", count=1))
+    return [Reply("\n".join(lines)), await preview(ed, str(saved.id))]
+
+
+async def _import_many(ed: Editor, drafts: list[ArticleDraft], problems: list[str], *, source: str) -> list[Reply]:
+    """Many articles in one batch (importer.import_drafts: short transactions, each article reported once it is
+    committed): a count, then each new or updated article, the records refused and why; the last one's preview."""
+    checked, refused = [], []
+    for draft in drafts:
+        try:
+            checked.append(importer.checked_draft(draft))
+        except importer.ArticleRejected as exc:
+            title = _title(draft.title or "—", 80)
+            refused.append(ed.t("upload_rejected", title=title, problem=rejected(ed.language, exc)))
+    changed: list[tuple[int, str, str]] = []
+
+    def committed(article_id: int, outcome: str, title: str) -> None:
+        changed.append((article_id, outcome, title))
+
+    report, aborted = importer.ImportReport(), False
+    try:
+        await importer.import_drafts(ed.db, checked, report, source=source, on_change=committed, now=ed.svc.clock())
+    except importer.ImportAborted:
+        aborted = True  # what was committed before stays, and is listed
+    await ed.record_each("import", [article_id for article_id, _, _ in changed])
+    return await _import_report(ed, report, changed, [*problems, *refused], aborted)
+
+
+async def _import_report(
+    ed: Editor, report: importer.ImportReport, changed: list[tuple[int, str, str]], refused: list[str], aborted: bool
+) -> list[Reply]:
+    counts = {"new": report.imported, "updated": report.updated, "unchanged": report.unchanged}
+    lines = [ed.t("upload_counts", **counts, refused=len(refused) + report.failed)]
+    lines += [
+        ed.t("imported_line", id=article_id, outcome=ed.t(f"outcome_{outcome}"), title=_title(title, 150))
+        for article_id, outcome, title in changed
+    ]
+    if report.analysis_failed:
+        lines.append(ed.t("upload_analysis_failed", count=report.analysis_failed))
+    if report.failed:
+        lines.append(ed.t("upload_not_stored", count=report.failed))
+    if aborted:
+        lines.append(ed.t("upload_aborted"))
+    lines += ["⚠️ " + line for line in refused]
+    replies = [Reply("\n".join(lines))]
+    if changed:
+        replies.append(await preview(ed, str(changed[-1][0])))
     return replies
+
+
+def rejected(language: str, exc: importer.ArticleRejected) -> str:
+    """Why the importer refused an article (English, for the log and the command line), in the editor's words."""
+    reason = str(exc)
+    if reason == "no title":
+        return editor_text(language, "problem_no_title")
+    if reason == "no body":
+        return editor_text(language, "problem_no_article_text")
+    if "URL" in reason:
+        return editor_text(language, "problem_url")
+    return editor_text(language, "problem_other")
 
 
 _PROBLEMS = (
@@ -744,11 +833,13 @@ _PROBLEMS = (
     (re.compile(r"empty file|no records"), "problem_empty"),
     (re.compile(r"binary file"), "problem_binary"),
     (re.compile(r"no text"), "problem_no_text"),
+    (re.compile(r"no article text"), "problem_not_article"),
     (re.compile(r"no body"), "problem_no_body"),
     (re.compile(r"invalid JSON"), "problem_json"),
     (re.compile(r"must be a JSON object"), "problem_record"),
 )
 _FIELD = re.compile(r"field '?(\w+)'?")
+_FIELDS = ("title", "lead", "body", "url", "published_at", "views", "source")
 _WHERE = re.compile(r"^(record|line) ([0-9]+): (.*)$", re.S)
 
 
@@ -761,7 +852,9 @@ def file_problem(language: str, message: str) -> str:
         key = "problem_at_record" if where[1] == "record" else "problem_at_line"
         return editor_text(language, key, n=where[2], problem=inner)
     if field := _FIELD.search(first):
-        return editor_text(language, "problem_field", field=escape(field[1]))
+        name = field[1]
+        word = editor_text(language, f"field_{name}") if name in _FIELDS else name
+        return editor_text(language, "problem_field", word=escape(word), field=escape(name))
     for pattern, key in _PROBLEMS:
         if pattern.search(first):
             return editor_text(language, key)

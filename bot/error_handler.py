@@ -7,17 +7,21 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import re
 import time
 import traceback
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes
 
-from bot.i18n import pick_language, text
-from bot.jobs import tell_editors
+from bot.i18n import editor_text, pick_language, text
+from bot.jobs import tell_each_editor
 from bot.reading import ReaderMistake
+from bot.render import Reply, local_datetime
 from bot.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -70,16 +74,53 @@ def _on_conflict(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _unexpected(update: object, context: ContextTypes.DEFAULT_TYPE, error: BaseException | None) -> None:
     described = update.to_dict() if isinstance(update, Update) else update
     log.error("error while handling %s", described, exc_info=error)
+    svc = services(context)
+    apologised = False
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         user = update.effective_user
-        await _reply(update, text(pick_language(None, user.language_code if user else None), "error"))
-    svc = services(context)
+        chosen = svc.readers.language(user.id) if user else None  # /lang, else the Telegram language
+        await _reply(update, text(pick_language(chosen, user.language_code if user else None), "error"))
+        apologised = True
     if error is not None and _first_in_a_while(svc, error):
-        described_error = _without_secrets(f"{type(error).__name__}: {error}", svc)
+        notice = partial(_admin_note, type(error).__name__, _where(update), apologised, svc.clock(), svc)
         try:
-            await tell_editors(context.application, f"⚠️ Қате: {html.escape(described_error)[:300]}")
+            await tell_each_editor(context.application, notice)
         except Exception:  # telling admins must not become a second failure
             log.warning("could not tell the editors about the error", exc_info=True)
+
+
+def _where(update: object) -> tuple[str, str]:
+    """Where the error happened, for admins: a command (and which), a button, another message, or background work
+    (a job, polling). The command is named only when it is a plain command word."""
+    if not isinstance(update, Update):
+        return "error_in_background", ""
+    if update.callback_query is not None:
+        return "error_in_button", ""
+    message = update.effective_message
+    word = (message.text or "").split(maxsplit=1)[0].split("@")[0] if message and message.text else ""
+    if re.fullmatch(r"/[a-z_]{1,32}", word):
+        return "error_in_command", word
+    return "error_in_message", ""
+
+
+def _admin_note(
+    kind: str, where: tuple[str, str], apologised: bool, at: datetime, svc: Services, language: str
+) -> list[Reply]:
+    """What happened (the error's class, where, when) and what to do, in the admin's language; the error's own
+    message (English, possibly with data) stays in the log."""
+    t = partial(editor_text, language)
+    return [
+        Reply(
+            t(
+                "error_note",
+                kind=html.escape(kind),
+                where=t(where[0], command=where[1]),
+                when=local_datetime(at, svc.settings.timezone),
+                user=t("error_apologised") if apologised else "",
+                minutes=round(ALERT_EVERY_SECONDS / 60),
+            )
+        )
+    ]
 
 
 async def _reply(update: Update, message: str) -> None:
@@ -89,14 +130,6 @@ async def _reply(update: Update, message: str) -> None:
             await update.effective_chat.send_message(message)
     except Exception as exc:
         log.warning("could not answer update %s: %s: %s", update.update_id, type(exc).__name__, exc)
-
-
-def _without_secrets(text: str, svc: Services) -> str:
-    """An error's text as editors may read it: the token and the webhook secret taken out."""
-    for secret in (svc.settings.bot_token, svc.settings.webhook_secret):
-        if secret:
-            text = text.replace(secret, "…")
-    return text
 
 
 def _first_in_a_while(svc: Services, error: BaseException) -> bool:

@@ -9,9 +9,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "greeting": "Сәлеметсіз бе! Бұл — <b>Айқын</b> газетінің боты. Мұнда мақалаларды оқып, іздей аласыз.",
         "help": (
             "<b>Командалар</b>\n"
-            "/latest — соңғы мақалалар\n/article &lt;id&gt; — мақаланың толық мәтіні\n"
-            "/quotes [id | есім] — дәйексөздер\n/related &lt;id&gt; — байланысты мақалалар\n"
-            "/events [id | жыл | сөз] — оқиғалар хронологиясы: 1000–2100 аралығындағы сан — сол жылдың оқиғалары\n"
+            "/latest — соңғы мақалалар\n/article &lt;нөмір&gt; — мақаланың толық мәтіні\n"
+            "/quotes [нөмір | есім] — дәйексөздер\n/related &lt;нөмір&gt; — байланысты мақалалар\n"
+            "/events [нөмір | жыл | сөз] — оқиғалар хронологиясы: 1000–2100 аралығындағы сан — сол жылдың оқиғалары\n"
             "(<code>/events 1995</code> не <code>/events 1995 жылы</code>), басқа сан — мақала нөмірі\n"
             "/search &lt;сөздер&gt; — іздеу\n"
             "/follow &lt;есім | жер | сөздер&gt; — жаңа мақала шықса, хабарлау\n/following — жазылымдар\n"
@@ -87,9 +87,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "greeting": "Здравствуйте! Это бот газеты <b>Айқын</b>. Здесь можно читать и искать статьи.",
         "help": (
             "<b>Команды</b>\n"
-            "/latest — последние статьи\n/article &lt;id&gt; — полный текст статьи\n"
-            "/quotes [id | имя] — цитаты\n/related &lt;id&gt; — связанные статьи\n"
-            "/events [id | год | слово] — хронология событий: число от 1000 до 2100 — события этого года\n"
+            "/latest — последние статьи\n/article &lt;номер&gt; — полный текст статьи\n"
+            "/quotes [номер | имя] — цитаты\n/related &lt;номер&gt; — связанные статьи\n"
+            "/events [номер | год | слово] — хронология событий: число от 1000 до 2100 — события этого года\n"
             "(<code>/events 1995</code> или <code>/events 1995 год</code>), другое число — номер статьи\n"
             "/search &lt;слова&gt; — поиск\n"
             "/follow &lt;имя | место | слова&gt; — сообщать о новых статьях\n/following — подписки\n"
@@ -228,7 +228,7 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
             "/delete &lt;пост&gt; — постты арнадан өшіру\n"
             "/cancel &lt;пост&gt; — кезектегі постты тоқтату\n"
             "/status — арна, слоттар, посттар\n/log — редакторлардың соңғы әрекеттері\n"
-            "Мақала қосу: .txt/.json файлын не толық мәтінін жіберіңіз.\n"
+            "Мақала қосу: .txt/.json/.html файлын не толық мәтінін жіберіңіз.\n"
             "Уақыт: <code>25.12.2026 09:00</code>, <code>2026-12-25 09:00</code>, <code>18:00</code>, "
             "<code>ертең 09:00</code> ({zone})."
         ),
@@ -236,7 +236,7 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "usage_schedule": (
             "Қолданылуы: <code>/schedule &lt;мақала нөмірі&gt; &lt;уақыт&gt;</code>\n"
             "Уақыт: <code>25.12.2026 09:00</code>, <code>2026-12-25 09:00</code>, <code>18:00</code> (бүгін, "
-            "өтіп кетсе — ертең), <code>ертең 09:00</code>. {zone}."
+            "өтіп кетсе — ертең), <code>ертең 09:00</code> ({zone})."
         ),
         "usage_post": "Қолданылуы: <code>{command} &lt;пост нөмірі&gt;</code>. Посттардың нөмірі: /queue, /log",
         "usage_article": "Қолданылуы: <code>{command} &lt;мақала нөмірі&gt;</code>. Мақалалар: /latest",
@@ -368,14 +368,12 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "backup_overdue": " ⚠️ ескі",
         "backup_failing": "❌ Соңғы әрекет сәтсіз: {reason}",
         "status_feed": "Лента {url}: {when} — {result}",
-        "status_feed_ok": "✅",
-        "status_feed_error": "❌ қате",
         "status_approval": "Автоматты посттарды мақұлдау: слоттан {minutes} минут бұрын; жауап болмаса — {default}",
         "status_approval_off": "Автоматты посттарды мақұлдау: өшірулі",
         "status_last_action": "Соңғы әрекет: {entry} (барлығы: /log)",
-        "send_file_types": "Мақаланы .txt, .json немесе .jsonl файлымен жіберіңіз.",
+        "send_file_types": "Мақаланы .txt, .json, .jsonl немесе .html файлымен жіберіңіз.",
         "file_too_big": "Файл тым үлкен (2 МБ-тан аспасын): {name}",
-        "paste_hint": "Мақаланы қосу үшін толық мәтінін (бірінші жолы — тақырып) немесе .txt/.json файлын "
+        "paste_hint": "Мақаланы қосу үшін толық мәтінін (бірінші жолы — тақырып) немесе .txt/.json/.html файлын "
         "жіберіңіз. Командалар: /help",
         "file_problem": "{name}: {problem}",
         "outcome_imported": "жаңа",
@@ -383,17 +381,103 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "outcome_unchanged": "өзгеріссіз",
         "imported_line": "№{id} ({outcome}): {title}",
         "problem_unreadable": "файл оқылмады",
-        "problem_too_large": "файл тым үлкен",
+        "problem_too_large": "файл тым үлкен (2 МБ-тан аспасын)",
         "problem_empty": "файл бос",
         "problem_binary": "бұл мәтін емес",
         "problem_no_text": "мәтін жоқ",
         "problem_no_body": "мақаланың мәтіні жоқ: файлда тек тақырып жолы бар",
         "problem_json": "JSON қате",
-        "problem_field": "«{field}» өрісі жоқ не қате",
+        "problem_field": "«{word}» өрісі (<code>{field}</code>) жоқ не қате",
+        "field_title": "тақырып",
+        "field_lead": "лид",
+        "field_body": "мәтін",
+        "field_url": "сілтеме",
+        "field_published_at": "жарияланған күні",
+        "field_views": "қаралым",
+        "field_source": "дереккөз",
         "problem_record": "жазба JSON нысаны болуы керек",
         "problem_other": "файлдан мақала оқылмады",
         "problem_at_record": "{n}-жазба: {problem}",
         "problem_at_line": "{n}-жол: {problem}",
+        "held_notice": "⏸ <b>Мақала №{id} редакторға ұсталды</b>: {reason}. Арнаға өздігінен шықпайды.",
+        "hold_short": "мәтіні тым қысқа",
+        "hold_caption": "мәтіні тек сурет жазуы сияқты",
+        "hold_date": "мәтіні тек күн жолы",
+        "hold_boilerplate": "беттің көбі мәзір, жарнама, сілтемелер",
+        "hold_incomplete": "беттегі мәтіннің бір бөлігі ғана алынды",
+        "hold_unknown": "мәтінін тексеру керек",
+        "btn_publish_held": "✅ Осы күйінде жариялау",
+        "btn_drop_held": "🗑 Алып тастау",
+        "held_not_held": "№{id} мақала ұсталмаған (шешім бұрын қабылданған немесе ол жойылған).",
+        "held_released": "✅ №{id} мақала енді ұсталмайды: келесі слотта арнаға шығуы мүмкін. "
+        "Қазір жариялау: /postnow {id}",
+        "held_not_dropped": "№{id} мақала алынбады: ол ұсталмаған, жойылған немесе арнаға жіберілген.",
+        "held_dropped": "🗑 №{id} мақала алып тасталды; лентадан қайта алынбайды.",
+        "feed_unread": "лента оқылмады: {reason}",
+        "feed_not_polled": "әлі тексерілмеді",
+        "feed_not_modified": "лента өзгермеген",
+        "feed_counts": "жаңа {new}, жаңартылды {updated}, өзгеріссіз {unchanged}",
+        "feed_held": "редакторға ұсталды {count}",
+        "feed_failed": "бет алынбады {count} ({reason})",
+        "feed_waiting": "кезекте {count}",
+        "feed_no_link": "сілтемесіз {count}",
+        "feed_given_up": "{count} бет енді алынбайды ({reasons})",
+        "feed_given_up_reason": "{reason} — {count}",
+        "feed_reason_not_modified": "өзгеріс жоқ",
+        "feed_reason_timeout": "сайт жауабы кешікті",
+        "feed_reason_network": "желі қатесі",
+        "feed_reason_too_large": "тым үлкен",
+        "feed_reason_not_web": "веб-адрес емес",
+        "feed_reason_not_feed": "бұл жаңалықтар лентасы емес не ол бүлінген",
+        "feed_reason_not_article": "бетте мақала мәтіні жоқ",
+        "feed_reason_import": "сақталмады, бот журналын қараңыз",
+        "feed_reason_unexpected": "күтпеген қате, бот журналын қараңыз",
+        "feed_reason_unknown": "белгісіз қате",
+        "feed_http": "{reason}, сайт жауабы {status}",
+        "feed_http_refused": "кіруге рұқсат жоқ",
+        "feed_http_not_found": "бет табылмады",
+        "feed_http_gone": "бет жойылған",
+        "feed_http_server": "сайт қатесі",
+        "feed_http_other": "сайт бас тартты",
+        "status_outbox": "Жазылушыларға хабарламалар: кезекте {waiting}, жіберілген {sent}",
+        "status_outbox_capped": "кешкі тізімді күтеді {count}",
+        "status_outbox_held": "ботты бұғаттағандарға {count}",
+        "status_outbox_failed": "жеткізілмеген {count}",
+        "status_outbox_unconfirmed": "жеткені белгісіз {count}",
+        "backup_failed": "❌ Сақтық көшірме жасалмады: {reason}. {advice} Бот сағат сайын қайталап көреді; көшірме "
+        "қайта жасалғанда хабарлаймын.",
+        "backup_recovered": "✅ Сақтық көшірме қайта жасалды: {size}.",
+        "backup_reason_no_space": "дискіде орын жоқ",
+        "backup_reason_no_permission": "BACKUP_DIR қалтасына жазуға рұқсат жоқ",
+        "backup_reason_write_failed": "BACKUP_DIR қалтасына жазу мүмкін болмады",
+        "backup_reason_check_failed": "көшірме тексеруден өтпеді",
+        "backup_advice_no_space": "Дискіде орын босатыңыз.",
+        "backup_advice_no_permission": "Бот іске қосылған пайдаланушыға бұл қалтаға жазуға рұқсат беріңіз.",
+        "backup_advice_write_failed": "Қалта бар ма, дискі қосулы ма — тексеріңіз; себебі бот журналында.",
+        "backup_advice_check_failed": "Дерекқор файлы зақымдалған болуы мүмкін: бот журналын қараңыз.",
+        "error_note": "⚠️ Ботта күтпеген қате болды: <code>{kind}</code>, {where}, {when}.{user} Бот жұмысын "
+        "жалғастырып жатыр. Толығы бот журналында — сол уақыттағы жазбаны қараңыз; қате қайталана берсе, журналдың "
+        "осы бөлігін бот әзірлеушісіне жіберіңіз. Мұндай қате туралы {minutes} минутта бір реттен жиі хабарламаймын.",
+        "error_in_background": "фондық жұмыс кезінде",
+        "error_in_button": "батырма басылғанда",
+        "error_in_command": "{command} командасы орындалғанда",
+        "error_in_message": "хабарлама өңделгенде",
+        "error_apologised": " Пайдаланушыға кешірім айтылды.",
+        "upload_counts": "Файлдағы мақалалар: жаңа {new}, жаңартылды {updated}, өзгеріссіз {unchanged}, алынбады "
+        "{refused}",
+        "upload_rejected": "«{title}»: {problem}",
+        "upload_held": "⏸ Арнаға өздігінен шықпайды: {reason}. Батырмалары бар хабарлама бөлек келеді.",
+        "upload_analysis_failed": "⚠️ {count} мақаланың талдауы сәтсіз болды: дәйексөз, оқиға, түйін жоқ; бот "
+        "жаңартылғанда қайта талданады.",
+        "upload_not_stored": "⚠️ {count} мақала сақталмады: себебі бот журналында.",
+        "upload_aborted": "❌ Дерекқор жазуды қабылдамады, импорт тоқтады: жоғарыдағылар ғана сақталды. Бот журналын "
+        "қараңыз да, файлды қайта жіберіңіз.",
+        "problem_no_title": "тақырыбы жоқ",
+        "problem_no_article_text": "мақаланың мәтіні жоқ",
+        "problem_url": "сайттағы мекенжайы жарамсыз",
+        "problem_not_article": "бетте мақала мәтіні табылмады",
+        "bad_number": "«{value}» — нөмір емес. Нөмір 0–9 цифрларынан тұратын оң бүтін сан болуы керек, мысалы: "
+        "<code>{command} 12</code>",
         "only_editors": "Бұл команда тек редакторларға арналған.",
         "only_editors_button": "Бұл батырма тек редакторларға арналған.",
         "stale": "Бұл батырма ескірген.",
@@ -409,7 +493,7 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
             "/delete &lt;пост&gt; — удалить пост из канала\n"
             "/cancel &lt;пост&gt; — отменить пост из очереди\n"
             "/status — канал, слоты, посты\n/log — последние действия редакторов\n"
-            "Добавить статью: пришлите файл .txt/.json или полный текст.\n"
+            "Добавить статью: пришлите файл .txt/.json/.html или полный текст.\n"
             "Время: <code>25.12.2026 09:00</code>, <code>2026-12-25 09:00</code>, <code>18:00</code>, "
             "<code>завтра 09:00</code> ({zone})."
         ),
@@ -417,7 +501,7 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "usage_schedule": (
             "Как писать: <code>/schedule &lt;номер статьи&gt; &lt;время&gt;</code>\n"
             "Время: <code>25.12.2026 09:00</code>, <code>2026-12-25 09:00</code>, <code>18:00</code> (сегодня, "
-            "а если уже прошло — завтра), <code>завтра 09:00</code>. {zone}."
+            "а если уже прошло — завтра), <code>завтра 09:00</code> ({zone})."
         ),
         "usage_post": "Как писать: <code>{command} &lt;номер поста&gt;</code>. Номера постов: /queue, /log",
         "usage_article": "Как писать: <code>{command} &lt;номер статьи&gt;</code>. Статьи: /latest",
@@ -550,32 +634,116 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "backup_overdue": " ⚠️ устарела",
         "backup_failing": "❌ Последняя попытка не удалась: {reason}",
         "status_feed": "Лента {url}: {when} — {result}",
-        "status_feed_ok": "✅",
-        "status_feed_error": "❌ ошибка",
         "status_approval": "Одобрение автоматических постов: за {minutes} мин до слота; без ответа — {default}",
         "status_approval_off": "Одобрение автоматических постов: выключено",
         "status_last_action": "Последнее действие: {entry} (все: /log)",
-        "send_file_types": "Пришлите статью файлом .txt, .json или .jsonl.",
+        "send_file_types": "Пришлите статью файлом .txt, .json, .jsonl или .html.",
         "file_too_big": "Файл слишком большой (не больше 2 МБ): {name}",
         "paste_hint": "Чтобы добавить статью, пришлите её полный текст (первая строка — заголовок) или файл "
-        ".txt/.json. Команды: /help",
+        ".txt/.json/.html. Команды: /help",
         "file_problem": "{name}: {problem}",
         "outcome_imported": "новая",
         "outcome_updated": "обновлена",
         "outcome_unchanged": "без изменений",
         "imported_line": "№{id} ({outcome}): {title}",
         "problem_unreadable": "файл не читается",
-        "problem_too_large": "файл слишком большой",
+        "problem_too_large": "файл слишком большой (не больше 2 МБ)",
         "problem_empty": "файл пуст",
         "problem_binary": "это не текст",
         "problem_no_text": "нет текста",
         "problem_no_body": "нет текста статьи: в файле только строка заголовка",
         "problem_json": "ошибка в JSON",
-        "problem_field": "поля «{field}» нет или оно неверно",
+        "problem_field": "поля «{word}» (<code>{field}</code>) нет или оно неверно",
+        "field_title": "заголовок",
+        "field_lead": "лид",
+        "field_body": "текст",
+        "field_url": "адрес",
+        "field_published_at": "дата публикации",
+        "field_views": "просмотры",
+        "field_source": "источник",
         "problem_record": "запись должна быть объектом JSON",
         "problem_other": "статью из файла прочитать не удалось",
         "problem_at_record": "запись {n}: {problem}",
         "problem_at_line": "строка {n}: {problem}",
+        "held_notice": "⏸ <b>Статья №{id} задержана для редактора</b>: {reason}. Сама в канал не выйдет.",
+        "hold_short": "текст слишком короткий",
+        "hold_caption": "текст похож только на подпись к фото",
+        "hold_date": "в тексте только строка с датой",
+        "hold_boilerplate": "большая часть страницы — меню, реклама, ссылки",
+        "hold_incomplete": "со страницы взята лишь часть текста",
+        "hold_unknown": "текст нужно проверить",
+        "btn_publish_held": "✅ Опубликовать как есть",
+        "btn_drop_held": "🗑 Убрать",
+        "held_not_held": "Статья №{id} не задержана (решение уже принято или её удалили).",
+        "held_released": "✅ Статья №{id} больше не задержана: может выйти в канал в следующий слот. Опубликовать "
+        "сейчас: /postnow {id}",
+        "held_not_dropped": "Статья №{id} не убрана: она не задержана, удалена или уже отправлена в канал.",
+        "held_dropped": "🗑 Статья №{id} убрана; из ленты её больше не возьмут.",
+        "feed_unread": "ленту прочитать не удалось: {reason}",
+        "feed_not_polled": "ещё не проверялась",
+        "feed_not_modified": "лента не изменилась",
+        "feed_counts": "новых {new}, обновлено {updated}, без изменений {unchanged}",
+        "feed_held": "задержано для редактора {count}",
+        "feed_failed": "страниц не получено {count} ({reason})",
+        "feed_waiting": "ждут очереди {count}",
+        "feed_no_link": "без ссылки {count}",
+        "feed_given_up": "страниц больше не запрашивается: {count} ({reasons})",
+        "feed_given_up_reason": "{reason} — {count}",
+        "feed_reason_not_modified": "изменений нет",
+        "feed_reason_timeout": "сайт не ответил вовремя",
+        "feed_reason_network": "ошибка сети",
+        "feed_reason_too_large": "слишком большой объём",
+        "feed_reason_not_web": "это не веб-адрес",
+        "feed_reason_not_feed": "это не лента новостей или она повреждена",
+        "feed_reason_not_article": "на странице нет текста статьи",
+        "feed_reason_import": "не сохранено, см. журнал бота",
+        "feed_reason_unexpected": "непредвиденная ошибка, см. журнал бота",
+        "feed_reason_unknown": "неизвестная ошибка",
+        "feed_http": "{reason}, ответ сайта {status}",
+        "feed_http_refused": "доступ запрещён",
+        "feed_http_not_found": "страница не найдена",
+        "feed_http_gone": "страница удалена",
+        "feed_http_server": "ошибка сайта",
+        "feed_http_other": "сайт отказал",
+        "status_outbox": "Уведомления подписчикам: в очереди {waiting}, отправлено {sent}",
+        "status_outbox_capped": "ждут вечерней сводки {count}",
+        "status_outbox_held": "заблокировавшим бота {count}",
+        "status_outbox_failed": "не доставлено {count}",
+        "status_outbox_unconfirmed": "неизвестно, дошли ли: {count}",
+        "backup_failed": "❌ Резервная копия не создана: {reason}. {advice} Бот будет пробовать каждый час; когда "
+        "копия получится, я сообщу.",
+        "backup_recovered": "✅ Резервная копия снова создана: {size}.",
+        "backup_reason_no_space": "на диске нет места",
+        "backup_reason_no_permission": "нет права записи в папку BACKUP_DIR",
+        "backup_reason_write_failed": "не удалось записать в папку BACKUP_DIR",
+        "backup_reason_check_failed": "копия не прошла проверку",
+        "backup_advice_no_space": "Освободите место на диске.",
+        "backup_advice_no_permission": "Дайте пользователю, от имени которого работает бот, право записи в эту папку.",
+        "backup_advice_write_failed": "Проверьте, есть ли папка и подключён ли диск; причина — в журнале бота.",
+        "backup_advice_check_failed": "Возможно, файл базы данных повреждён: посмотрите журнал бота.",
+        "error_note": "⚠️ В боте непредвиденная ошибка: <code>{kind}</code>, {where}, {when}.{user} Бот продолжает "
+        "работать. Подробности — в журнале бота, в записи за это время; если ошибка повторяется, отправьте этот "
+        "фрагмент журнала разработчику бота. Об ошибке этого вида я сообщаю не чаще раза в {minutes} мин.",
+        "error_in_background": "в фоновой работе",
+        "error_in_button": "при нажатии кнопки",
+        "error_in_command": "при выполнении команды {command}",
+        "error_in_message": "при обработке сообщения",
+        "error_apologised": " Пользователь получил извинение.",
+        "upload_counts": "Статьи из файла: новых {new}, обновлено {updated}, без изменений {unchanged}, не принято "
+        "{refused}",
+        "upload_rejected": "«{title}»: {problem}",
+        "upload_held": "⏸ Сама в канал не выйдет: {reason}. Сообщение с кнопками придёт отдельно.",
+        "upload_analysis_failed": "⚠️ Разбор не удался у статей: {count} — нет цитат, событий, краткого содержания; "
+        "после обновления бота они будут разобраны заново.",
+        "upload_not_stored": "⚠️ Не сохранено статей: {count}; причина — в журнале бота.",
+        "upload_aborted": "❌ База данных не приняла запись, импорт остановлен: сохранено только то, что перечислено "
+        "выше. Посмотрите журнал бота и пришлите файл ещё раз.",
+        "problem_no_title": "нет заголовка",
+        "problem_no_article_text": "нет текста статьи",
+        "problem_url": "недействительный адрес на сайте",
+        "problem_not_article": "на странице не найден текст статьи",
+        "bad_number": "«{value}» — не номер. Номер — целое положительное число из цифр 0–9, например: <code>{command} "
+        "12</code>",
         "only_editors": "Эта команда только для редакторов.",
         "only_editors_button": "Эта кнопка только для редакторов.",
         "stale": "Эта кнопка устарела.",
@@ -611,3 +779,30 @@ EDITOR_COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
 
 def editor_text(language: str, key: str, **fields: object) -> str:
     return EDITOR_TEXTS.get(language, EDITOR_TEXTS["kk"])[key].format(**fields)
+
+
+# The offline console's own lines (bot/console.py), in the language it was started with (--language).
+CONSOLE_TEXTS: dict[str, dict[str, str]] = {
+    "kk": {
+        "usage": "«Айқын» ботының консолі — пайдаланушы {user_id}, тілі қазақша; командалар: /help; батырманы басу "
+        "үшін оның нөмірін жазыңыз; шығу: Ctrl-D.",
+        "editor": "Сіз мұнда редакторсыз: {commands} (толығы: /help).",
+        "channel": "📢 арна",
+        "bot": "🤖 бот",
+        "edited": " (өзгертілді)",
+        "opens": "(браузерде ашылады: {url})",
+    },
+    "ru": {
+        "usage": "Консоль бота «Айқын» — пользователь {user_id}, язык русский; команды: /help; чтобы нажать кнопку, "
+        "введите её номер; выход: Ctrl-D.",
+        "editor": "Вы здесь редактор: {commands} (все: /help).",
+        "channel": "📢 канал",
+        "bot": "🤖 бот",
+        "edited": " (изменено)",
+        "opens": "(откроется в браузере: {url})",
+    },
+}
+
+
+def console_text(language: str, key: str, **fields: object) -> str:
+    return CONSOLE_TEXTS["ru" if language.lower().startswith("ru") else "kk"][key].format(**fields)

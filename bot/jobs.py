@@ -14,7 +14,6 @@ from telegram.ext import Application, ContextTypes
 
 from bot import backups, editorial, feeds, ingest_review, posting
 from bot.i18n import LANGUAGES
-from bot.render import Reply
 from bot.services import services
 
 log = logging.getLogger(__name__)
@@ -70,7 +69,7 @@ async def held_articles_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     article_ids, notices = await ingest_review.held_to_announce(svc)
     for notice in notices:
-        await notify_editors(context.application, notice)
+        await tell_each_editor(context.application, notice)
     await ingest_review.announced(svc, article_ids)
 
 
@@ -151,9 +150,13 @@ async def tell_each_editor(app: Application, notice: editorial.Notice) -> None:
     """A notice to every editor in their language (/lang, else the language they last wrote in, else Kazakh);
     one who cannot be reached is logged, not raised."""
     svc = services(app)
-    stored = await editorial.editor_languages(svc.db)
+    try:
+        stored = await editorial.editor_languages(svc.db)
+    except Exception:  # a troubled database must not keep editors from being told (of that, say)
+        log.warning("could not read the editors' languages", exc_info=True)
+        stored = {}
     for admin_id in sorted(svc.settings.admin_ids):
-        chosen = (app.user_data.get(admin_id) or {}).get("lang")
+        chosen = svc.readers.language(admin_id)
         language = chosen if chosen in LANGUAGES else stored.get(admin_id) or "kk"
         for reply in notice(language):
             try:
@@ -169,26 +172,6 @@ async def tell_each_editor(app: Application, notice: editorial.Notice) -> None:
 
 
 async def daily_backup_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    news = await backups.backup_if_due(services(context))
-    if news is not None:
-        await tell_editors(context.application, news)
-
-
-async def tell_editors(app: Application, message: str) -> None:
-    """A message (HTML) to every editor; one who cannot be reached is logged, not raised."""
-    for admin_id in services(app).settings.admin_ids:
-        try:
-            await app.bot.send_message(admin_id, message)
-        except TelegramError as exc:
-            log.warning("could not notify editor %s: %s", admin_id, exc.message)
-
-
-async def notify_editors(app: Application, reply: Reply) -> None:
-    """A rendered message, buttons included, to every editor; one who cannot be reached is logged, not raised."""
-    for admin_id in services(app).settings.admin_ids:
-        try:
-            await app.bot.send_message(
-                admin_id, reply.text, reply_markup=posting.keyboard(reply), link_preview_options=posting.preview(reply)
-            )
-        except TelegramError as exc:
-            log.warning("could not notify editor %s: %s", admin_id, exc.message)
+    notice = await backups.backup_if_due(services(context))
+    if notice is not None:
+        await tell_each_editor(context.application, notice)

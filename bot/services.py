@@ -31,7 +31,7 @@ class Services:
     send_interval: float = 10.0
     # set by the error handler when Telegram answers 409 (another instance polls this token)
     polling_conflict: bool = False
-    # why the last daily backup failed (bot/backups.py), until one succeeds; editors are told once
+    # why the last daily backup failed (a kind: bot/backups.failure_kind), until one succeeds; editors are told once
     backup_failure: str | None = None
     # at most 20 channel posts in any minute, one post sent at a time
     channel_window: ChannelWindow = field(default_factory=ChannelWindow)

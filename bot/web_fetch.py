@@ -22,7 +22,7 @@ RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
 class FetchError(Exception):
-    """A URL that could not be fetched; the message says why, `code` says it for storage/feed_state.reason_text
+    """A URL that could not be fetched; the message says why, `code` says it for bot/feed_lines.reason
     (`http 404`, `timeout`, `network`, `too_large`)."""
 
     def __init__(self, message: str, code: str = "network") -> None:

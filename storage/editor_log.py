@@ -44,6 +44,17 @@ async def record(
         )
 
 
+async def record_each(
+    db: Database, action: str, *, editor_id: int | None, now: datetime, article_ids: list[int]
+) -> None:
+    """The same action on many articles (an upload of many), one row each, in one transaction."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO editor_actions (at, editor_id, action, article_id, detail) VALUES (?, ?, ?, ?, '')",
+            [(to_db(now), editor_id, action, article_id) for article_id in article_ids],
+        )
+
+
 async def latest(db: Database, *, limit: int = 15) -> list[Action]:
     """The newest actions first."""
     rows = await db.fetchall(

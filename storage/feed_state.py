@@ -1,5 +1,5 @@
 """Feeds and the items seen in them: validators for conditional GET, each item's checks, failures and backoff,
-and each poll's result — worded here for editors' /status."""
+and each poll's result as facts (counts and error codes; bot/feed_lines.py words them for editors)."""
 
 from __future__ import annotations
 
@@ -25,74 +25,34 @@ class PollCounts:
     failed: int = 0
     waiting: int = 0  # failed before and waiting for their next try, or left for the next poll
     no_link: int = 0  # items with no web page to fetch (no link, or an id such as urn:uuid: or tag:)
-    first_error: str = ""  # an error code (see reason_text) of the first failed item
+    first_error: str = ""  # the error code of the first failed item (`http 404`, `timeout`…; bot/feed_lines.py)
     feed_not_modified: bool = False  # the feed answered 304: only re-checks of recent pages were made
 
 
 @dataclass(frozen=True, slots=True)
+class GivenUp:
+    """Pages of a feed no longer tried, for one reason (an error code, as `PollCounts.first_error`)."""
+
+    reason: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class FeedStatus:
+    """A feed's last poll as facts (bot/feed_lines.py words them for editors): when, what it did with the items,
+    the error code when the feed itself could not be read, and the pages given up, by reason (most first)."""
+
     url: str
     last_poll_at: datetime | None
     last_ok_at: datetime | None
     last_result: str  # the last poll in the log's words (English)
     counts: PollCounts | None
     problem: str  # an error code when the feed itself could not be read, else ""
-    given_up: int  # items no longer tried
-    given_up_error: str
+    given_up: tuple[GivenUp, ...]
 
     @property
-    def line(self) -> str:
-        """The last poll in editors' words: what failed — the feed, or some of its pages — and what came in."""
-        if self.problem:
-            text = f"лента оқылмады: {reason_text(self.problem)}"
-        elif self.counts is None:
-            text = "әлі тексерілмеді"
-        else:
-            text = _counts_text(self.counts)
-        if self.given_up:
-            text += f"; {self.given_up} бет тасталды ({reason_text(self.given_up_error)})"
-        return text
-
-
-def _counts_text(counts: PollCounts) -> str:
-    if counts.feed_not_modified and not (counts.new or counts.updated or counts.failed or counts.unchanged):
-        return "лента өзгермеген"
-    parts = ["лента өзгермеген"] if counts.feed_not_modified else []
-    parts += [f"жаңа {counts.new}", f"жаңартылды {counts.updated}", f"өзгеріссіз {counts.unchanged}"]
-    if counts.held:
-        parts.append(f"редакторға ұсталды {counts.held}")
-    if counts.failed:
-        parts.append(f"бет алынбады {counts.failed} ({reason_text(counts.first_error)})")
-    if counts.waiting:
-        parts.append(f"кезекте {counts.waiting}")
-    if counts.no_link:
-        parts.append(f"сілтемесіз {counts.no_link}")
-    return ", ".join(parts)
-
-
-_REASONS = {
-    "not_modified": "өзгеріс жоқ",
-    "timeout": "жауап кешікті",
-    "network": "желі қатесі",
-    "too_large": "тым үлкен",
-    "not_web": "веб-адрес емес",
-    "not_feed": "RSS/Atom емес немесе XML бүлінген",
-    "not_article": "бетте мақала мәтіні жоқ",
-    "import": "сақталмады, журналды қараңыз",
-    "unexpected": "күтпеген қате, журналды қараңыз",
-}
-_HTTP_REASONS = {401: "кіруге рұқсат жоқ", 403: "кіруге рұқсат жоқ", 404: "бет табылмады", 410: "бет жойылған"}
-
-
-def reason_text(code: str) -> str:
-    """An error code (`http 404`, `timeout`, `not_feed: …`) in editors' words."""
-    kind, _, detail = code.partition(":")
-    if kind.startswith("http "):
-        status = int(kind.removeprefix("http ") or 0)
-        word = _HTTP_REASONS.get(status) or ("сайт қатесі" if status >= 500 else "сайт бас тартты")
-        return f"{word}, HTTP {status}"
-    word = _REASONS.get(kind.strip(), kind.strip() or "белгісіз қате")
-    return f"{word} ({detail.strip()[:80]})" if detail.strip() else word
+    def given_up_total(self) -> int:
+        return sum(g.count for g in self.given_up)
 
 
 async def validators(db: Database, feed_url: str) -> tuple[str | None, str | None]:
@@ -142,13 +102,17 @@ async def record_poll(
 
 
 async def statuses(db: Database) -> list[FeedStatus]:
+    """Every feed's last poll, by URL."""
     rows = await db.fetchall(
-        "SELECT url, last_poll_at, last_ok_at, last_result, last_counts, last_problem,"
-        " (SELECT count(*) FROM feed_items i WHERE i.feed_url = feeds.url AND i.gave_up_at IS NOT NULL),"
-        " (SELECT last_error FROM feed_items i WHERE i.feed_url = feeds.url AND i.gave_up_at IS NOT NULL"
-        "  ORDER BY gave_up_at DESC LIMIT 1)"
-        " FROM feeds ORDER BY url"
+        "SELECT url, last_poll_at, last_ok_at, last_result, last_counts, last_problem FROM feeds ORDER BY url"
     )
+    given_up: dict[str, list[GivenUp]] = {}
+    for feed_url, reason, count in await db.fetchall(
+        "SELECT i.feed_url, coalesce(i.last_error, ''), count(*) FROM feeds f"
+        " JOIN feed_items i ON i.feed_url = f.url AND i.gave_up_at IS NOT NULL"
+        " GROUP BY i.feed_url, coalesce(i.last_error, '') ORDER BY i.feed_url, count(*) DESC, 2"
+    ):
+        given_up.setdefault(feed_url, []).append(GivenUp(reason, count))
     return [
         FeedStatus(
             r[0],
@@ -157,8 +121,7 @@ async def statuses(db: Database) -> list[FeedStatus]:
             r[3] or "",
             PollCounts(**json.loads(r[4])) if r[4] else None,
             r[5] or "",
-            r[6],
-            r[7] or "",
+            tuple(given_up.get(r[0], ())),
         )
         for r in rows
     ]

@@ -123,10 +123,11 @@ async def holding_article(db: Database, article_id: int) -> list[Post]:
 
 async def slot_candidate(db: Database, *, since: datetime, older_than: int | None = None) -> int | None:
     """The article a daily slot posts: the newest dated after `since` that no post holds (so never one already
-    posted or queued) and that is not held for editors (a doubtful extraction); with `older_than`, the next one
-    older than that article (an editor asked for another)."""
+    posted or queued), that is not held for editors (a doubtful extraction) and whose analysis did not fail (its
+    summary is empty: editors may still post it themselves); with `older_than`, the next one older than that
+    article (an editor asked for another)."""
     rows = await db.fetchall(
-        "SELECT a.id FROM articles a WHERE a.sort_at >= ? AND a.held_reason IS NULL"
+        "SELECT a.id FROM articles a WHERE a.sort_at >= ? AND a.held_reason IS NULL AND a.analysis_error IS NULL"
         f" AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.article_id = a.id AND {HOLDING})"
         " AND (? IS NULL OR (a.sort_at, a.id) < (SELECT sort_at, id FROM articles WHERE id = ?))"
         " ORDER BY a.sort_at DESC, a.id DESC LIMIT 1",

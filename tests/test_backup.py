@@ -29,6 +29,7 @@ from storage.migrations import LATEST_VERSION
 from storage.timestamps import utc_now
 from tests.conftest import ROOT, SEED
 from tests.harness import ADMIN_ID, running_bot
+from tests.test_editorial import RU_ADMIN, assert_kazakh_or_russian
 
 NAMES = ["Асқар Бекұлы", "Гүлнар Серікова", "Ерлан Төлеуов", "Айгүл Нұрланқызы", "Бауыржан Омаров"]
 PLACES = ["Астана", "Алматы", "Шымкент", "Ақтөбе", "Павлодар"]
@@ -350,22 +351,37 @@ async def test_a_failing_daily_backup_is_reported_to_editors_once_and_its_recove
     clock = Clock(datetime(2030, 3, 1, 21, 30, tzinfo=UTC))
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where BACKUP_DIR's parent folder should be\n")
-    async with running_bot(tmp_path, clock=clock, backup_dir=blocker / "backups") as bot:
+    editors = frozenset({ADMIN_ID, RU_ADMIN})
+    async with running_bot(tmp_path, clock=clock, backup_dir=blocker / "backups", admin_ids=editors) as bot:
         assert bot.app.job_queue is not None
+        await bot.ask("/log", user_id=RU_ADMIN, language="ru")  # this editor's language is remembered
         [job] = bot.app.job_queue.get_jobs_by_name(BACKUP_JOB)
         for _ in range(3):
             await job.run(bot.app)
             clock.advance(hours=1)
 
-        def told() -> list[str]:
-            texts = [c.params["text"] for c in bot.fake.sent(chat_id=ADMIN_ID)]
-            return [t for t in texts if "көшірме" in t and not t.startswith("<b>Күйі</b>")]
+        def told(editor: int = ADMIN_ID) -> list[str]:
+            texts = [c.params["text"] for c in bot.fake.sent(chat_id=editor)]
+            return [t for t in texts if ("көшірме" in t or "копи" in t) and "<b>" not in t]
 
-        assert told() == ["❌ Сақтық көшірме жасалмады: BACKUP_DIR қалтасына жазу мүмкін болмады. Журналды қараңыз."]
+        assert told() == [
+            "❌ Сақтық көшірме жасалмады: BACKUP_DIR қалтасына жазу мүмкін болмады. Қалта бар ма, дискі қосулы ма — "
+            "тексеріңіз; себебі бот журналында. Бот сағат сайын қайталап көреді; көшірме қайта жасалғанда хабарлаймын."
+        ]
+        assert told(RU_ADMIN) == [
+            "❌ Резервная копия не создана: не удалось записать в папку BACKUP_DIR. Проверьте, есть ли папка и "
+            "подключён ли диск; причина — в журнале бота. Бот будет пробовать каждый час; когда копия получится, "
+            "я сообщу."
+        ]
         [status] = await bot.ask("/status", user_id=ADMIN_ID)
         assert "Сақтық көшірме: әлі жоқ\n❌ Соңғы әрекет сәтсіз: BACKUP_DIR қалтасына жазу мүмкін болмады" in status
+        [russian] = await bot.ask("/status", user_id=RU_ADMIN, language="ru")
+        assert "Резервная копия: пока нет\n❌ Последняя попытка не удалась: не удалось записать в папку" in russian
         blocker.unlink()
         await job.run(bot.app)
         assert len(told()) == 2 and told()[1].startswith("✅ Сақтық көшірме қайта жасалды: ")
+        assert told(RU_ADMIN)[1].startswith("✅ Резервная копия снова создана: ") and "КБ" in told(RU_ADMIN)[1]
         [status] = await bot.ask("/status", user_id=ADMIN_ID)
         assert "❌" not in status and "(барлығы 1)" in status
+        for message in [*told(), *told(RU_ADMIN), status, russian]:
+            assert_kazakh_or_russian(message)

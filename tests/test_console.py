@@ -11,12 +11,15 @@ from collections.abc import AsyncIterator
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from bot.console import console
 from storage import open_database, posts
 from storage.timestamps import utc_now
 from tests.conftest import ROOT, SEED
 from tests.harness import wait_until
+from tests.test_editorial import assert_kazakh_or_russian
 
 
 async def _typed(*lines: str) -> AsyncIterator[str]:
@@ -48,8 +51,29 @@ async def test_console_answers_commands_presses_buttons_and_prints_channel_posts
     assert text.count("*Бейбітшілік және келісім керуені") == 2  # the opened article and the channel post
     assert "— *Руслан Абдуллин*" in text
     assert "мақала нөмірі емес" in text
-    assert "📢 channel" in text and "#AMANAT" in text
+    assert "📢 арна" in text and "#AMANAT" in text
     assert "жарияланған 1" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "banner", "channel"),
+    [
+        ("kk", "Сіз мұнда редакторсыз: /queue, /schedule, /postnow", "── 📢 арна ──"),
+        ("ru", "Вы здесь редактор: /queue, /schedule, /postnow", "── 📢 канал ──"),
+    ],
+)
+async def test_the_console_speaks_the_users_language_from_banner_to_buttons(
+    tmp_path: Path, language: str, banner: str, channel: str
+) -> None:
+    out = io.StringIO()
+    lines = _typed("/status", "/postnow 1", "/edit 1", "/queue")
+    await console(_settings(tmp_path), user_id=1, language=language, lines=lines, out=out)
+    text = out.getvalue()
+    assert banner in text and channel in text
+    # everything but the channel post (the article's own text) and the keys to press
+    for block in text.split("\n── "):
+        if not block.startswith(("📢", "🤖 бот (")) and "#AMANAT" not in block:
+            assert_kazakh_or_russian(block.replace("Ctrl-D", ""))
 
 
 def _settings(tmp_path: Path) -> Settings:
@@ -79,7 +103,7 @@ async def test_a_post_that_falls_due_while_the_console_waits_for_a_line_is_print
             await posts.create(other, 1, utc_now(), "admin", created_by=1, now=utc_now())
         finally:
             await other.close()
-        await wait_until(lambda: "📢 channel" in out.getvalue(), timeout=10, what=out.getvalue())
+        await wait_until(lambda: "📢 арна" in out.getvalue(), timeout=10, what=out.getvalue())
         go_on.set()
 
     await asyncio.gather(
@@ -116,7 +140,7 @@ async def test_ctrl_c_stops_the_console_cleanly_while_it_waits_for_a_line(tmp_pa
     process = await _console_process(tmp_path)
     assert process.stdout is not None and process.stderr is not None
     greeting = await asyncio.wait_for(process.stdout.readline(), 30)
-    assert greeting.startswith(b"Aikyn bot console")
+    assert greeting.decode().startswith("«Айқын» ботының консолі")
     process.send_signal(signal.SIGINT)
     await asyncio.wait_for(process.wait(), 15)
     errors = (await process.stderr.read()).decode()
@@ -130,7 +154,7 @@ async def test_the_console_stops_when_the_reader_of_its_output_goes_away(tmp_pat
     os.close(write_end)
     assert process.stdin is not None and process.stderr is not None
     with os.fdopen(read_end, "rb") as head:  # `aikyn-bot console | head -1`
-        assert head.readline().startswith(b"Aikyn bot console")
+        assert head.readline().decode().startswith("«Айқын» ботының консолі")
     process.stdin.write(b"/latest\n/help\n")  # output to a closed pipe; the input stays open
     await process.stdin.drain()
     await asyncio.wait_for(process.wait(), 15)

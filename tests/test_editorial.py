@@ -4,6 +4,7 @@ as editors write them, their own menu and language, failures told once, and the 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
@@ -18,7 +19,7 @@ from bot.fakeapi import FakeBotApi
 from bot.fakeapi.core import Message
 from bot.records import ArticleDraft
 from bot.services import services
-from storage import articles, posts
+from storage import Database, articles, feed_state, posts
 from tests.harness import ADMIN_ID, CHANNEL, READER_ID, Harness, running_bot
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -88,11 +89,15 @@ async def _add_article(bot: Harness, title: str, clock: Clock) -> int:
 
 # Commands, addresses, setting names and file kinds are written as they are typed; «AMANAT» is in the seed's title.
 _ALLOWED_LATIN = re.compile(
-    r"/[a-z]+|https?://\S+|@\w+|CHANNEL_ID|POST_TIMES|BACKUP_DIR|\.env|\.txt|\.jsonl?|Telegram|#\w+|aikyn\.kz|AMANAT"
+    r"/[a-z]+|https?://\S+|@\w+|CHANNEL_ID|POST_TIMES|BACKUP_DIR|\.env|\.txt|\.jsonl?|\.html?|Telegram|JSON|#\w+"
+    r"|aikyn\.kz|AMANAT"
 )
 
 
 def assert_kazakh_or_russian(text: str) -> None:
+    """No English: only commands, addresses, setting names, file kinds — and one identifier set as code (a field
+    of the editor's file, an error's class)."""
+    text = re.sub(r"<code>[A-Za-z_]\w*</code>", "", text)
     plain = _ALLOWED_LATIN.sub("", unescape(re.sub(r"<[^>]+>", "", text)))
     assert not re.search(r"[A-Za-z]{2,}", plain), f"English in an editor's message: {plain!r}"
 
@@ -463,3 +468,228 @@ async def test_approval_is_asked_the_configured_minutes_before_each_slot(tmp_pat
         asked = {name: job.next_t.astimezone(ALMATY).time() for name, job in jobs_by_name.items() if job.next_t}
         assert asked["approval-09:00"] == time(8, 45) and asked["slot-09:00"] == time(9)
         assert asked["approval-00:10"] == time(23, 55)  # the evening before
+
+
+async def _feed_facts(db: Database, now: datetime) -> None:
+    """A feed read with some pages failing and three given up for two reasons; another that could not be read."""
+    good, broken = "https://aikyn.kz/rss", "https://aikyn.kz/broken.xml"
+    counts = feed_state.PollCounts(items=9, new=2, updated=1, unchanged=3, held=1, failed=2, first_error="timeout")
+    await feed_state.record_poll(db, good, now, "new 2", counts=counts)
+    for n, error in enumerate(("http 404", "not_article", "not_article")):
+        page = f"https://aikyn.kz/news/{n}"
+        await feed_state.record_item_failure(
+            db, page, good, entry_updated="", error=error, now=now, retry_at=now, give_up=True
+        )
+    await feed_state.record_poll(db, broken, now, "error", problem="not_feed: mismatched tag: line 3, column 2")
+    async with db.transaction() as conn:
+        for user_id, status in ((7, "sent"), (8, "sent"), (9, "pending"), (10, "capped"), (11, "failed")):
+            await conn.execute(
+                "INSERT INTO notifications (user_id, kind, article_id, status, local_day, created_at)"
+                " VALUES (?, 'article', 1, ?, '2026-12-01', '2026-12-01T03:00:00Z')",
+                (user_id, status),
+            )
+
+
+async def test_status_tells_what_each_feed_brought_and_what_failed_and_the_followers_outbox(tmp_path: Path) -> None:
+    clock = Clock()
+    async with running_bot(tmp_path, clock=clock) as bot:
+        await _feed_facts(services(bot.app).db, clock())
+        [kazakh] = await bot.ask("/status", user_id=ADMIN_ID)
+        assert (
+            "Лента https://aikyn.kz/rss: сейсенбі, 01.12.2026 08:00 — ⚠️ жаңа 2, жаңартылды 1, өзгеріссіз 3, "
+            "редакторға ұсталды 1, бет алынбады 2 (сайт жауабы кешікті); 3 бет енді алынбайды "
+            "(бетте мақала мәтіні жоқ — 2; бет табылмады, сайт жауабы 404 — 1)" in kazakh
+        )
+        assert "Лента https://aikyn.kz/broken.xml: сейсенбі, 01.12.2026 08:00 — ❌ лента оқылмады: бұл " in kazakh
+        assert "Жазылушыларға хабарламалар: кезекте 1, жіберілген 2, кешкі тізімді күтеді 1, жеткізілмеген 1" in kazakh
+        await bot.ask("/lang ru", user_id=ADMIN_ID)
+        [russian] = await bot.ask("/status", user_id=ADMIN_ID)
+        assert (
+            "— ⚠️ новых 2, обновлено 1, без изменений 3, задержано для редактора 1, страниц не получено 2 (сайт не "
+            "ответил вовремя); страниц больше не запрашивается: 3 (на странице нет текста статьи — 2; страница не "
+            "найдена, ответ сайта 404 — 1)" in russian
+        )
+        assert "— ❌ ленту прочитать не удалось: это не лента новостей или она повреждена" in russian
+        assert "Уведомления подписчикам: в очереди 1, отправлено 2, ждут вечерней сводки 1, не доставлено 1" in russian
+        for message in editor_messages(bot):
+            assert_kazakh_or_russian(message)
+
+
+# ---- articles editors send ----------------------------------------------------------------------------------
+
+NEW_SCHOOL_PAGE = """<!doctype html><html lang="kk"><head><meta charset="utf-8">
+<title>Жезқазғанда жаңа мектеп ашылды | Айқын</title></head>
+<body><nav><a href="/">Басты бет</a> <a href="/qogam">Қоғам</a></nav><article><h1>Жезқазғанда жаңа мектеп ашылды</h1>
+<p>Жезқазған қаласында 600 оқушыға арналған жаңа мектеп ашылды. Ғимаратта химия мен физика зертханалары,
+спорт залы және кітапхана бар.</p>
+<p>«Балалар енді үш ауысыммен оқымайды, сабақ бір ауысымда өтеді», – деді мектеп директоры Гүлнар Сейітова.</p>
+<p>Мектептің құрылысы екі жыл бұрын басталған. Қала әкімдігінің айтуынша, келесі жылы тағы бір мектеп салынады.</p>
+</article><footer>© Айқын</footer></body></html>"""
+CAPTION_ONLY_PAGE = """<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>Саябақ | Айқын</title></head>
+<body><article><h1>Саябақта жаңа алаң</h1><p>Суретте: жаңа балалар алаңы. Фото: Айқын</p></article></body></html>"""
+
+
+async def _upload(bot: Harness, content: bytes, name: str, *, language: str = "kk", count: int = 1) -> list[str]:
+    update = bot.fake.add_update(bot.fake.user_document(content, name, user_id=ADMIN_ID, language=language))
+    return [c.params["text"] for c in await bot.replies_to(update, count=count, timeout=30)]
+
+
+async def test_an_editor_uploads_a_page_of_their_own(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, clock=Clock()) as bot:
+        [imported, preview] = await _upload(bot, NEW_SCHOOL_PAGE.encode(), "мектеп.html", count=2)
+        assert imported == "№2 (жаңа): Жезқазғанда жаңа мектеп ашылды"
+        assert preview.startswith("<b>Жезқазғанда жаңа мектеп ашылды</b>") and "Гүлнар Сейітова" in preview
+        [again, _] = await _upload(bot, NEW_SCHOOL_PAGE.encode(), "мектеп.htm", count=2)
+        assert again == "№2 (өзгеріссіз): Жезқазғанда жаңа мектеп ашылды"
+        [held, _] = await _upload(bot, CAPTION_ONLY_PAGE.encode(), "саябақ.html", language="ru", count=2)
+        assert held.startswith("№3 (новая): Саябақ\n⏸ Сама в канал не выйдет: ") and "кнопками" in held
+        article = await articles.get(services(bot.app).db, 3)
+        assert article is not None and article.held_reason
+        [empty] = await _upload(bot, b"<html><head><title></title></head><body></body></html>", "бос.html")
+        assert empty == "бос.html: бетте мақала мәтіні табылмады"
+        for message in editor_messages(bot):
+            assert_kazakh_or_russian(message)
+
+
+async def test_a_file_of_many_records_is_imported_in_one_batch_and_each_outcome_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "Ауылда жаңа мектеп ашылды. Мектепте 300 бала оқиды, спорт залы мен кітапхана бар."
+    records = [json.dumps({"title": f"Ауыл жаңалығы {n}", "body": f"{body} Нөмірі {n}."}) for n in range(3)]
+    records.insert(2, '{"title": "Бүлінген жол", ')
+    records.append(json.dumps({"title": "Тексеруден өтпейтін жазба", "body": body}))
+    real = importer.checked_draft
+
+    def strict(draft: ArticleDraft) -> ArticleDraft:  # the importer refuses a record (as one with no title)
+        if draft.title == "Тексеруден өтпейтін жазба":
+            raise importer.ArticleRejected("no title")
+        return real(draft)
+
+    monkeypatch.setattr(importer, "checked_draft", strict)
+    batches: list[int] = []
+    real_import = importer.import_drafts
+
+    async def counted(*args: Any, **kwargs: Any) -> None:
+        batches.append(1)
+        await real_import(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_drafts", counted)
+    content = "\n".join(records).encode()
+    async with running_bot(tmp_path, clock=Clock()) as bot:
+        [listed, preview] = await _upload(bot, content, "көп.jsonl", language="ru", count=2)
+        assert listed.split("\n") == [
+            "Статьи из файла: новых 3, обновлено 0, без изменений 0, не принято 2",
+            "№2 (новая): Ауыл жаңалығы 0",
+            "№3 (новая): Ауыл жаңалығы 1",
+            "№4 (новая): Ауыл жаңалығы 2",
+            "⚠️ көп.jsonl: строка 3: ошибка в JSON",
+            "⚠️ «Тексеруден өтпейтін жазба»: нет заголовка",
+        ]
+        assert preview.startswith("<b>Ауыл жаңалығы 2</b>") and batches == [1]
+        [again, *_] = await _upload(bot, content, "көп.jsonl")
+        assert again.startswith("Файлдағы мақалалар: жаңа 0, жаңартылды 0, өзгеріссіз 3, алынбады 2\n")
+        [log] = await bot.ask("/log", user_id=ADMIN_ID)
+        assert log.count("мақала қосты") == 3
+        # the size is checked on the bytes read, whatever Telegram said of the file
+        ed = editorial.Editor(services(bot.app), bot.app.bot, ADMIN_ID, "Редактор", "ru")
+        [too_big] = await editorial.import_upload(ed, "үлкен.txt", b"a" * (editorial.MAX_UPLOAD_BYTES + 1))
+        assert too_big.text == "үлкен.txt: файл слишком большой (не больше 2 МБ)"
+        for message in [*editor_messages(bot), too_big.text]:
+            assert_kazakh_or_russian(message)
+
+
+@pytest.mark.parametrize(
+    ("command", "language", "expected"),
+    [
+        ("/postnow ١٢", "kk", "«١٢» — нөмір емес."),
+        ("/postnow １２", "kk", "«１２» — нөмір емес."),
+        ("/postnow 9223372036854775808", "kk", "«9223372036854775808» — нөмір емес."),  # 2^63
+        ("/preview -1", "kk", "«-1» — нөмір емес."),
+        ("/edit 99999999999999999999", "ru", "«99999999999999999999» — не номер."),
+        ("/cancel ٣", "ru", "«٣» — не номер."),
+        ("/schedule ١٢ 18:00", "kk", "«١٢» — нөмір емес."),
+        ("/postnow 9223372036854775807", "kk", "№9223372036854775807 мақала табылмады"),  # 2^63 − 1: an id
+        ("/delete 9223372036854775807", "ru", "Пост №9223372036854775807 не найден"),
+    ],
+)
+async def test_ids_in_editor_commands_are_ascii_digits_within_sqlites_integers(
+    tmp_path: Path, command: str, language: str, expected: str
+) -> None:
+    async with running_bot(tmp_path, clock=Clock()) as bot:
+        [reply] = await bot.ask(command, user_id=ADMIN_ID, language=language)
+        assert reply.startswith(expected)
+        assert_kazakh_or_russian(reply)
+
+
+async def test_forged_editor_buttons_are_refused_politely_and_change_nothing(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, clock=Clock()) as bot:
+        await bot.ask("/postnow 1", user_id=ADMIN_ID)
+        message = list(bot.fake.messages.values())[-1]
+        forged = [f"again:n:{2**63}", f"ap:y:1:{2**63}", f"q:v:{2**63 + 5}", "up:99999999999999999999", "again:n:١"]
+        for data in forged:
+            bot.fake.add_update(bot.fake.button_press(message, data, user_id=ADMIN_ID))
+        await bot.fake.wait_for(lambda: len(bot.fake.sent("answerCallbackQuery")) == len(forged))
+        alerts = [c.params.get("text") for c in bot.fake.sent("answerCallbackQuery")]
+        assert alerts.count("Бұл батырма ескірген.") == 3 and all("ескірген" in str(a) for a in alerts)
+        [never] = await press(bot, "again:s:1:999999999999", message=message)  # a time no calendar has
+        assert never == "Бұл батырма ескірген."
+        assert len(bot.channel_posts()) == 1
+        assert [p.status for p in await posts.of_article(services(bot.app).db, 1)] == ["sent"]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+async def test_every_editor_message_is_kazakh_or_russian_in_both_languages(tmp_path: Path, language: str) -> None:
+    """An editor's day in one language, mistakes included: every message, button answer and alert."""
+    from datetime import time
+
+    clock = Clock()
+    tomorrow = "ертең 09:00" if language == "kk" else "завтра 09:00"
+    async with running_bot(tmp_path, clock=clock, post_times=(time(9), time(18))) as bot:
+
+        async def ask(command: str) -> str:
+            return (await bot.ask(command, user_id=ADMIN_ID, language=language))[0]
+
+        for command in ("/help", "/queue", "/log", "/status", "/schedule", "/schedule 1 кейін", "/cancel", "/edit x"):
+            await ask(command)
+        await ask("/schedule 1 31.02.2027 09:00")
+        await ask("/schedule 1 01.01.2020 09:00")
+        await ask(f"/schedule 1 {tomorrow}")
+        await ask("/schedule 1 20:00")  # already queued: post again?
+        await press(bot, _buttons(bot, "№1")[0], language=language)
+        await ask("/queue")
+        queued = [p.id for p in await posts.of_article(services(bot.app).db, 1)]
+        await press(bot, f"q:m:{queued[0]}", language=language)
+        await press(bot, f"q:c:{queued[1]}", language=language)
+        await press(bot, f"q:c:{queued[1]}", language=language)  # cancelled already
+        await press(bot, f"q:n:{queued[0]}", language=language, count=1)
+        await ask("/postnow 1")  # in the channel already
+        await press(bot, "keep", language=language)
+        await ask(f"/edit {queued[0]}")
+        await ask(f"/delete {queued[0]}")
+        await ask(f"/delete {queued[0]}")  # not in the channel any more
+        await ask("/preview 999")
+        await ask("/postnow 999")
+        await ask("Қысқа мәтін")
+        await _upload(bot, b"\x00\x01", "файл.txt", language=language)
+        await _upload(bot, b"{}", "файл.json", language=language)
+        await _upload(bot, b"x", "фото.png", language=language)
+        [status] = [await ask("/status")]
+        assert ("Посттар:" if language == "kk" else "Посты:") in status
+        texts = [
+            *editor_messages(bot),
+            *(str(c.params.get("text") or "") for c in bot.fake.sent("answerCallbackQuery")),
+        ]
+        assert len(texts) > 25
+        for message in texts:
+            assert_kazakh_or_russian(message)
+            if language == "ru":
+                ours = re.sub(r"«.*»|<b>[^<]*</b>|Оқырман", "", message)  # article titles, the test user's name
+                assert not re.search("[әғқңөұүһі]", ours), message
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+async def test_readers_help_and_greeting_have_no_english(tmp_path: Path, language: str) -> None:
+    async with running_bot(tmp_path) as bot:
+        for command in ("/start", "/help", "/article", "/article х"):
+            [reply] = await bot.ask(command, user_id=READER_ID, language=language)
+            assert_kazakh_or_russian(reply)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot import feeds, importer, posting
+from bot import feed_lines, feeds, importer, posting
 from bot.article_files import parse_article_text
 from bot.services import services
 from bot.web_fetch import Fetcher
@@ -176,7 +176,8 @@ async def test_new_items_are_imported_once_with_aikyn_layout_recognised(
     assert (again.imported, again.updated) == (0, 0)
     assert await articles.count(fresh_db) == 1
     [status] = await feed_state.statuses(fresh_db)
-    assert status.last_result == "not modified" and status.line == "лента өзгермеген"
+    assert status.last_result == "not modified" and feed_lines.result("kk", status) == "лента өзгермеген"
+    assert feed_lines.result("ru", status) == "лента не изменилась"
 
 
 async def test_a_changed_article_is_updated_not_duplicated(fresh_db: Database, site: Site, fetcher: Fetcher) -> None:
@@ -210,13 +211,21 @@ async def test_bad_items_and_feeds_are_logged_and_survived(
     assert parks[1] == 1 and parks[0][0].title == "Новый парк"
     [status] = await feed_state.statuses(fresh_db)
     # the feed was read: only some of its pages failed, and /status says so rather than calling the feed broken
-    assert status.line.startswith("жаңа 2, жаңартылды 0, өзгеріссіз 0, бет алынбады 4 (бет табылмады, HTTP 404)")
-    assert "сілтемесіз 1" in status.line
+    line = feed_lines.result("kk", status)
+    assert line.startswith("жаңа 2, жаңартылды 0, өзгеріссіз 0, бет алынбады 4 (бет табылмады, сайт жауабы 404)")
+    assert "сілтемесіз 1" in line
+    russian = feed_lines.result("ru", status)
+    assert russian.startswith("новых 2, обновлено 0, без изменений 0, страниц не получено 4 (страница не найдена")
+    assert "без ссылки 1" in russian
     broken = await feeds.poll_all(fresh_db, fetcher, (f"{site.base}/broken.xml", f"{site.base}/nothing.xml"), utc_now())
     assert (broken[0].problem, broken[0].items, broken[0].no_link) == ("", 1, 1)  # what feedparser recovered
     assert broken[1].problem == "http 404"
-    statuses = {s.url.rsplit("/", 1)[-1]: s.line for s in await feed_state.statuses(fresh_db)}
-    assert statuses["nothing.xml"] == "лента оқылмады: бет табылмады, HTTP 404"
+    statuses = {s.url.rsplit("/", 1)[-1]: s for s in await feed_state.statuses(fresh_db)}
+    assert feed_lines.result("kk", statuses["nothing.xml"]) == "лента оқылмады: бет табылмады, сайт жауабы 404"
+    assert (
+        feed_lines.result("ru", statuses["nothing.xml"])
+        == "ленту прочитать не удалось: страница не найдена, ответ сайта 404"
+    )
     assert "HTTP 404" in caplog.text
 
 
@@ -324,8 +333,11 @@ async def test_failing_pages_are_tried_less_often_then_given_up_and_status_says_
     # 10 minutes after the first failure, then 20 after the second; a 404 three times running is given up
     assert tries == [1, 1, 2, 2, 3, 3, 3]
     [status] = await feed_state.statuses(fresh_db)
-    assert status.given_up == 1
-    assert status.line.endswith("; 1 бет тасталды (бет табылмады, HTTP 404)")
+    assert status.given_up == (feed_state.GivenUp("http 404", 1),)
+    assert feed_lines.result("kk", status).endswith("; 1 бет енді алынбайды (бет табылмады, сайт жауабы 404)")
+    assert feed_lines.result("ru", status).endswith(
+        "; страниц больше не запрашивается: 1 (страница не найдена, ответ сайта 404)"
+    )
     assert "malformed" not in status.last_result
 
 

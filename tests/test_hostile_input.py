@@ -19,6 +19,7 @@ from bot.services import services
 from storage import posts
 from storage.timestamps import utc_now
 from tests.harness import ADMIN_ID, READER_ID, running_bot
+from tests.test_editorial import RU_ADMIN, assert_kazakh_or_russian
 
 
 async def test_an_edited_postnow_posts_nothing(tmp_path: Path) -> None:
@@ -111,14 +112,24 @@ async def test_unexpected_errors_apologise_once_and_reach_admins_once_per_kind(t
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
-    async with running_bot(tmp_path) as bot:
+    async with running_bot(tmp_path, admin_ids=frozenset({ADMIN_ID, RU_ADMIN})) as bot:
+        await bot.ask("/log", user_id=RU_ADMIN, language="ru")  # this editor's language is remembered
+        await bot.ask("/lang ru", user_id=203)
         monkeypatch.setattr(reading, "latest", broken)
         for reader in (201, 202, 203):
             [apology] = await bot.ask("/latest", user_id=reader)
-            assert "бірдеңе дұрыс болмады" in apology
+            assert ("что-то пошло не так" if reader == 203 else "бірдеңе дұрыс болмады") in apology
         await bot.fake.wait_for(lambda: bot.fake.sent("sendMessage", chat_id=ADMIN_ID))
         [alert] = bot.fake.sent("sendMessage", chat_id=ADMIN_ID)
-        assert "RuntimeError: database on fire" in alert.params["text"]
+        await bot.fake.wait_for(lambda: len(bot.fake.sent("sendMessage", chat_id=RU_ADMIN)) == 2)
+        russian = bot.fake.sent("sendMessage", chat_id=RU_ADMIN)[1].params["text"]
+        # what happened, where and what to do, in each admin's language; of the error, only its class
+        assert "<code>RuntimeError</code>, /latest командасы орындалғанда" in alert.params["text"]
+        assert "Пайдаланушыға кешірім айтылды" in alert.params["text"] and "журнал" in alert.params["text"]
+        assert "<code>RuntimeError</code>, при выполнении команды /latest" in russian and "журнал" in russian
+        for note in (alert.params["text"], russian):
+            assert "database on fire" not in note
+            assert_kazakh_or_russian(note)
 
 
 async def test_telegram_refusing_a_reply_is_logged_once_without_apology_or_alert(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
@@ -133,7 +144,7 @@ async def test_telegram_refusing_a_reply_is_logged_once_without_apology_or_alert
         assert [c.status for c in replies] == [429, 403, 502, 200]
     assert "uncaught error" not in caplog.text
     assert caplog.text.count("Telegram: ") == 3
-    assert "Қате" not in json.dumps([c.params for c in bot.fake.calls], ensure_ascii=False)  # no admin alert
+    assert not bot.fake.sent("sendMessage", chat_id=ADMIN_ID)  # no admin alert
 
 
 async def test_a_failing_apology_does_not_cascade(tmp_path: Path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]

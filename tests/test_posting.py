@@ -6,8 +6,11 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import posting
+import pytest
+
+from bot import importer, posting
 from bot.fakeapi import FakeBotApi
+from bot.records import ArticleDraft
 from bot.services import services
 from storage import open_database, posts
 from storage.timestamps import utc_now
@@ -369,3 +372,30 @@ def test_the_channel_window_is_a_sliding_minute() -> None:
         clock[0] += 0.5
     assert len(accepted) > 80
     assert max(sum(1 for t in accepted if start <= t < start + 60) for start in accepted) == 20
+
+
+async def test_a_daily_slot_skips_an_article_whose_analysis_failed_but_postnow_still_posts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = importer.analyze_article
+
+    def failing(title: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if title.startswith("Талдауы сәтсіз"):
+            raise ValueError("the analysis broke on this text")
+        return real(title, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "analyze_article", failing)
+    body = "Ауданда жаңа аурухана ашылды. Онда 200 төсек бар, дәрігерлер жаңа құралдармен жұмыс істейді. " * 3
+    async with running_bot(tmp_path) as bot:
+        svc = services(bot.app)
+        ok = await importer.save_article(svc.db, ArticleDraft(title="Аудандағы аурухана", body=body))
+        broken = await importer.save_article(svc.db, ArticleDraft(title="Талдауы сәтсіз мақала", body=body))
+        assert broken.id > ok.id  # the newest: a slot would take it first
+        chosen = []
+        for minutes in (10, 20, 30):
+            post_id = await posting.create_slot_post(svc, utc_now() + timedelta(minutes=minutes))
+            post = await posts.get(svc.db, post_id) if post_id else None
+            chosen.append(post.article_id if post else None)
+        assert broken.id not in chosen and ok.id in chosen
+        [sent] = await bot.ask(f"/postnow {broken.id}", user_id=ADMIN_ID)
+        assert "арнаға жарияланды" in sent and len(bot.channel_posts()) == 1

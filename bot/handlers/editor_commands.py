@@ -22,14 +22,15 @@ log = logging.getLogger(__name__)
 Action = Callable[[Update, editorial.Editor], Awaitable[Reply | list[Reply]]]
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
-# Button data, one pattern per kind (registered in bot/handlers/registry.py).
-AGAIN_NOW = r"^again:n:([0-9]{1,19})$"
-AGAIN_SCHEDULE = r"^again:s:([0-9]{1,19}):([0-9]{1,12})$"
-KEEP = r"^keep$"
-QUEUE_PAGE = r"^q:p:([0-9]{1,6})$"
-QUEUE_ENTRY = r"^q:([vnmc]):([0-9]{1,19})$"
-APPROVAL = r"^ap:([yno]):([0-9]{1,19}):([0-9]{1,19})$"
-UPDATE_POST = r"^up:([0-9]{1,19})$"
+# Button data, one pattern per kind (registered in bot/handlers/registry.py): ASCII digits only (`\d` would take
+# «١٢» too), to the very end (`$` would allow a newline after); numbers beyond 2^63 − 1 are refused by for_editors.
+AGAIN_NOW = r"^again:n:([0-9]{1,19})\Z"
+AGAIN_SCHEDULE = r"^again:s:([0-9]{1,19}):([0-9]{1,12})\Z"
+KEEP = r"^keep\Z"
+QUEUE_PAGE = r"^q:p:([0-9]{1,6})\Z"
+QUEUE_ENTRY = r"^q:([vnmc]):([0-9]{1,19})\Z"
+APPROVAL = r"^ap:([yno]):([0-9]{1,19}):([0-9]{1,19})\Z"
+UPDATE_POST = r"^up:([0-9]{1,19})\Z"
 
 
 def _who(update: Update) -> str:
@@ -49,6 +50,9 @@ def for_editors(action: Action, *, edit_in_place: bool = False) -> Handler:
             return
         ed = await editorial.enter(svc, context.bot, user.id, user.full_name, language(update, context))
         if update.callback_query is not None:
+            if not _numbers_in_range(update.callback_query.data):  # a forged button: nothing is done
+                await update.callback_query.answer(ed.t("stale"), show_alert=True)
+                return
             await update.callback_query.answer()
         try:
             replies = await action(update, ed)
@@ -59,6 +63,11 @@ def for_editors(action: Action, *, edit_in_place: bool = False) -> Handler:
         await send(update, replies)
 
     return handler
+
+
+def _numbers_in_range(data: str | None) -> bool:
+    """Whether every number in a button's data is one SQLite can hold (the patterns allow 19 digits)."""
+    return all(int(number) <= editorial.MAX_ID for number in re.findall(r"[0-9]+", data or ""))
 
 
 async def _edited(update: Update, reply: Reply) -> bool:

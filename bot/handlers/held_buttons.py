@@ -9,29 +9,30 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import ingest_review
-from bot.handlers.common import send
+from bot import editorial, ingest_review
+from bot.handlers.common import language, send
 from bot.render import Reply
 from bot.services import Services, services
 
-Decide = Callable[[Services, int, int], Awaitable[ingest_review.Decision]]
+Decide = Callable[[Services, int | None, int, str], Awaitable[ingest_review.Decision]]
 
 
 async def publish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _decide(update, context, ingest_review.publish_held)
+    await _decide(update, context, ingest_review.publish_held, ingest_review.PUBLISH)
 
 
 async def drop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _decide(update, context, ingest_review.drop_held)
+    await _decide(update, context, ingest_review.drop_held, ingest_review.DROP)
 
 
-async def _decide(update: Update, context: ContextTypes.DEFAULT_TYPE, decide: Decide) -> None:
-    """Run the decision, take the buttons off the notice and say what happened."""
+async def _decide(update: Update, context: ContextTypes.DEFAULT_TYPE, decide: Decide, pattern: str) -> None:
+    """Run the decision, take the buttons off the notice and say what happened, in the presser's language."""
     query = update.callback_query
     assert query is not None
-    match = re.search(r":(\d+)$", query.data or "")
-    assert match is not None  # the handler's pattern matched already
-    decision = await decide(services(context), int(match[1]), query.from_user.id)
+    match = re.match(pattern, query.data or "")
+    assert match is not None  # the handler was registered with this pattern
+    article_id = editorial.parse_number(match[1])  # None beyond 2^63 − 1: no article has such an id
+    decision = await decide(services(context), article_id, query.from_user.id, language(update, context))
     if not decision.settled:
         await query.answer(decision.text, show_alert=True)
         return
