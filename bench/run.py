@@ -80,7 +80,7 @@ def _import_worker(start: int, count: int, db_path: Path) -> dict[str, float]:
         "seconds": elapsed,
         "per_second": count / elapsed,
         "peak_rss_mb": _peak_rss_mb(),
-        "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "worker_peak_rss_mb": report.worker_peak_rss_mb,
         "db_mb_per_1000": db_path.stat().st_size / 1e6 / total * 1000,
     }
 

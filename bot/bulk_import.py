@@ -56,10 +56,14 @@ from storage.timestamps import utc_now
 
 log = logging.getLogger(__name__)
 
+# Workers yield the processor to the writer (which is what holds the import back when it falls behind) and to a
+# bot running beside the import.
+WORKER_NICENESS = 5
 GROUP_ARTICLES = 32  # files (or JSON records) a worker gets at once: the round trip is paid once for them
 WINDOW_PER_JOB = 6  # groups in flight per worker: enough to keep it busy while the writer holds the lock
 FLUSH_ARTICLES = 512
 FLUSH_SECONDS = 0.3
+MAX_PENDING = 4096  # analysed articles waiting for the writer, at most
 # The longest a transaction holds the write lock: what the running bot may have to wait for a write.
 TRANSACTION_SECONDS = 0.25
 JSON_SUFFIXES = {".json", ".jsonl"}
@@ -142,6 +146,7 @@ def _start_worker(db_path: Path, page_url: str | None, importer_pid: int) -> Non
     pipe it is fed from, and keeps the process that starts workers alive, so nothing else would end it)."""
     global _reader, _page_url
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(WORKER_NICENESS)
     _reader, _page_url = open_reader(db_path), page_url
     threading.Thread(target=_exit_without, args=(importer_pid,), daemon=True).start()
 
@@ -273,14 +278,22 @@ class _Writer:
             self.pending.append(outcome)
 
     def due(self) -> bool:
-        return len(self.pending) >= FLUSH_ARTICLES or (
+        """Time to store: enough is waiting and the bot has had its turn at the lock since the last commit (else
+        the importer goes on taking results meanwhile); or so much waits that memory would grow."""
+        if len(self.pending) >= MAX_PENDING:
+            return True
+        enough = len(self.pending) >= FLUSH_ARTICLES or (
             bool(self.pending) and time.monotonic() - self.since >= FLUSH_SECONDS
         )
+        return enough and self.writer.ready()
 
     def flush(self) -> None:
-        items, self.pending = self.pending, []
-        while items:
-            items = self._commit_some(items)
+        """One transaction's worth (at most TRANSACTION_SECONDS) of what waits; the rest waits for the next."""
+        self.pending = self._commit_some(self.pending)
+
+    def finish(self) -> None:
+        while self.pending:
+            self.flush()
 
     def _commit_some(self, items: list[Analysed]) -> list[Analysed]:
         """Store items in one transaction for at most TRANSACTION_SECONDS (the bot waits that long at worst), report
@@ -365,6 +378,17 @@ class _Pool:
     def close(self, *, wait: bool = True) -> None:
         self.executor.shutdown(wait=wait, cancel_futures=True)
 
+    def peak_rss_mb(self) -> float:
+        """The largest peak resident memory of the workers alive now (Linux; 0 elsewhere)."""
+        peaks = [0.0]
+        for pid in list(getattr(self.executor, "_processes", None) or {}):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")]
+        return max(peaks)
+
 
 @dataclass(slots=True)
 class BulkImport:
@@ -396,7 +420,7 @@ class BulkImport:
                 self._after_a_death(group)
                 continue
             self._take(group, outcomes)
-        self.writer.flush()
+        self.writer.finish()
         self._tell(final=True)
 
     def _take(self, group: Group, outcomes: list[Outcome]) -> None:
@@ -462,6 +486,7 @@ def import_in_bulk(
     job = BulkImport(pool, _Writer(writer, report, on_change, now), groups(files, page_url), total, progress, on_notice)
     try:
         job.run()
+        report.worker_peak_rss_mb = pool.peak_rss_mb()
     finally:
         writer.close()
         pool.close()

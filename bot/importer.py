@@ -73,6 +73,8 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
     # stored, but their analysis failed (each is also in `errors`, which says why)
     analysis_failed: int = 0
+    # the bulk import's largest worker process at its peak (for the benchmark)
+    worker_peak_rss_mb: float = 0.0
 
     def fail(self, where: str, reason: str) -> None:
         self.failed += 1

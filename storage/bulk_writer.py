@@ -83,6 +83,10 @@ class BulkWriter:
             raise
         self.connection.execute("RELEASE unit")
 
+    def ready(self) -> bool:
+        """Has the lock been free for YIELD_SECONDS since the last commit (so `transaction()` will not wait)?"""
+        return time.monotonic() - self._committed_at >= self.yield_seconds
+
     @property
     def in_transaction(self) -> bool:
         return self.connection.in_transaction
