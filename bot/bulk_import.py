@@ -30,9 +30,10 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bot.analysis import ANALYSIS_VERSION
 from bot.article_files import ArticleFileError, display_name, read_article_file
@@ -49,7 +50,7 @@ from bot.importer import (
     safe_text,
     store_step,
 )
-from bot.records import ArticleDraft
+from bot.records import Analysis, ArticleDraft, Entity, Event, Quote
 from storage.articles import SavedArticle
 from storage.bulk_writer import BulkWriter, find_stored_read_only, open_reader
 from storage.timestamps import utc_now
@@ -171,14 +172,14 @@ def _running(pid: int) -> bool:
         return True
 
 
-def work(group: Group) -> list[Outcome]:
-    """Read and analyse a group (in a worker process); the outcomes in the order of the input."""
+def work(group: Group) -> list[Outcome | Packed]:
+    """Read and analyse a group (in a worker process); the outcomes in the order of the input, packed."""
     outcomes: list[Outcome] = []
     for path in group.files:
         outcomes += _read_file(path)
     for source, draft in group.records:
         outcomes.append(_prepare(draft, source))
-    return outcomes
+    return [pack(outcome) for outcome in outcomes]
 
 
 def _read_file(path: Path) -> list[Outcome]:
@@ -204,12 +205,46 @@ def _prepare(draft: ArticleDraft, source: str) -> Outcome:
         stored = find_stored_read_only(_reader, draft)
         if stored is not None and nothing_to_store(stored, draft):
             return Unchanged(source)
-    item = analyse(draft, source)
-    # the sentences are not stored: not sending them back halves what crosses between the processes
-    return replace(item, analysis=replace(item.analysis, sentences=[]))
+    return analyse(draft, source)
 
 
-Worker = Callable[["Group"], list[Outcome]]
+# What crosses from a worker to the importer: plain tuples (unpickled several times faster than dataclasses), and only
+# what is stored — not the sentences or the entities' spans.
+Packed = tuple[Any, ...]
+
+
+def pack(outcome: Outcome) -> Outcome | Packed:
+    if not isinstance(outcome, Analysed):
+        return outcome
+    draft, analysis = outcome.draft, outcome.analysis
+    return (
+        tuple(getattr(draft, name) for name in _DRAFT_FIELDS),
+        [(q.text, q.speaker, q.role, q.kind, q.speaker_source) for q in analysis.quotes],
+        [(e.when, e.year, e.what, e.date, e.year_end) for e in analysis.events],
+        [(e.name, e.kind, e.key, e.mentions) for e in analysis.entities],
+        analysis.summary,
+        outcome.error,
+        outcome.source,
+    )
+
+
+def unpack(data: Outcome | Packed) -> Outcome:
+    if not isinstance(data, tuple):
+        return data
+    draft, quotes, events, entities, summary, error, source = data
+    analysis = Analysis(
+        quotes=[Quote(*q) for q in quotes],
+        events=[Event(*e) for e in events],
+        entities=[Entity(*e) for e in entities],
+        summary=summary,
+    )
+    return Analysed(ArticleDraft(*draft), analysis, error, source)
+
+
+_DRAFT_FIELDS = tuple(f.name for f in fields(ArticleDraft))
+
+
+Worker = Callable[["Group"], list[Outcome | Packed]]
 
 
 # ---- the importer's process --------------------------------------------------------------------------------------
@@ -368,7 +403,7 @@ class _Pool:
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=_start_worker, initargs=self.args)
 
-    def submit(self, group: Group) -> Future[list[Outcome]]:
+    def submit(self, group: Group) -> Future[list[Outcome | Packed]]:
         return self.executor.submit(self.worker, group)
 
     def restart(self) -> None:
@@ -400,7 +435,7 @@ class BulkImport:
     total_bytes: int
     progress: Callable[[Progress], None] | None = None
     on_notice: Callable[[str], None] | None = None
-    window: deque[tuple[Group, Future[list[Outcome]] | None]] = field(default_factory=deque)
+    window: deque[tuple[Group, Future[list[Outcome | Packed]] | None]] = field(default_factory=deque)
     done_bytes: int = 0
     articles: int = 0
     started: float = field(default_factory=time.monotonic)
@@ -415,7 +450,7 @@ class BulkImport:
                 break
             group, future = self.window.popleft()
             try:
-                outcomes = group.known + (future.result() if future is not None else [])
+                outcomes = group.known + [unpack(o) for o in (future.result() if future is not None else [])]
             except BrokenProcessPool:
                 self._after_a_death(group)
                 continue
@@ -446,7 +481,7 @@ class BulkImport:
                 self.writer.add(known)
             for single in group.single():
                 try:
-                    outcomes = self.pool.submit(single).result()
+                    outcomes = [unpack(o) for o in self.pool.submit(single).result()]
                 except BrokenProcessPool:
                     outcomes = [single.died()]
                     self.pool.restart()

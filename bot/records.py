@@ -146,6 +146,7 @@ def normalize_text(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+@lru_cache(maxsize=1024)
 def identity_key(url: str | None, title: str) -> str:
     """An article's identity: `u:` and its normalised URL, or without one `t:` and its normalised title."""
     if url and url.strip():

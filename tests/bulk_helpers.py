@@ -10,7 +10,7 @@ import os
 import signal
 from pathlib import Path
 
-from bot.bulk_import import Group, Outcome, work
+from bot.bulk_import import Group, Outcome, Packed, work
 
 PEOPLE = ["Асқар Серікбаев", "Дана Жұмабаева", "Ерлан Тоқтаров", "Гүлнар Оспанова", "Марат Ахметов"]
 PLACES = ["Алматы", "Атырау", "Тараз", "Қостанай", "Семей"]
@@ -52,7 +52,7 @@ def write_jsonl(path: Path, numbers: range) -> Path:
     return path
 
 
-def dying_work(group: Group) -> list[Outcome]:
+def dying_work(group: Group) -> list[Outcome | Packed]:
     """`work`, except that a worker given a file named *poison* is killed as by the kernel's OOM killer."""
     if any("poison" in path.name for path in group.files):
         os.kill(os.getpid(), signal.SIGKILL)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import gzip
+import itertools
 import json
 import operator
 import re
@@ -189,7 +190,8 @@ def _candidate_runs(tokens: list[str], model: _Model) -> list[tuple[int, int]]:
     lead to a head noun that closes one (бірыңғай зейнетақы қоры)."""
     runs: list[tuple[int, int]] = []
     last = -1
-    for i in [i for i, token in enumerate(tokens) if token[0].isupper()]:
+    capitalised = itertools.compress(itertools.count(), map(str.isupper, map(operator.itemgetter(0), tokens)))
+    for i in capitalised:
         if i <= last or not _may_open(tokens, i, model):
             continue
         last = i
@@ -289,26 +291,43 @@ def _emissions(tokens: list[str], runs: list[tuple[int, int]], width: int, model
     offsets, for the tokens of each run (zero past a run's end). The sums are added in the same order as
     Python would, so the scores are the same to the last bit."""
     weights = _weights()
-    row = weights.row
+    known, row = weights.rows.get, weights.row
     zero, bos, eos = weights.ZERO, weights.BOS, weights.EOS
     n = len(tokens)
     size = len(runs) * width
     own, a, b, c, d = [zero] * size, [zero] * size, [zero] * size, [zero] * size, [zero] * size
+    # each token's row, and whether it ends a sentence, worked out once for the whole text
+    rows: dict[int, int] = {}
+    ends: dict[int, bool] = {}
+
+    def row_at(i: int) -> int:
+        found = rows.get(i)
+        if found is None:
+            word = tokens[i]
+            found = rows[i] = known(word) or row(word)
+        return found
+
+    def ends_at(i: int) -> bool:
+        found = ends.get(i)
+        if found is None:
+            found = ends[i] = _ends_sentence(tokens, i)
+        return found
+
     for r, (first, last) in enumerate(runs):
         for k, i in enumerate(range(first, last + 1), start=r * width):
-            own[k] = row(tokens[i])
-            if i == 0 or _ends_sentence(tokens, i - 1):
+            own[k] = row_at(i)
+            if i == 0 or ends_at(i - 1):
                 b[k] = bos
             else:
-                b[k] = row(tokens[i - 1])
-                if not (i == 1 or _ends_sentence(tokens, i - 2)):
-                    a[k] = row(tokens[i - 2])
+                b[k] = row_at(i - 1)
+                if not (i == 1 or ends_at(i - 2)):
+                    a[k] = row_at(i - 2)
             if i + 1 == n or tokens[i + 1] == "\n":
                 c[k] = eos
             else:
-                c[k] = row(tokens[i + 1])
-                if not (i + 2 == n or tokens[i + 2] == "\n" or _ends_sentence(tokens, i + 1)):
-                    d[k] = row(tokens[i + 2])
+                c[k] = row_at(i + 1)
+                if not (i + 2 == n or tokens[i + 2] == "\n" or ends_at(i + 1)):
+                    d[k] = row_at(i + 2)
     t = weights.tables
     sums = t[0][own] + t[1][a] + t[2][b] + t[3][c] + t[4][d]
     return sums.reshape(len(runs), width, len(model.labels))
