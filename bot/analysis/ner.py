@@ -3,17 +3,14 @@
 The model was trained with python-crfsuite on KazNERD's validation split (bench/train_ner.py) and ships as
 weights per (offset, word attribute) in models/ner.json.gz; tagging needs no crfsuite. Every attribute
 describes one word at a fixed offset from the tagged one, so the sum of a word's weights at each offset is
-computed once per word type and kept as a row of a table: a text's emissions are five table lookups and four
-additions over all its candidate words at once, and Viterbi runs over all its stretches together (numpy), in
-the same order of additions as the plain Python it replaced, so the scores are the same to the last bit.
-Only words that can be in a name are tagged at all — a capitalised word (unless the training text never had it
-in one: Бүгін, Елбасы, Президент) and the lower-case words seen inside names after one (облысы, министрлігі,
-және); the rest is outside any name.
+computed once per word and cached: tagging a token costs five vector additions. Only words that can be in a
+name are tagged at all — a capitalised word (unless the training text never had it in one: Бүгін,
+Елбасы, Президент) and the lower-case words seen inside names after one (облысы, министрлігі, және); the
+rest is outside any name, and Viterbi runs over each stretch of candidates between them.
 """
 
 from __future__ import annotations
 
-import bisect
 import gzip
 import itertools
 import json
@@ -24,8 +21,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
-
-import numpy as np
 
 from bot.analysis.lexicon import ORG_HEADS, PLACE_HEADS
 from bot.analysis.morphology import lemma
@@ -149,8 +144,10 @@ def _sum(vectors: Sequence[Vector]) -> Vector:
     return tuple(map(sum, zip(*vectors, strict=True)))
 
 
-def _word_vectors(word: str, model: _Model) -> dict[int, Vector]:
+@lru_cache(maxsize=131072)
+def _word_vectors(word: str) -> dict[int, Vector]:
     """A word's summed weights at each offset from the tagged token (0: the word itself, with the constant)."""
+    model = _model()
     own, context = word_attributes(word)
     zero = (0.0,) * len(model.labels)
     vectors = {0: _sum([zero, model.bias, *(model.weights[f"0:{a}"] for a in own if f"0:{a}" in model.weights)])}
@@ -166,9 +163,10 @@ def tag(text: str) -> list[NameSpan]:
     matches = list(_TOKEN.finditer(text))
     tokens = [m[0] for m in matches]
     found = []
-    for begin, end, kind in _decode(tokens, _candidate_runs(tokens, model), model):
-        span = (matches[begin].start(), matches[end - 1].end())
-        found.append(NameSpan(*span, _KINDS[kind], tuple(tokens[begin:end])))
+    for first, last in _candidate_runs(tokens, model):
+        for begin, end, kind in _decode(tokens, first, last, model):
+            span = (matches[begin].start(), matches[end - 1].end())
+            found.append(NameSpan(*span, _KINDS[kind], tuple(tokens[begin:end])))
     return found
 
 
@@ -242,130 +240,61 @@ def _head_follows(tokens: list[str], i: int, model: _Model, *, reach: int = 3) -
     return False
 
 
-class _Weights:
-    """Each word type met so far as a row of five weight tables (the word tagged, and as a neighbour at -2, -1,
-    +1, +2), so the emissions of a whole text are a few array lookups. Rows 0, 1 and 2 are the zero vector,
-    the sentence's start and its end. Bounded: when full, it starts again."""
-
-    ZERO, BOS, EOS, FIRST = 0, 1, 2, 3
-    LIMIT = 65536
-
-    def __init__(self, model: _Model) -> None:
-        self.model = model
-        self.rows: dict[str, int] = {}
-        self.tables = np.zeros((5, 4096, len(model.labels)))
-        self.tables[:, self.BOS] = model.bos
-        self.tables[:, self.EOS] = model.eos
-        # [before, label]: the transition weight, minus infinity where IOB2 forbids the pair
-        labels = model.labels
-        self.transitions = np.array(
-            [
-                [model.transitions[x][y] if _allowed(labels[x], labels[y]) else _NEVER for y in model.every]
-                for x in model.every
-            ]
-        )
-
-    def row(self, word: str) -> int:
-        found = self.rows.get(word)
-        if found is not None:
-            return found
-        if len(self.rows) + self.FIRST >= self.LIMIT:
-            self.rows.clear()
-        row = len(self.rows) + self.FIRST
-        if row == self.tables.shape[1]:
-            self.tables = np.concatenate([self.tables, np.zeros_like(self.tables)], axis=1)
-        vectors = _word_vectors(word, self.model)
-        for table, offset in enumerate((0, -2, -1, 1, 2)):
-            self.tables[table, row] = vectors[offset]
-        self.rows[word] = row
-        return row
-
-
-@cache
-def _weights() -> _Weights:
-    return _Weights(_model())
-
-
-def _emissions(tokens: list[str], runs: list[tuple[int, int]], width: int, model: _Model) -> np.ndarray:
-    """[run, offset, label]: each token's own weights plus its neighbours' (within the sentence) at their
-    offsets, for the tokens of each run (zero past a run's end). The sums are added in the same order as
-    Python would, so the scores are the same to the last bit."""
-    weights = _weights()
-    known, row = weights.rows.get, weights.row
-    zero, bos, eos = weights.ZERO, weights.BOS, weights.EOS
+def _emission(tokens: list[str], i: int, model: _Model) -> list[float]:
+    """The tagged word's own weights plus its neighbours' (within the sentence) at their offsets."""
+    zero = model.no_transition
     n = len(tokens)
-    size = len(runs) * width
-    own, a, b, c, d = [zero] * size, [zero] * size, [zero] * size, [zero] * size, [zero] * size
-    # each token's row, and whether it ends a sentence, worked out once for the whole text
-    rows: dict[int, int] = {}
-    ends: dict[int, bool] = {}
-
-    def row_at(i: int) -> int:
-        found = rows.get(i)
-        if found is None:
-            word = tokens[i]
-            found = rows[i] = known(word) or row(word)
-        return found
-
-    def ends_at(i: int) -> bool:
-        found = ends.get(i)
-        if found is None:
-            found = ends[i] = _ends_sentence(tokens, i)
-        return found
-
-    for r, (first, last) in enumerate(runs):
-        for k, i in enumerate(range(first, last + 1), start=r * width):
-            own[k] = row_at(i)
-            if i == 0 or ends_at(i - 1):
-                b[k] = bos
-            else:
-                b[k] = row_at(i - 1)
-                if not (i == 1 or ends_at(i - 2)):
-                    a[k] = row_at(i - 2)
-            if i + 1 == n or tokens[i + 1] == "\n":
-                c[k] = eos
-            else:
-                c[k] = row_at(i + 1)
-                if not (i + 2 == n or tokens[i + 2] == "\n" or ends_at(i + 1)):
-                    d[k] = row_at(i + 2)
-    t = weights.tables
-    sums = t[0][own] + t[1][a] + t[2][b] + t[3][c] + t[4][d]
-    return sums.reshape(len(runs), width, len(model.labels))
+    own = _word_vectors(tokens[i])[0]
+    if i == 0 or _ends_sentence(tokens, i - 1):
+        a, b = zero, model.bos
+    else:
+        b = _word_vectors(tokens[i - 1])[-1]
+        a = zero if i == 1 or _ends_sentence(tokens, i - 2) else _word_vectors(tokens[i - 2])[-2]
+    if i + 1 == n or tokens[i + 1] == "\n":
+        c, d = model.eos, zero
+    else:
+        c = _word_vectors(tokens[i + 1])[1]
+        ends = i + 2 == n or tokens[i + 2] == "\n" or _ends_sentence(tokens, i + 1)
+        d = zero if ends else _word_vectors(tokens[i + 2])[2]
+    return [p + q + r + s + t for p, q, r, s, t in zip(own, a, b, c, d, strict=True)]  # in this order: the same sums
 
 
-def _decode(tokens: list[str], runs: list[tuple[int, int]], model: _Model) -> list[tuple[int, int, str]]:
-    """Viterbi over each run of tokens, with outside-name tokens on both sides, all runs at once (the longest
-    first, so the runs still going at each step are a prefix); the names found, in text order."""
-    if not runs:
-        return []
-    order = sorted(range(len(runs)), key=lambda r: runs[r][0] - runs[r][1])
-    ordered = [runs[r] for r in order]
-    lengths = [last - first + 1 for first, last in ordered]
-    emissions = _emissions(tokens, ordered, lengths[0], model)
+def _decode(tokens: list[str], first: int, last: int, model: _Model) -> list[tuple[int, int, str]]:
+    """Viterbi over tokens[first..last], with outside-name tokens on both sides; the names found in it."""
     # An outside token before the stretch brings its transition, one after it too; a sentence's ends have none.
-    opens = [not (first == 0 or _ends_sentence(tokens, first - 1)) for first, _ in ordered]
-    closes = [not (last + 1 == len(tokens) or tokens[last + 1] == "\n") for _, last in ordered]
-    opening = np.where(np.array(opens)[:, None], model.transitions[0], model.no_transition)
-    closing = np.where(np.array(closes)[:, None], model.to_outside, model.no_transition)
-    score = np.where(model.can_open, opening + emissions[:, 0], _NEVER)
-    back: list[list[list[int]]] = []
-    transitions = _weights().transitions
-    for step in range(1, lengths[0]):
-        going = bisect.bisect_left(lengths, -step, key=operator.neg)
-        candidates = score[:going, :, None] + transitions
-        back.append(candidates.argmax(axis=1).tolist())
-        score[:going] = candidates.max(axis=1) + emissions[:going, step]
-        # (the runs that ended keep their score)
-    finals = (score + closing).argmax(axis=1).tolist()
-    found: list[list[tuple[int, int, str]]] = [[] for _ in runs]
-    for r, ((first, _), length, y) in enumerate(zip(ordered, lengths, finals, strict=True)):
-        path = [y]
-        for step in range(length - 2, -1, -1):
-            y = back[step][r][y]
-            path.append(y)
-        path.reverse()
-        found[order[r]] = _spans([model.labels[y] for y in path], first)
-    return [name for names in found for name in names]
+    opening = model.no_transition if first == 0 or _ends_sentence(tokens, first - 1) else model.transitions[0]
+    at_end = last + 1 == len(tokens) or tokens[last + 1] == "\n"
+    closing = model.no_transition if at_end else model.to_outside
+    emission = _emission(tokens, first, model)
+    if first == last:  # most stretches are one word: no I- label can stand alone
+        label, best = 0, opening[0] + emission[0] + closing[0]
+        for y in model.beginnings:
+            value = opening[y] + emission[y] + closing[y]
+            if value > best:
+                label, best = y, value
+        return [(first, first + 1, model.kinds[label])] if label else []
+    score = [o + e if ok else _NEVER for o, e, ok in zip(opening, emission, model.can_open, strict=True)]
+    back: list[list[int]] = []
+    for i in range(first + 1, last + 1):
+        emission = _emission(tokens, i, model)
+        row, new = [], []
+        for column, own in zip(model.columns, emission, strict=True):
+            best_x, best = 0, _NEVER
+            for x, weight in column:
+                value = score[x] + weight
+                if value > best:
+                    best_x, best = x, value
+            row.append(best_x)
+            new.append(best + own)
+        back.append(row)
+        score = new
+    y = max(model.every, key=lambda label: score[label] + closing[label])
+    path = [y]
+    for row in reversed(back):
+        y = row[y]
+        path.append(y)
+    path.reverse()
+    return _spans([model.labels[y] for y in path], first)
 
 
 def _allowed(before: str, label: str) -> bool:
