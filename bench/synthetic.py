@@ -6,6 +6,7 @@ ranking see realistic distributions: a few frequent entities and a long tail.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections.abc import Iterator
@@ -141,3 +142,24 @@ def articles(count: int, sentences: list[str], *, seed: int = 7, start: int = 0)
         yield ArticleDraft(
             title=title, lead=rng.choice(sentences), body="\n\n".join(paragraphs), source=f"synthetic/{n}"
         )
+
+
+def write_files(folder: Path, drafts: Iterator[ArticleDraft], *, per_jsonl: int = 0) -> int:
+    """Write articles as files `aikyn-bot import` reads: Aikyn's text layout (lead, title, views, «оқылды», body),
+    one .txt file each, or JSON Lines files of `per_jsonl` records. Returns how many were written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written, lines = 0, []
+    for draft in drafts:
+        if per_jsonl:
+            record = {"title": draft.title, "lead": draft.lead, "body": draft.body, "source": draft.source}
+            lines.append(json.dumps(record, ensure_ascii=False))
+            if len(lines) == per_jsonl:
+                (folder / f"{written // per_jsonl:06d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+                lines = []
+        else:
+            text = f"{draft.lead}\n{draft.title}\n{1000 + written}\nоқылды\n\n{draft.body}\n"
+            (folder / f"{written:07d}.txt").write_text(text, encoding="utf-8")
+        written += 1
+    if lines:
+        (folder / f"{written // per_jsonl:06d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return written

@@ -6,7 +6,6 @@ import codecs
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,11 @@ _PROMO_PATTERNS = [
     re.compile(r"(?i)«?айқын(ның|)»?\s+(telegram|телеграм|инстаграм|instagram)"),
     re.compile(r"(?i)^жаңалықтарды\s+(telegram|телеграм)"),
 ]
+
+
+# Unicode's control characters (category Cc: U+0000–U+001F, U+007F–U+009F) other than \t \n \f \r, found by one
+# regular expression rather than a category lookup per character (a tenth of a bulk import's reading time).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 class ArticleFileError(Exception):
@@ -136,7 +140,7 @@ def decode_text(raw: bytes) -> str:
     """
     text = _decoded(raw)
     sample = text[:8192]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    controls = len(_CONTROLS.findall(sample))
     if sample and controls / len(sample) > 0.05:
         raise ArticleFileError("binary file (control characters), not text")
     return text

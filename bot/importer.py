@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import aiosqlite
 
@@ -72,6 +73,8 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
     # stored, but their analysis failed (each is also in `errors`, which says why)
     analysis_failed: int = 0
+    # the bulk import's largest worker process at its peak (for the benchmark)
+    worker_peak_rss_mb: float = 0.0
 
     def fail(self, where: str, reason: str) -> None:
         self.failed += 1
@@ -91,7 +94,7 @@ def content_hash(draft: ArticleDraft) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _text(value: str) -> str:
+def safe_text(value: str) -> str:
     """Text SQLite and Telegram accept: a lone surrogate (from a broken file name or JSON) becomes U+FFFD."""
     return _SURROGATE.sub("\ufffd", value)
 
@@ -99,11 +102,11 @@ def _text(value: str) -> str:
 def checked_draft(draft: ArticleDraft) -> ArticleDraft:
     """A draft from a file, an editor or a feed, made safe to store and to show; ArticleRejected when it has no
     title or body, or its URL could not be a button. Out-of-range view counts and dates are dropped."""
-    title, body = _text(draft.title).strip(), _text(draft.body).strip()
+    title, body = safe_text(draft.title).strip(), safe_text(draft.body).strip()
     if not title or not body:
         raise ArticleRejected("no title" if not title else "no body")
     try:
-        url = web_url(_text(draft.url)) if draft.url else None
+        url = web_url(safe_text(draft.url)) if draft.url else None
     except ArticleFileError as exc:
         raise ArticleRejected(str(exc).replace("field 'url'", "the URL")) from exc
     try:
@@ -118,8 +121,8 @@ def checked_draft(draft: ArticleDraft) -> ArticleDraft:
         draft,
         title=title,
         body=body,
-        lead=_text(draft.lead),
-        source=_text(draft.source),
+        lead=safe_text(draft.lead),
+        source=safe_text(draft.source),
         url=url,
         image_url=image_url,
         published_at=published,
@@ -128,7 +131,7 @@ def checked_draft(draft: ArticleDraft) -> ArticleDraft:
 
 
 @dataclass(frozen=True, slots=True)
-class _Analysed:
+class Analysed:
     """A checked draft with its analysis (empty, and `error` saying why, when the analysis failed)."""
 
     draft: ArticleDraft
@@ -137,17 +140,17 @@ class _Analysed:
     source: str = ""
 
 
-def _analyse(draft: ArticleDraft, source: str = "") -> _Analysed:
+def analyse(draft: ArticleDraft, source: str = "") -> Analysed:
     try:
         analysis = analyze_article(draft.title, draft.lead, draft.body, draft.published_at)
     except Exception as exc:  # a text that breaks the analysis is still an article
         error = f"{type(exc).__name__}: {exc}"[:300]
         log.warning("analysis failed for %r (stored without it): %s", draft.title[:80], error, exc_info=True)
-        return _Analysed(draft, Analysis(), error, source)
-    return _Analysed(draft, analysis, None, source)
+        return Analysed(draft, Analysis(), error, source)
+    return Analysed(draft, analysis, None, source)
 
 
-def _nothing_to_store(stored: articles.StoredVersion | None, draft: ArticleDraft) -> bool:
+def nothing_to_store(stored: articles.StoredVersion | None, draft: ArticleDraft) -> bool:
     """The stored article already is this draft (the same exact text, and nothing it would add), or the draft is
     a doubtful extraction that must not replace text editors and readers already have."""
     if stored is None:
@@ -164,7 +167,7 @@ async def _stored_unchanged(db: Database, draft: ArticleDraft) -> int | None:
     """The id of the stored article when this draft brings nothing to store (checked again inside the
     transaction)."""
     stored = await articles.find_stored(db.connection, draft)
-    return stored.id if stored is not None and _nothing_to_store(stored, draft) else None
+    return stored.id if stored is not None and nothing_to_store(stored, draft) else None
 
 
 async def save_article(db: Database, draft: ArticleDraft, *, now: datetime | None = None) -> SavedArticle:
@@ -175,17 +178,32 @@ async def save_article(db: Database, draft: ArticleDraft, *, now: datetime | Non
     unchanged = await _stored_unchanged(db, draft)
     if unchanged is not None:
         return SavedArticle(unchanged, "unchanged")
-    analysed = await asyncio.to_thread(_analyse, draft)
+    analysed = await asyncio.to_thread(analyse, draft)
     async with db.transaction() as conn:
         return await _store(conn, analysed, now or utc_now())
 
 
-async def _store(conn: aiosqlite.Connection, item: _Analysed, now: datetime) -> SavedArticle:
+StoreStep = Literal["unchanged", "address", "insert", "update"]
+
+
+def store_step(stored: articles.StoredVersion | None, draft: ArticleDraft) -> StoreStep:
+    """What storing a draft does, given the stored article it is a version of (found inside the transaction):
+    nothing, give a stored article the page's address, insert a new article, or update the stored one. Shared by
+    this module and the bulk import (bot/bulk_import.py), so both store the same."""
+    if stored is not None and nothing_to_store(stored, draft):
+        return "unchanged"
+    if stored is not None and stored.version_hash == draft.version_key:  # the same text, now with its address
+        return "address"
+    return "insert" if stored is None else "update"
+
+
+async def _store(conn: aiosqlite.Connection, item: Analysed, now: datetime) -> SavedArticle:
     draft, analysis = item.draft, item.analysis
     stored = await articles.find_stored(conn, draft)
-    if stored is not None and _nothing_to_store(stored, draft):
+    step = store_step(stored, draft)
+    if stored is not None and step == "unchanged":
         return SavedArticle(stored.id, "unchanged")
-    if stored is not None and stored.version_hash == draft.version_key:  # the same text, now with its address
+    if stored is not None and step == "address":
         await articles.add_address(conn, stored.id, draft, now=now)
         return SavedArticle(stored.id, "updated")
     if stored is None:
@@ -203,6 +221,21 @@ async def _store(conn: aiosqlite.Connection, item: _Analysed, now: datetime) -> 
     return SavedArticle(article_id, "imported" if stored is None else "updated")
 
 
+def report_saved(report: ImportReport, item: Analysed, saved: SavedArticle, on_change: OnChange | None) -> None:
+    """Count a committed article, say why when its analysis failed, and tell `on_change` of a new or updated one."""
+    setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
+    if saved.outcome == "unchanged":
+        return
+    if item.error is not None:
+        report.analysis_failed += 1
+        report.errors.append(
+            f"{item.source}: {item.draft.title[:60]!r}: stored as article {saved.id} without its analysis, "
+            f"which failed ({item.error}); it is analysed again after an upgrade"
+        )
+    if on_change is not None:
+        on_change(saved.id, saved.outcome, item.draft.title)
+
+
 class _Batch:
     """Drafts checked and analysed one by one, written FLUSH_ARTICLES at a time (or every FLUSH_SECONDS) in one
     short transaction with a savepoint per article; an article is reported only once its transaction is
@@ -210,21 +243,21 @@ class _Batch:
 
     def __init__(self, db: Database, report: ImportReport, on_change: OnChange | None, now: datetime | None):
         self.db, self.report, self.on_change, self.now = db, report, on_change, now
-        self.pending: list[_Analysed] = []
+        self.pending: list[Analysed] = []
         self.since = time.monotonic()
 
     async def add(self, draft: ArticleDraft, source: str) -> None:
         try:
             draft = checked_draft(draft)
         except ArticleRejected as exc:
-            self.report.fail(source, f"{_text(draft.title)[:60]!r}: {exc}")
+            self.report.fail(source, f"{safe_text(draft.title)[:60]!r}: {exc}")
             return
         if await _stored_unchanged(self.db, draft) is not None:
             self.report.unchanged += 1
             return
         if not self.pending:
             self.since = time.monotonic()
-        self.pending.append(_analyse(draft, source))
+        self.pending.append(analyse(draft, source))
         if len(self.pending) >= FLUSH_ARTICLES or time.monotonic() - self.since >= FLUSH_SECONDS:
             await self.flush()
 
@@ -232,7 +265,7 @@ class _Batch:
         items, self.pending = self.pending, []
         if not items:
             return
-        saved: list[tuple[_Analysed, SavedArticle]] = []
+        saved: list[tuple[Analysed, SavedArticle]] = []
         failed_before = self.report.failed
         try:
             async with self.db.transaction() as conn:
@@ -247,9 +280,9 @@ class _Batch:
                 f"the database refused the write ({exc}); the last {lost} articles were not saved", self.report
             ) from exc
         for item, outcome in saved:
-            self._report(item, outcome)
+            report_saved(self.report, item, outcome, self.on_change)
 
-    async def _store_alone(self, conn: aiosqlite.Connection, item: _Analysed) -> SavedArticle | None:
+    async def _store_alone(self, conn: aiosqlite.Connection, item: Analysed) -> SavedArticle | None:
         """One article in its savepoint: one that fails is rolled back alone and reported. An error that ended
         the whole transaction (SQLite rolls back on a full disk) is not this article's: it is raised."""
         try:
@@ -261,19 +294,6 @@ class _Batch:
             log.warning("%s: could not import %r", item.source, item.draft.title[:80], exc_info=True)
             self.report.fail(item.source, f"{item.draft.title[:60]!r}: {type(exc).__name__}: {exc}")
             return None
-
-    def _report(self, item: _Analysed, saved: SavedArticle) -> None:
-        setattr(self.report, saved.outcome, getattr(self.report, saved.outcome) + 1)
-        if saved.outcome == "unchanged":
-            return
-        if item.error is not None:
-            self.report.analysis_failed += 1
-            self.report.errors.append(
-                f"{item.source}: {item.draft.title[:60]!r}: stored as article {saved.id} without its analysis, "
-                f"which failed ({item.error}); it is analysed again after an upgrade"
-            )
-        if self.on_change is not None:
-            self.on_change(saved.id, saved.outcome, item.draft.title)
 
 
 async def import_paths(
@@ -338,7 +358,7 @@ async def reanalyse_outdated(db: Database, *, batch: int = 200) -> int:
     while stale := await articles.needing_analysis(db, ANALYSIS_VERSION, limit=batch):
         for article in stale:
             draft = ArticleDraft(article.title, article.body, article.lead, published_at=article.published_at)
-            item = await asyncio.to_thread(_analyse, draft)
+            item = await asyncio.to_thread(analyse, draft)
             async with db.transaction() as conn:
                 await article_analysis.replace_analysis(conn, article.id, item.analysis)
                 await article_analysis.set_summary(conn, article.id, item.analysis.summary, version=ANALYSIS_VERSION)

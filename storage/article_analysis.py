@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import aiosqlite
 
@@ -57,43 +58,65 @@ class RelatedArticle:
     topic: str = ""
 
 
+# Statements that store an article's analysis, each with its rows, in order: shared by the bot's connection and the
+# bulk import's (storage/bulk_writer.py), so both store the same rows.
+AnalysisStatements = list[tuple[str, list[tuple[Any, ...]]]]
+MARK_ANALYSIS_SQL = "UPDATE articles SET analysis_error = ? WHERE id = ?"
+
+
+def analysis_statements(article_id: int, analysis: Analysis, *, new_article: bool = False) -> AnalysisStatements:
+    """What `replace_analysis` executes: the earlier rows deleted (not for a new article), then the quotes,
+    events and entities; empty lists cost no statement."""
+    statements: AnalysisStatements = []
+    if not new_article:
+        statements += [
+            (f"DELETE FROM {table} WHERE article_id = ?", [(article_id,)])
+            for table in ("quotes", "events", "article_entities")
+        ]
+    if analysis.quotes:
+        statements.append(
+            (
+                "INSERT INTO quotes (article_id, position, text, speaker, speaker_surname, role, kind, speaker_source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (article_id, n, q.text, q.speaker, surname_key(q.speaker), q.role, q.kind, q.speaker_source)
+                    for n, q in enumerate(analysis.quotes)
+                ],
+            )
+        )
+    if analysis.events:
+        statements.append(
+            (
+                "INSERT INTO events (article_id, position, when_text, year, year_end, day, what)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (article_id, n, e.when, e.year, e.year_end, e.date.isoformat() if e.date else None, e.what)
+                    for n, e in enumerate(analysis.events)
+                ],
+            )
+        )
+    if analysis.entities:
+        statements += [
+            (
+                "INSERT INTO entities (key, kind, name) VALUES (?, ?, ?) ON CONFLICT (key, kind) DO NOTHING",
+                [(e.key, e.kind, e.name) for e in analysis.entities],
+            ),
+            (
+                "INSERT INTO article_entities (article_id, entity_id, mentions)"
+                " SELECT ?, id, ? FROM entities WHERE key = ? AND kind = ?",
+                [(article_id, e.mentions, e.key, e.kind) for e in analysis.entities],
+            ),
+        ]
+    return statements
+
+
 async def replace_analysis(
     conn: aiosqlite.Connection, article_id: int, analysis: Analysis, *, new_article: bool = False
 ) -> None:
     """Store an article's quotes, events and entities in place of any earlier ones; call inside the article's
-    transaction (the summary is stored with the article). Empty lists cost no statement."""
-    if not new_article:
-        await conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
-        await conn.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
-        await conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
-    if analysis.quotes:
-        await conn.executemany(
-            "INSERT INTO quotes (article_id, position, text, speaker, speaker_surname, role, kind, speaker_source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (article_id, n, q.text, q.speaker, surname_key(q.speaker), q.role, q.kind, q.speaker_source)
-                for n, q in enumerate(analysis.quotes)
-            ],
-        )
-    if analysis.events:
-        await conn.executemany(
-            "INSERT INTO events (article_id, position, when_text, year, year_end, day, what)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (article_id, n, e.when, e.year, e.year_end, e.date.isoformat() if e.date else None, e.what)
-                for n, e in enumerate(analysis.events)
-            ],
-        )
-    if analysis.entities:
-        await conn.executemany(
-            "INSERT INTO entities (key, kind, name) VALUES (?, ?, ?) ON CONFLICT (key, kind) DO NOTHING",
-            [(e.key, e.kind, e.name) for e in analysis.entities],
-        )
-        await conn.executemany(
-            "INSERT INTO article_entities (article_id, entity_id, mentions)"
-            " SELECT ?, id, ? FROM entities WHERE key = ? AND kind = ?",
-            [(article_id, e.mentions, e.key, e.kind) for e in analysis.entities],
-        )
+    transaction (the summary is stored with the article)."""
+    for sql, rows in analysis_statements(article_id, analysis, new_article=new_article):
+        await conn.executemany(sql, rows)
 
 
 async def set_summary(conn: aiosqlite.Connection, article_id: int, summary: str, *, version: int) -> None:
@@ -105,7 +128,7 @@ async def set_summary(conn: aiosqlite.Connection, article_id: int, summary: str,
 
 async def mark_analysis(conn: aiosqlite.Connection, article_id: int, *, error: str | None) -> None:
     """Flag an article whose analysis failed, with why (None clears the flag); call inside its transaction."""
-    await conn.execute("UPDATE articles SET analysis_error = ? WHERE id = ?", (error, article_id))
+    await conn.execute(MARK_ANALYSIS_SQL, (error, article_id))
 
 
 async def analysis_error(db: Database, article_id: int) -> str | None:

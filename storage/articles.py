@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import aiosqlite
 
@@ -94,19 +95,33 @@ class StoredVersion:
     url: str | None
 
 
+# The stored article a draft is a version of: the same identity (normalised URL, or title without one) first, else
+# the same content (normalised title and body), whatever the source. The SQL and parameters of this and the writes
+# below are shared by the bot's connection and the bulk import's (storage/bulk_writer.py), so both store the same.
+FIND_STORED_SQL = (
+    "SELECT id, version_hash, held_reason, url FROM (SELECT 0 AS rank, * FROM articles WHERE identity = ?"
+    " UNION ALL SELECT 1 AS rank, * FROM articles WHERE content_hash = ?) ORDER BY rank, id LIMIT 1"
+)
+
+
+def find_stored_params(draft: ArticleDraft) -> tuple[str, str]:
+    return (draft.identity, draft.content_key)
+
+
+def stored_version(row: Sequence[Any] | None) -> StoredVersion | None:
+    """A row of FIND_STORED_SQL as a StoredVersion."""
+    return StoredVersion(row[0], row[1], row[2] is not None, row[3]) if row else None
+
+
 async def find_stored(conn: aiosqlite.Connection, draft: ArticleDraft) -> StoredVersion | None:
-    """The stored article a draft is a version of: the same identity (normalised URL, or title without one) first,
-    else the same content (normalised title and body), whatever the source."""
-    rows = await conn.execute_fetchall(  # one trip to aiosqlite's thread, not three (execute, fetch, close)
-        "SELECT id, version_hash, held_reason, url FROM (SELECT 0 AS rank, * FROM articles WHERE identity = ?"
-        " UNION ALL SELECT 1 AS rank, * FROM articles WHERE content_hash = ?) ORDER BY rank, id LIMIT 1",
-        (draft.identity, draft.content_key),
-    )
-    row = next(iter(rows), None)
-    return StoredVersion(row["id"], row["version_hash"], row["held_reason"] is not None, row["url"]) if row else None
+    """The stored article a draft is a version of (see FIND_STORED_SQL)."""
+    # one trip to aiosqlite's thread, not three (execute, fetch, close)
+    rows = await conn.execute_fetchall(FIND_STORED_SQL, find_stored_params(draft))
+    return stored_version(next(iter(rows), None))
 
 
-def _stored_values(draft: ArticleDraft, summary: str, analysis_version: int, now: datetime) -> dict[str, object]:
+def article_params(draft: ArticleDraft, summary: str, analysis_version: int, now: datetime) -> dict[str, object]:
+    """The parameters of INSERT_ARTICLE_SQL and UPDATE_ARTICLE_SQL (with the article's `id` added)."""
     return {
         "identity": draft.identity,
         "title": draft.title,
@@ -127,17 +142,49 @@ def _stored_values(draft: ArticleDraft, summary: str, analysis_version: int, now
     }
 
 
+INSERT_ARTICLE_SQL = (
+    "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source, content_hash,"
+    " version_hash, keys_version, held_reason, imported_at, image_url, summary, analysis_version) VALUES"
+    " (:identity, :title, :lead, :body, :url, :published_at, :views, :source, :content_hash, :version_hash,"
+    " :keys_version, :held_reason, :now, :image_url, :summary, :analysis_version)"
+)
+# An edited article's text and summary, keeping what the new version does not say (URL, date, views, image); an
+# article known only by its title takes the draft's URL as its identity.
+UPDATE_ARTICLE_SQL = (
+    "UPDATE articles SET identity = CASE WHEN url IS NULL AND :url IS NOT NULL THEN :identity ELSE identity END,"
+    " title = :title, lead = :lead, body = :body, url = coalesce(url, :url),"
+    " published_at = coalesce(:published_at, published_at), views = coalesce(:views, views),"
+    " source = :source, content_hash = :content_hash, version_hash = :version_hash, keys_version = :keys_version,"
+    " held_reason = CASE WHEN held_reason IS NULL THEN NULL ELSE :held_reason END, updated_at = :now,"
+    " image_url = coalesce(:image_url, image_url), summary = :summary, analysis_version = :analysis_version"
+    " WHERE id = :id"
+)
+# An article known without a URL (an editor's file) met again as a page: it takes the page's address as its
+# identity, and the date, picture and views it lacked.
+ADD_ADDRESS_SQL = (
+    "UPDATE articles SET identity = :identity, url = :url, published_at = coalesce(published_at, :published_at),"
+    " image_url = coalesce(image_url, :image_url), views = coalesce(:views, views), updated_at = :now"
+    " WHERE id = :id AND url IS NULL"
+)
+
+
+def address_params(article_id: int, draft: ArticleDraft, now: datetime) -> dict[str, object]:
+    return {
+        "id": article_id,
+        "identity": draft.identity,
+        "url": draft.url,
+        "published_at": to_db(draft.published_at) if draft.published_at else None,
+        "image_url": draft.image_url,
+        "views": draft.views,
+        "now": to_db(now),
+    }
+
+
 async def insert_article(
     conn: aiosqlite.Connection, draft: ArticleDraft, *, summary: str, analysis_version: int, now: datetime
 ) -> int:
     """Store a new article with its summary (held if the draft says so); call inside a transaction. Returns its id."""
-    cursor = await conn.execute(
-        "INSERT INTO articles (identity, title, lead, body, url, published_at, views, source, content_hash,"
-        " version_hash, keys_version, held_reason, imported_at, image_url, summary, analysis_version) VALUES"
-        " (:identity, :title, :lead, :body, :url, :published_at, :views, :source, :content_hash, :version_hash,"
-        " :keys_version, :held_reason, :now, :image_url, :summary, :analysis_version)",
-        _stored_values(draft, summary, analysis_version, now),
-    )
+    cursor = await conn.execute(INSERT_ARTICLE_SQL, article_params(draft, summary, analysis_version, now))
     return int(cursor.lastrowid or 0)
 
 
@@ -150,38 +197,13 @@ async def update_article(
     analysis_version: int,
     now: datetime,
 ) -> None:
-    """Replace an edited article's text and summary, keeping what the new version does not say (URL, date,
-    views, image); an article known only by its title takes the draft's URL as its identity. Call inside a
-    transaction."""
-    await conn.execute(
-        "UPDATE articles SET identity = CASE WHEN url IS NULL AND :url IS NOT NULL THEN :identity ELSE identity END,"
-        " title = :title, lead = :lead, body = :body, url = coalesce(url, :url),"
-        " published_at = coalesce(:published_at, published_at), views = coalesce(:views, views),"
-        " source = :source, content_hash = :content_hash, version_hash = :version_hash, keys_version = :keys_version,"
-        " held_reason = CASE WHEN held_reason IS NULL THEN NULL ELSE :held_reason END, updated_at = :now,"
-        " image_url = coalesce(:image_url, image_url), summary = :summary, analysis_version = :analysis_version"
-        " WHERE id = :id",
-        {**_stored_values(draft, summary, analysis_version, now), "id": article_id},
-    )
+    """Replace an edited article's text and summary (see UPDATE_ARTICLE_SQL). Call inside a transaction."""
+    await conn.execute(UPDATE_ARTICLE_SQL, {**article_params(draft, summary, analysis_version, now), "id": article_id})
 
 
 async def add_address(conn: aiosqlite.Connection, article_id: int, draft: ArticleDraft, *, now: datetime) -> None:
-    """An article known without a URL (an editor's file) met again as a page: it takes the page's address as its
-    identity, and the date, picture and views it lacked. Call inside a transaction."""
-    await conn.execute(
-        "UPDATE articles SET identity = :identity, url = :url, published_at = coalesce(published_at, :published_at),"
-        " image_url = coalesce(image_url, :image_url), views = coalesce(:views, views), updated_at = :now"
-        " WHERE id = :id AND url IS NULL",
-        {
-            "id": article_id,
-            "identity": draft.identity,
-            "url": draft.url,
-            "published_at": to_db(draft.published_at) if draft.published_at else None,
-            "image_url": draft.image_url,
-            "views": draft.views,
-            "now": to_db(now),
-        },
-    )
+    """Give an article known without a URL the page's address (see ADD_ADDRESS_SQL). Call inside a transaction."""
+    await conn.execute(ADD_ADDRESS_SQL, address_params(article_id, draft, now))
 
 
 async def id_by_url(db: Database, url: str) -> int | None:

@@ -12,7 +12,9 @@ rest is outside any name, and Viterbi runs over each stretch of candidates betwe
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -186,7 +188,8 @@ def _candidate_runs(tokens: list[str], model: _Model) -> list[tuple[int, int]]:
     lead to a head noun that closes one (бірыңғай зейнетақы қоры)."""
     runs: list[tuple[int, int]] = []
     last = -1
-    for i in [i for i, token in enumerate(tokens) if token[0].isupper()]:
+    capitalised = itertools.compress(itertools.count(), map(str.isupper, map(operator.itemgetter(0), tokens)))
+    for i in capitalised:
         if i <= last or not _may_open(tokens, i, model):
             continue
         last = i
@@ -237,7 +240,7 @@ def _head_follows(tokens: list[str], i: int, model: _Model, *, reach: int = 3) -
     return False
 
 
-def _emission(tokens: list[str], i: int, model: _Model) -> Vector:
+def _emission(tokens: list[str], i: int, model: _Model) -> list[float]:
     """The tagged word's own weights plus its neighbours' (within the sentence) at their offsets."""
     zero = model.no_transition
     n = len(tokens)
@@ -253,11 +256,7 @@ def _emission(tokens: list[str], i: int, model: _Model) -> Vector:
         c = _word_vectors(tokens[i + 1])[1]
         ends = i + 2 == n or tokens[i + 2] == "\n" or _ends_sentence(tokens, i + 1)
         d = zero if ends else _word_vectors(tokens[i + 2])[2]
-    return tuple(map(_add5, own, a, b, c, d))
-
-
-def _add5(a: float, b: float, c: float, d: float, e: float) -> float:
-    return a + b + c + d + e
+    return [p + q + r + s + t for p, q, r, s, t in zip(own, a, b, c, d, strict=True)]  # in this order: the same sums
 
 
 def _decode(tokens: list[str], first: int, last: int, model: _Model) -> list[tuple[int, int, str]]:
