@@ -29,11 +29,11 @@ from storage.timestamps import utc_now
 log = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 32
-# Few connections to the Bot API: at Telegram's ~100 ms round trip 8 carry ~80 requests/s, above the ~30 messages/s
-# Telegram allows, while httpcore scans its whole pool, idle connections against each other, for every request:
-# with 40 connections that scan cost a burst of readers a fifth of the bot's throughput (bench/run.py). Handlers
-# past the eighth wait for a free connection; every request gives its connection back within its own timeouts.
-TELEGRAM_CONNECTIONS = 8
+# A connection to the Bot API for each update handled at once, so that no handler queues for one: with 8, a burst
+# of readers spent 3% of the bot's CPU in aiohttp's queue of waiters (bench/run.py). Telegram's ~30 messages/s is
+# kept by the rate limiter, not by the pool. A request that finds every connection busy (jobs send too) waits up to
+# TELEGRAM_POOL_TIMEOUT; every request gives its connection back within its own timeouts.
+TELEGRAM_CONNECTIONS = CONCURRENT_UPDATES
 TELEGRAM_POOL_TIMEOUT = 20.0
 
 

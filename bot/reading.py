@@ -106,7 +106,13 @@ def _pager(ctx: ReaderContext, prefix: str, offset: int, total: int) -> list[But
 
 
 async def latest(ctx: ReaderContext, offset: int = 0) -> Reply:
+    """A page of the newest articles. Kept rendered until the next write (the database's read cache): a burst of
+    readers arriving from a channel post asks for the same first page."""
     offset = max(0, offset)
+    return await ctx.db.cached(("latest", ctx.language, ctx.timezone, offset), lambda: _latest_page(ctx, offset))
+
+
+async def _latest_page(ctx: ReaderContext, offset: int) -> Reply:
     headlines, total = await articles.newest_page(ctx.db, limit=PAGE_SIZE, offset=offset)
     if not headlines and total > 0:  # a page that no longer exists (an old button): show the last one
         offset = (total - 1) // PAGE_SIZE * PAGE_SIZE

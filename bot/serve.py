@@ -8,7 +8,6 @@ instance on the same token stops with 3.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import re
 import sys
@@ -22,6 +21,7 @@ from telegram.ext import Application
 from bot.application import build_application, close_transports
 from bot.cli import database_problem
 from bot.config import Settings
+from bot.event_loop import new_event_loop, settle_collector
 from bot.services import services
 from bot.webhook_server import run_webhook
 from storage import DatabaseUnavailable
@@ -135,7 +135,7 @@ def _run(app: Application, settings: Settings) -> None:
     if settings.webhook_url:
         run_webhook(app, settings)  # Telegram's updates and GET /healthz on one port
         return
-    loop = asyncio.new_event_loop()
+    loop = new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
@@ -147,14 +147,11 @@ def _run(app: Application, settings: Settings) -> None:
 def _freezing_after(
     startup: Callable[[Application], Coroutine[Any, Any, None]] | None,
 ) -> Callable[[Application], Coroutine[Any, Any, None]]:
-    """Startup, then what is alive (modules, settings, handlers, the database) is kept out of the collector's
-    full passes: it lives as long as the process, and under a burst of readers those passes would rescan it again
-    and again (bench/run.py: fewer rounds that run a third slower than the rest). Process-wide, so only here."""
+    """Startup, then the collector settled for a long-running process (bot/event_loop.py)."""
 
     async def started(app: Application) -> None:
         if startup is not None:
             await startup(app)
-        gc.collect()
-        gc.freeze()
+        settle_collector()
 
     return started

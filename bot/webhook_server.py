@@ -26,6 +26,7 @@ from tornado.httpserver import HTTPServer
 
 from bot.application import close_transports
 from bot.config import Settings
+from bot.event_loop import new_event_loop
 from bot.services import services
 from storage import maintenance
 
@@ -45,7 +46,8 @@ def run_webhook(app: Application, settings: Settings) -> None:
         finally:
             await close_transports(app)
 
-    asyncio.run(serve_then_close())
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        runner.run(serve_then_close())
 
 
 async def serve_webhook(app: Application, settings: Settings, *, stop: asyncio.Event | None) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -19,6 +19,8 @@ BUSY_TIMEOUT_MS = 5000
 # How stale a cached read may be after another process (a CLI import while the bot runs) writes.
 EXTERNAL_WRITES_CHECK_SECONDS = 1.0
 CACHED_READS = 256
+T = TypeVar("T")
+_MISSING = object()
 
 
 class Database:
@@ -29,7 +31,7 @@ class Database:
         self.path = path
         self.cache_reads = cache_reads
         self._write_lock = asyncio.Lock()
-        self._cache: dict[tuple[str, tuple[Any, ...]], list[aiosqlite.Row]] = {}
+        self._cache: dict[Hashable, Any] = {}
         self._generation = 0
         self._data_version: int | None = None
         self._checked_at = float("-inf")
@@ -69,22 +71,27 @@ class Database:
     async def fetchall_cached(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         """`fetchall` for small hot reads (the newest page, one article), answered from memory until something
         is written: a burst of readers from a channel post asks the same few things, and each trip to
-        aiosqlite's thread costs the busy event loop far more than the query. Writes through this Database
-        forget the cache at once; writes by another process are noticed through PRAGMA data_version, checked at
-        most every EXTERNAL_WRITES_CHECK_SECONDS."""
+        aiosqlite's thread costs the busy event loop far more than the query. See `cached`."""
+        values = tuple(params)
+        return await self.cached(("sql", sql, values), lambda: self.fetchall(sql, values))
+
+    async def cached(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        """What `compute` returns — something made only of reads, such as a page rendered from cached reads —
+        kept under `key` until something is written. Writes through this Database forget it at once; writes by
+        another process are noticed through PRAGMA data_version, checked at most every
+        EXTERNAL_WRITES_CHECK_SECONDS. The value is shared by every caller: it must not be changed."""
         if not self.cache_reads:
-            return await self.fetchall(sql, params)
+            return await compute()
         await self._notice_external_writes()
-        key = (sql, tuple(params))
-        rows = self._cache.get(key)
-        if rows is None:
+        value = self._cache.get(key, _MISSING)
+        if value is _MISSING:
             generation = self._generation
-            rows = await self.fetchall(sql, key[1])
-            if generation == self._generation:  # nothing was written while this read was on its way
+            value = await compute()
+            if generation == self._generation:  # nothing was written while it was being made
                 if len(self._cache) >= CACHED_READS:
                     self._cache.clear()
-                self._cache[key] = rows
-        return rows
+                self._cache[key] = value
+        return value
 
     async def _notice_external_writes(self) -> None:
         now = time.monotonic()

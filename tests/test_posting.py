@@ -169,6 +169,17 @@ async def test_preview_shows_the_exact_channel_post_privately(tmp_path: Path) ->
         await bot.ask("/postnow 1", user_id=ADMIN_ID)
         [posted] = bot.channel_posts()
         assert posted.params["text"] == preview
+        # with its buttons and link preview too (a reply's go to PTB as Bot API JSON, a post's as PTB objects)
+        saved = await importer.save_article(
+            services(bot.app).db, ArticleDraft(title="Сайттағы жаңалық", body="Мәтін.", url="https://aikyn.kz/news/5")
+        )
+        [with_page] = await bot.ask(f"/preview {saved.id}", user_id=ADMIN_ID)
+        await bot.ask(f"/postnow {saved.id}", user_id=ADMIN_ID)
+        for text, post in ((preview, posted), (with_page, bot.channel_posts()[-1])):
+            [shown] = [c for c in bot.fake.sent("sendMessage", chat_id=ADMIN_ID) if c.params["text"] == text]
+            for name in ("reply_markup", "link_preview_options", "parse_mode"):
+                assert shown.params[name] == post.params[name], name
+        assert shown.params["link_preview_options"]["url"] == "https://aikyn.kz/news/5"
 
 
 async def test_daily_slot_posts_the_newest_article_not_yet_posted(tmp_path: Path) -> None:

@@ -173,12 +173,16 @@ async def test_latest_pages_and_a_stale_page_button_shows_the_last_page(fresh_db
 async def test_cached_reads_see_every_write_of_this_bot_and_soon_those_of_another_process(
     fresh_db: Database, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
+    from bot import reading
+
+    ctx = reading.ReaderContext(fresh_db, "kk", ZoneInfo("Asia/Almaty"))
     await importer.save_article(fresh_db, ArticleDraft(title="Бірінші жаңалық", body="Мәтін."))
     page, total = await articles.newest_page(fresh_db, limit=5)
-    assert total == 1
+    assert total == 1 and "Бірінші жаңалық" in (await reading.latest(ctx)).text
     await importer.save_article(fresh_db, ArticleDraft(title="Екінші жаңалық", body="Мәтін."))
     page, total = await articles.newest_page(fresh_db, limit=5)
     assert (total, page[0].title) == (2, "Екінші жаңалық")  # a write through this connection: seen at once
+    assert "Екінші жаңалық" in (await reading.latest(ctx)).text  # and the page kept rendered is made again
 
     other = await open_database(fresh_db.path)  # a CLI import running beside the bot
     try:
@@ -188,6 +192,7 @@ async def test_cached_reads_see_every_write_of_this_bot_and_soon_those_of_anothe
     monkeypatch.setattr("storage.db.EXTERNAL_WRITES_CHECK_SECONDS", 0.0)
     page, total = await articles.newest_page(fresh_db, limit=5)
     assert (total, page[0].title) == (3, "Үшінші жаңалық")
+    assert "Үшінші жаңалық" in (await reading.latest(ctx)).text
     edited = await articles.get(fresh_db, 3)
     assert edited is not None and edited.title == "Үшінші жаңалық"
 

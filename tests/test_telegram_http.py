@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.request import BaseRequest, RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.fakeapi.server import FakeBotApiServer
-from bot.telegram_http import JsonRequest
+from bot.telegram_http import JsonRequest, json_body
 
 
 @asynccontextmanager
@@ -127,3 +130,27 @@ async def test_a_failed_connection_is_a_network_error_that_does_not_show_the_tok
         assert "SECRET" not in str(caught.value) and "SECRET" not in repr(caught.value)
     finally:
         await request.shutdown()
+
+
+def test_answers_are_read_as_python_telegram_bot_reads_them() -> None:
+    """orjson reads the usual answer; what it refuses is read by PTB's own parser, so nothing reads differently."""
+    answers = [
+        '{"ok":true,"result":{"text":"Қазақстан «дәйексөз» 😀","id":-1001234567890,"views":1.5}}'.encode(),
+        b'{"ok":true,"result":{"text":"\\ud800 a lone surrogate"}}',
+        b'{"ok":true,"result":{"text":"not UTF-8: \xff"}}',
+        b'{"ok":true,"result":{"n":NaN,"big":123456789012345678901234567890}}',
+    ]
+    for answer in answers:
+        assert repr(JsonRequest.parse_json_payload(answer)) == repr(BaseRequest.parse_json_payload(answer))
+    with pytest.raises(TelegramError, match="Invalid server response"):
+        JsonRequest.parse_json_payload(b"<html>502 Bad Gateway</html>")
+
+
+def test_bodies_are_the_json_of_the_parameters_whatever_they_hold() -> None:
+    cases = [
+        {"chat_id": 1001, "text": "<b>Қазақстан</b> «дәйексөз» 😀", "reply_markup": {"inline_keyboard": [[]]}},
+        {"chat_id": 123456789012345678901234567890, "text": "an integer orjson refuses"},
+    ]
+    for parameters in cases:
+        data = RequestData([RequestParameter.from_input(name, value) for name, value in parameters.items()])
+        assert json.loads(json_body(data)) == parameters

@@ -1,8 +1,9 @@
 """Which update goes to which handler: the whole table on one screen.
 
-PTB tries handlers in order and the first whose filter matches wins, so readers' commands come first, editors'
-commands only for ADMIN_IDS (anyone else gets a refusal), then buttons, then editors' uploads, then whatever is
-left (edits, unknown commands, non-text, group commands).
+PTB tries handlers in order and the first whose filter matches wins, so readers' commands come first (the most
+asked first: every handler tried costs each update a check), editors' commands only for ADMIN_IDS (anyone else gets
+a refusal), then buttons, then editors' uploads, then whatever is left (edits, unknown commands, non-text, group
+commands).
 """
 
 from __future__ import annotations
@@ -32,14 +33,14 @@ PRIVATE = filters.ChatType.PRIVATE
 NEW_PRIVATE_MESSAGE = PRIVATE & filters.UpdateType.MESSAGE
 
 READER_COMMANDS = {
-    "start": reader.start,
-    "help": reader.help_command,
     "latest": reader.latest,
     "article": reader.article,
+    "search": reader.search,
     "quotes": reader.quotes,
     "related": reader.related,
     "events": reader.events,
-    "search": reader.search,
+    "start": reader.start,
+    "help": reader.help_command,
     "follow": follow.follow,
     "following": follow.following_list,
     "unfollow": follow.unfollow,
