@@ -29,8 +29,8 @@ QUOTES_PER_PAGE = 5
 PERSON_BUTTONS = 3
 CALLBACK_LIMIT = 64
 # Buttons: qp:<offset> a page of the latest quotes; qs:<surname>:<given-name prefix>:<offset> a person's quotes
-LATEST_QUOTES_PAGE = r"^qp:(\d{1,6})$"
-PERSON_QUOTES_PAGE = r"^qs:([^\W\d_][\w-]{0,29}):([^\W\d_]{0,3}):(\d{1,6})$"
+LATEST_QUOTES_PAGE = r"^qp:([0-9]{1,6})\Z"
+PERSON_QUOTES_PAGE = r"^qs:([^\W\d_][\w-]{0,29}):([^\W\d_]{0,3}):([0-9]{1,6})\Z"
 
 
 def _fits(data: str) -> bool:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot import importer, reading
+from bot import browsing, importer, reading
 from bot.fakeapi.core import FakeBotApi
+from bot.handlers import follow_commands, reader_commands
 from bot.message_split import split_html
 from bot.records import ArticleDraft
 from bot.render import visible_length
@@ -265,3 +267,19 @@ async def test_an_upload_being_analysed_blocks_neither_readers_nor_other_writers
         release.set()
         [reply, *_] = await bot.replies_to(upload, timeout=10)
         assert "(жаңа): Ұзақ талданатын мақала" in reply.params["text"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "data"),
+    [
+        (reader_commands.OPEN_ARTICLE, "a:١٢"),
+        (reader_commands.OPEN_ARTICLE, "a:12\n"),
+        (reader_commands.SEARCH_PAGE, "s:1:٣"),
+        (follow_commands.UNFOLLOW, "uf:7\n"),
+        (browsing.LATEST_QUOTES_PAGE, "qp:૧"),
+    ],
+)
+def test_buttons_take_only_ascii_digits_and_nothing_after_them(pattern: str, data: str) -> None:
+    """Callback data comes from the client: a digit of another script or a trailing newline is not our button."""
+    assert re.match(pattern, data) is None
+    assert re.match(pattern, data.strip().translate(str.maketrans("١٢٣૧", "1231"))) is not None

@@ -15,10 +15,10 @@ from bot.services import services
 # Buttons (callback_data ≤ 64 bytes): fe:<entity id> follow an article's person/place/organisation,
 # fs:<surname> follow a person from their quotes, uf:<subscription id> unfollow (under a notification or a
 # confirmation), ul:<subscription id> unfollow from the /following list (the list is redrawn).
-FOLLOW_ENTITY = r"^fe:(\d{1,9})$"
-FOLLOW_SURNAME = r"^fs:([^\W\d_][\w-]{0,29})$"
-UNFOLLOW = r"^uf:(\d{1,9})$"
-UNFOLLOW_IN_LIST = r"^ul:(\d{1,9})$"
+FOLLOW_ENTITY = r"^fe:([0-9]{1,9})\Z"
+FOLLOW_SURNAME = r"^fs:([^\W\d_][\w-]{0,29})\Z"
+UNFOLLOW = r"^uf:([0-9]{1,9})\Z"
+UNFOLLOW_IN_LIST = r"^ul:([0-9]{1,9})\Z"
 
 
 def _user_id(update: Update) -> int:

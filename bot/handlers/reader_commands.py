@@ -15,7 +15,7 @@ from bot.posting import keyboard
 from bot.render import Button, Reply
 from bot.services import services
 
-_DEEP_LINK = re.compile(r"article_(\d{1,19})")
+_DEEP_LINK = re.compile(r"article_([0-9]{1,19})")
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,16 +94,16 @@ async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 # Inline buttons, one pattern per kind (callback_data ≤ 64 bytes): a:<id> open, l:<offset> latest page,
 # r:<id> related, s:<token>:<offset> search page. Anything else is an old or forged button.
-OPEN_ARTICLE = r"^a:(\d{1,9})$"
-LATEST_PAGE = r"^l:(\d{1,9})$"
-RELATED = r"^r:(\d{1,9})$"
-SEARCH_PAGE = r"^s:(\d{1,6}):(\d{1,9})$"
+OPEN_ARTICLE = r"^a:([0-9]{1,9})\Z"
+LATEST_PAGE = r"^l:([0-9]{1,9})\Z"
+RELATED = r"^r:([0-9]{1,9})\Z"
+SEARCH_PAGE = r"^s:([0-9]{1,6}):([0-9]{1,9})\Z"
 
 
 def _button_number(update: Update, group: int = 1) -> int:
     query = update.callback_query
     assert query is not None
-    match = re.match(r"^\w:(\d+)(?::(\d+))?$", query.data or "")
+    match = re.match(r"^\w:([0-9]+)(?::([0-9]+))?\Z", query.data or "")
     assert match is not None  # the handler's pattern matched already
     return int(match[group])
 
