@@ -5,8 +5,8 @@
     python bench/run.py --replies  # only replies end to end (latency, throughput) on 1k articles (--sizes N)
 
 Each figure that can be is also given as a ratio against a baseline measured in the same run. Needs the test
-extras (aiohttp for the Bot API fake). Articles are synthetic, built from real sentences of seeds/ and, when it
-is beside the checkout, ../shared/corpus/.
+and bench extras (`pip install -e ".[test,bench]"`: the aiogram baseline). Articles are synthetic, built from
+real sentences of seeds/ and, when it is beside the checkout, ../shared/corpus/.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot import backups, feed_lines, importer, ingest_review, posting
-from bot.article_files import ArticleFileError, parse_article_bytes, parse_article_text
+from bot.article_files import ARTICLE_SUFFIXES, ArticleFileError, parse_article_bytes, parse_article_text
 from bot.command_menu import set_editor_menu
 from bot.i18n import COMMAND_DESCRIPTIONS, EDITOR_TEXTS, WEEKDAYS, editor_text
 from bot.records import ArticleDraft
@@ -707,7 +707,6 @@ async def _channel_line(ed: Editor) -> str:
 
 # ---- articles editors send -------------------------------------------------------------------------------------
 
-ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MIN_PASTED_CHARS = 200
 

@@ -30,7 +30,8 @@ log = logging.getLogger("bot")
 
 # What @BotFather gives: the bot's numeric id, a colon, and a secret of letters, digits, _ and -.
 TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{1,200}")
-EXIT_NETWORK, EXIT_CONFIGURATION, EXIT_CONFLICT = 1, 2, 3
+# 1: worth a restart (Telegram out of reach, an unexpected error); 2: a setting to fix first; 3: another instance.
+EXIT_RETRY, EXIT_CONFIGURATION, EXIT_CONFLICT = 1, 2, 3
 
 
 class RedactingFormatter(logging.Formatter):
@@ -69,7 +70,7 @@ def configure_logging(token: str, webhook_secret: str = "", *, level: int = logg
     handler.addFilter(_StartupFailures())
     logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.captureWarnings(True)  # warnings go through the same redaction
-    # httpx logs every request URL at INFO, and those URLs carry the token.
+    # httpx (feeds and pages) logs every request at INFO: a line per feed poll says nothing an operator needs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     return formatter
@@ -97,7 +98,7 @@ def run_bot(settings: Settings) -> int:
     except NetworkError as exc:
         where = formatter.redact(settings.telegram_api_url)
         reason = formatter.redact(str(exc))
-        return _stop(f"cannot reach Telegram at {where} ({reason}); check the network and start again.", EXIT_NETWORK)
+        return _stop(f"cannot reach Telegram at {where} ({reason}); check the network and start again.", EXIT_RETRY)
     except OSError as exc:
         if settings.webhook_url:
             return _stop(
@@ -106,7 +107,7 @@ def run_bot(settings: Settings) -> int:
         raise
     except Exception:  # a bug: its traceback belongs in the log, where the formatter redacts it
         log.critical("the bot stopped on an unexpected error", exc_info=True)
-        return EXIT_NETWORK
+        return EXIT_RETRY
     return EXIT_CONFLICT if services(app).polling_conflict else 0
 
 

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from bot import importer
 from bot.fakeapi.server import FakeBotApiServer
 from bot.records import ArticleDraft
 from storage import listings
-from tests.conftest import ROOT
+from tests.conftest import bot_api_spec
 from tests.harness import Harness, running_bot
 from tests.test_following import until
-
-API_SPEC = ROOT.parent / "shared" / "botapi-spec" / "api.json"
 
 
 async def inline(bot: Harness, query: str, *, offset: str = "", language: str = "kk") -> dict[str, Any]:
@@ -110,9 +106,7 @@ async def test_quotes_by_guillemet_or_by_name_and_the_chosen_card_is_counted(tmp
 
 
 async def test_every_inline_result_field_is_one_the_bot_api_defines(tmp_path: Path) -> None:
-    if not API_SPEC.exists():
-        pytest.skip("shared/botapi-spec/api.json is not beside this checkout")
-    types = json.loads(API_SPEC.read_text())["types"]
+    types = bot_api_spec()["types"]
     known = {f["name"] for f in types["InlineQueryResultArticle"]["fields"]}
     content = {f["name"] for f in types["InputTextMessageContent"]["fields"]}
     async with running_bot(tmp_path, clock=seeded_on_february_1st) as bot:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from html import unescape
 from pathlib import Path
@@ -12,10 +11,8 @@ import pytest
 from bot import importer, reading
 from bot.fakeapi.server import FakeBotApiServer
 from bot.records import ArticleDraft
-from tests.conftest import ROOT
+from tests.conftest import bot_api_spec
 from tests.harness import ADMIN_ID, READER_ID, running_bot
-
-API_SPEC = ROOT.parent / "shared" / "botapi-spec" / "api.json"
 
 
 def visible(html_text: str) -> str:
@@ -198,12 +195,7 @@ async def test_language_follows_telegram_and_lang_switches_it(tmp_path: Path) ->
 
 
 async def test_every_recorded_call_uses_real_bot_api_methods_and_parameters(tmp_path: Path) -> None:
-    if not API_SPEC.exists():
-        # CI runs beside ../shared: there a missing spec is a broken checkout, not a reason to skip the contract
-        if os.environ.get("CI"):
-            pytest.fail(f"{API_SPEC} is missing: the Bot API contract cannot be checked")
-        pytest.skip("shared/botapi-spec/api.json is not beside this checkout")
-    spec = json.loads(API_SPEC.read_text())["methods"]
+    spec = bot_api_spec()["methods"]
     async with running_bot(tmp_path) as bot:
         await bot.ask("/latest")
         await bot.ask("/article 1")

@@ -1,4 +1,4 @@
-"""The fake Bot API served over HTTP on 127.0.0.1, for tests and benchmarks (needs aiohttp: test extra)."""
+"""The fake Bot API served over HTTP on 127.0.0.1, for tests and benchmarks."""
 
 from __future__ import annotations
 
