@@ -153,8 +153,9 @@ def _start_worker(db_path: Path, page_url: str | None, importer_pid: int) -> Non
 
 
 def _exit_without(pid: int) -> None:
+    never_set = threading.Event()  # a sleep libfaketime leaves working (storage.bulk_writer._pause)
     while _running(pid):
-        time.sleep(0.5)
+        never_set.wait(0.5)
     os._exit(1)
 
 

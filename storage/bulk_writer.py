@@ -13,6 +13,7 @@ the longest of those sleeps, before it takes it again.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +39,12 @@ from storage.db import BUSY_TIMEOUT_MS
 YIELD_SECONDS = 0.11
 
 
+def _pause(seconds: float) -> None:
+    """Sleep. Not time.sleep: it waits with an absolute monotonic deadline, which libfaketime (the suite also runs
+    a year away under `faketime`) turns into EINVAL; a timed wait on an event that is never set sleeps alike."""
+    threading.Event().wait(seconds)
+
+
 class BulkWriter:
     """Write transactions on a database the bot's migrations have already brought up to date."""
 
@@ -58,7 +65,7 @@ class BulkWriter:
         commit, so another connection waiting for the lock gets it in between."""
         pause = self._committed_at + self.yield_seconds - time.monotonic()
         if pause > 0:
-            time.sleep(pause)
+            _pause(pause)
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield
