@@ -60,7 +60,7 @@ _MAYBE_FINAL = {"т.б", "т.с.с", "т.б.с", "т.с", "т.т", "etc"}
 # possessive quantifiers never give back what they took (a long run of dots once took seconds to reject).
 # The pattern opens with the stop itself, not the look-behind, so the regex engine skips ahead to the next stop.
 _BOUNDARY = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[\"»”’)]*+(?=\s)")
-_TOKEN_BEFORE = re.compile(r"([\w.]+)$")
+_TOKEN_BEFORE = re.compile(r"[\w.]+")  # matched on the reversed text before a stop
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
 _LINE_BREAKS = re.compile(r"\n+")
 _OPENERS = "«\"“„('"
@@ -89,10 +89,10 @@ def _starts_sentence(rest: str) -> bool:
 
 def _is_abbreviation_stop(before: str, rest: str) -> bool:
     """Is the full stop at the end of `before` part of an abbreviation or an initial, not a sentence end?"""
-    match = _TOKEN_BEFORE.search(before)
+    match = _TOKEN_BEFORE.match(before[::-1])  # read backwards: the regex engine need not try every start
     if not match:
         return False
-    token = match.group(1).rstrip(".")
+    token = match.group()[::-1].rstrip(".")
     lower = token.casefold()
     if lower in _NEVER_FINAL:
         return True
