@@ -159,15 +159,27 @@ _DECADE_WORD_PATTERN = next(p for p in _PATTERNS if "decadeword" in p.pattern)
 _CENTURY_PATTERN = next(p for p in _PATTERNS if "ғасыр" in p.pattern)
 
 
-def _patterns_for(sentence: str) -> list[re.Pattern[str]]:
+def _patterns_for(sentence: str) -> tuple[re.Pattern[str], ...]:
     """The patterns a sentence can match at all (each needs a year's digits, «жылдар» or «ғасыр»), so most
     sentences are scanned by none."""
-    patterns = list(_NEEDS_DIGITS) if _YEAR_DIGITS.search(sentence) else []
-    if "ғасыр" in sentence:
-        patterns.insert(0, _CENTURY_PATTERN)
-    if "жылдар" in sentence.casefold():
-        patterns.append(_DECADE_WORD_PATTERN)
-    return sorted(patterns, key=_PATTERNS.index)
+    return _PATTERN_SETS[
+        _YEAR_DIGITS.search(sentence) is not None, "ғасыр" in sentence, "жылдар" in sentence.casefold()
+    ]
+
+
+# the patterns, in their order, for each answer to: has the sentence a year's digits, «ғасыр», «жылдар»?
+_PATTERN_SETS = {
+    (digits, century, decades): tuple(
+        p
+        for p in _PATTERNS
+        if (digits and p in _NEEDS_DIGITS)
+        or (century and p is _CENTURY_PATTERN)
+        or (decades and p is _DECADE_WORD_PATTERN)
+    )
+    for digits in (False, True)
+    for century in (False, True)
+    for decades in (False, True)
+}
 
 
 def extract_events(text: str, sentences: list[Sentence] | None = None) -> list[Event]:

@@ -199,7 +199,7 @@ def _candidate_runs(tokens: list[str], ends: list[bool], model: _Model) -> list[
             if following[0].isupper():
                 if following in model.never:
                     break
-            elif not (_inside(following, model) or _head_follows(tokens, last + 1, model)):
+            elif not (_inside(following) or _head_follows(tokens, last + 1)):
                 break
             last += 1
         runs.append((i, last))
@@ -217,7 +217,10 @@ def _may_open(tokens: list[str], ends: list[bool], i: int, model: _Model) -> boo
     return not (i == 0 or ends[i - 1] or tokens[i - 1] in _OPENERS)  # the start of a sentence
 
 
-def _inside(token: str, model: _Model) -> bool:
+@lru_cache(maxsize=65536)
+def _inside(token: str) -> bool:
+    """Does this lower-case word continue a name (облысы, және, or a head noun)?"""
+    model = _model()
     lower = token.casefold()
     return lower in model.inside or (lower.isalpha() and lemma(lower) in model.heads)
 
@@ -233,14 +236,22 @@ def is_name_head(word: str) -> bool:
     return word.isalpha() and lemma(word) in _model().heads
 
 
-def _head_follows(tokens: list[str], i: int, model: _Model, *, reach: int = 3) -> bool:
+def _head_follows(tokens: list[str], i: int, *, reach: int = 3) -> bool:
     """Does a head noun (қоры, палатасы, облысы) close the lower-case words from token i on?"""
     for token in tokens[i : i + reach + 1]:
-        if not token.isalpha() or token[0].isupper():
-            return False
-        if lemma(token) in model.heads:
-            return True
+        head = _head_or_stop(token)
+        if head is not None:
+            return head
     return False
+
+
+@lru_cache(maxsize=65536)
+def _head_or_stop(token: str) -> bool | None:
+    """For `_head_follows`: True for a head noun, False for what ends the search (not a lower-case word), None
+    for a lower-case word it reads past."""
+    if not token.isalpha() or token[0].isupper():
+        return False
+    return True if lemma(token) in _model().heads else None
 
 
 def _emission(tokens: list[str], ends: list[bool], i: int, model: _Model) -> list[float]:
