@@ -154,11 +154,13 @@ def _add_single_words(found: _Collector) -> None:
     (Қостанай әуежайы, Қазақстанның Ресейдегі елшісі)."""
     people = {e.key.split()[-1]: e for (_, kind), e in found.found.items() if kind == "person" and " " in e.key}
     for match in _CAPITALISED.finditer(found.text):
+        surname, place = _single_word(match.group())
+        person = people.get(surname)
+        if person is None and not place:  # most capitalised words: nothing to add, whatever their place
+            continue
         start, end = match.span()
         if not found.free(start, end) or not _starts_word(found.text, start):
             continue
-        surname, place = _single_word(match.group())
-        person = people.get(surname)
         if person is not None:
             person.spans.append((start, end))
             found.take(start, end)

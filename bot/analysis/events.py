@@ -29,41 +29,44 @@ _DECADE_WORDS = {
 _CASE_AFTER_HYPHEN = r"-?(?:ден|дан|нан|нен|тан|тен|ға|ге|қа|ке|да|де|та|те|ы|і|шы|ші|ыншы|інші|нші|ншы)"
 _SHORT_END = r"(?P<short_end>\d{2})(?![\d.,])"
 
+# Each pattern opens with a look-ahead for the characters it can start with, so one test rejects most positions.
 _PATTERNS = [
     # 1998, 2007, 2011 және 2022 жылдары: each year of the list (the last one goes with the year word)
     re.compile(
-        rf"(?<![\d,.])(?P<list>(?:(?:1[0-9]{{3}}|20[0-9]{{2}})\s*,\s*)+(?:1[0-9]{{3}}|20[0-9]{{2}})"
+        rf"(?=[12])(?<![\d,.])(?P<list>(?:(?:1[0-9]{{3}}|20[0-9]{{2}})\s*,\s*)+(?:1[0-9]{{3}}|20[0-9]{{2}})"
         rf"(?:\s*(?:,|және|мен|пен|бен)\s*{_YEAR})){_YEAR_WORD}{_AFTER}"
     ),
     # 1920-30 ж.ж.; 1921-22
-    re.compile(rf"(?<![\d,.]){_YEAR}\s*[-–—]\s*{_SHORT_END}(?:\s*(?:ж\.\s*ж\.|жж\.?|жылдар[а-яәғқңөұүһі]*+))?"),
+    re.compile(rf"(?=[12])(?<![\d,.]){_YEAR}\s*[-–—]\s*{_SHORT_END}(?:\s*(?:ж\.\s*ж\.|жж\.?|жылдар[а-яәғқңөұүһі]*+))?"),
     # тоқсаныншы жылдар; сексенінші жылдары
     re.compile(
-        r"(?i)(?<![\w-])(?P<decadeword>"
+        r"(?i)(?=[ожқеаст])(?<![\w-])(?P<decadeword>"
         + "|".join(_DECADE_WORDS)
         + r")(?:ыншы|інші|нші|ншы|шы|ші)\s+жылдар[а-яәғқңөұүһі]*+"
     ),
     # 2005 жылдан 2009 жылға дейін; 2005-2009 жылдары
-    re.compile(rf"(?<!\d){_YEAR}\s*жылдан\s+(?P<end>1[0-9]{{3}}|20[0-9]{{2}})\s*жыл[а-яәғқңөұүһі]*{_AFTER}"),
-    re.compile(rf"(?<!\d){_YEAR}\s*[-–—]\s*(?P<end>1[0-9]{{3}}|20[0-9]{{2}}){_YEAR_WORD}{_AFTER}"),
+    re.compile(rf"(?=[12])(?<!\d){_YEAR}\s*жылдан\s+(?P<end>1[0-9]{{3}}|20[0-9]{{2}})\s*жыл[а-яәғқңөұүһі]*{_AFTER}"),
+    re.compile(rf"(?=[12])(?<!\d){_YEAR}\s*[-–—]\s*(?P<end>1[0-9]{{3}}|20[0-9]{{2}}){_YEAR_WORD}{_AFTER}"),
     # 2023 жылғы 30 қазаннан; 2021 жылдың қаңтарынан
-    re.compile(rf"(?<!\d){_YEAR}{_YEAR_WORD}\s+(?:(?P<day>\d{{1,2}})\s+)?{_MONTH}{_AFTER}"),
+    re.compile(rf"(?=[12])(?<!\d){_YEAR}{_YEAR_WORD}\s+(?:(?P<day>\d{{1,2}})\s+)?{_MONTH}{_AFTER}"),
     # 24 қараша 2012 (жылы)
-    re.compile(rf"(?<!\d)(?P<day>\d{{1,2}})\s+{_MONTH}\s+{_YEAR}(?:{_YEAR_WORD})?{_AFTER}"),
+    re.compile(rf"(?=\d)(?<!\d)(?P<day>\d{{1,2}})\s+{_MONTH}\s+{_YEAR}(?:{_YEAR_WORD})?{_AFTER}"),
     # 24.11.2012
-    re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>1[0-9]{3}|20[0-9]{2})(?![\d.]\d)"),
+    re.compile(r"(?=\d)(?<![\d.])(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>1[0-9]{3}|20[0-9]{2})(?![\d.]\d)"),
     # өткен ғасырдың 40-жылдарында; XX ғасырдың 90-жылдары
     re.compile(
-        r"(?P<century>өткен|XX|ХХ|XIX|ХІХ|20-|19-)\s*(?:-?шы\s+|-?ші\s+)?ғасыр(?:дың)?\s+"
+        r"(?=[өxх21])(?P<century>өткен|XX|ХХ|XIX|ХІХ|20-|19-)\s*(?:-?шы\s+|-?ші\s+)?ғасыр(?:дың)?\s+"
         r"(?P<decade>[1-9]0)\s*-?\s*(?:шы|ші|ыншы|інші)?\s*жылдар[а-яәғқңөұүһі]*",
         re.IGNORECASE,
     ),
     # 1990-жылдары
-    re.compile(r"(?<!\d)(?P<decadeyear>1[0-9]{2}0|20[0-9]0)\s*-?\s*(?:шы|ші|ыншы|інші)?\s*жылдар[а-яәғқңөұүһі]*"),
+    re.compile(
+        r"(?=[12])(?<!\d)(?P<decadeyear>1[0-9]{2}0|20[0-9]0)\s*-?\s*(?:шы|ші|ыншы|інші)?\s*жылдар[а-яәғқңөұүһі]*"
+    ),
     # 1995 жылы; 2015 жылдан бастап; 2026 жылға арналған; 2020 жыл
-    re.compile(rf"(?<![\d,.]){_YEAR}{_YEAR_WORD}{_AFTER}"),
+    re.compile(rf"(?=[12])(?<![\d,.]){_YEAR}{_YEAR_WORD}{_AFTER}"),
     # 1991-ден бері; 2015-ке дейін (the postposition is required: «1000-нан астам адам» is a count)
-    re.compile(rf"(?<![\d,.]){_YEAR}{_CASE_AFTER_HYPHEN}(?![\w-]){_AFTER[:-1]}"),
+    re.compile(rf"(?=[12])(?<![\d,.]){_YEAR}{_CASE_AFTER_HYPHEN}(?![\w-]){_AFTER[:-1]}"),
 ]
 _CLAUSE_SPLIT = re.compile(r"[,;:]\s+|(?<!\s)\s++[–—]\s+")
 MAX_WHAT_WORDS = 14
@@ -156,15 +159,27 @@ _DECADE_WORD_PATTERN = next(p for p in _PATTERNS if "decadeword" in p.pattern)
 _CENTURY_PATTERN = next(p for p in _PATTERNS if "ғасыр" in p.pattern)
 
 
-def _patterns_for(sentence: str) -> list[re.Pattern[str]]:
+def _patterns_for(sentence: str) -> tuple[re.Pattern[str], ...]:
     """The patterns a sentence can match at all (each needs a year's digits, «жылдар» or «ғасыр»), so most
     sentences are scanned by none."""
-    patterns = list(_NEEDS_DIGITS) if _YEAR_DIGITS.search(sentence) else []
-    if "ғасыр" in sentence:
-        patterns.insert(0, _CENTURY_PATTERN)
-    if "жылдар" in sentence.casefold():
-        patterns.append(_DECADE_WORD_PATTERN)
-    return sorted(patterns, key=_PATTERNS.index)
+    return _PATTERN_SETS[
+        _YEAR_DIGITS.search(sentence) is not None, "ғасыр" in sentence, "жылдар" in sentence.casefold()
+    ]
+
+
+# the patterns, in their order, for each answer to: has the sentence a year's digits, «ғасыр», «жылдар»?
+_PATTERN_SETS = {
+    (digits, century, decades): tuple(
+        p
+        for p in _PATTERNS
+        if (digits and p in _NEEDS_DIGITS)
+        or (century and p is _CENTURY_PATTERN)
+        or (decades and p is _DECADE_WORD_PATTERN)
+    )
+    for digits in (False, True)
+    for century in (False, True)
+    for decades in (False, True)
+}
 
 
 def extract_events(text: str, sentences: list[Sentence] | None = None) -> list[Event]:

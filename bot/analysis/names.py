@@ -13,9 +13,10 @@ from bot.analysis.morphology import GENITIVE, is_surname_like, name_nominative
 UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁЎA-Z"
 LOWER = "а-яәғқңөұүһіёўa-z"
 # Linear: a word starts only after a non-capital and the all-caps branch never gives back (a 2 MB run of
-# capitals was quadratic).
-CAP_WORD = rf"(?<![{UPPER}])[{UPPER}](?:[{LOWER}]+|[{UPPER}]++(?=[\s,.:;!?»)]|$))(?:-[{UPPER}]?[{LOWER}]+)?"
-_INITIALS = rf"(?:[{UPPER}]\.\s?){{1,2}}"
+# capitals was quadratic). The capital comes before the look-behind (that the one before it is none), so the
+# regex engine skips ahead to the next capital instead of trying the look-behind at every character.
+CAP_WORD = rf"[{UPPER}](?<![{UPPER}][{UPPER}])(?:[{LOWER}]+|[{UPPER}]++(?=[\s,.:;!?»)]|$))(?:-[{UPPER}]?[{LOWER}]+)?"
+_INITIALS = rf"[{UPPER}]\.\s?(?:[{UPPER}]\.\s?)?"  # one or two; spelt out, the engine skips to a capital
 # Patterns start with a character class (no look-behind) so the regex engine can skip ahead quickly;
 # word boundaries are checked in Python.
 _CAPITALISED = re.compile(CAP_WORD)

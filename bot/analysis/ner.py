@@ -29,6 +29,7 @@ NameKind = Literal["person", "org", "place"]
 _KINDS: dict[str, NameKind] = {"PER": "person", "ORG": "org", "LOC": "place"}
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]|\n")
 _SENTENCE_END = frozenset(".!?…")
+_ENDS = _SENTENCE_END | {"\n"}
 _OFFSETS = (-2, -1, 1, 2)
 _NEVER = float("-inf")
 _OPENERS = frozenset('«"“„–—-:(')
@@ -145,44 +146,44 @@ def _sum(vectors: Sequence[Vector]) -> Vector:
 
 
 @lru_cache(maxsize=131072)
-def _word_vectors(word: str) -> dict[int, Vector]:
-    """A word's summed weights at each offset from the tagged token (0: the word itself, with the constant)."""
+def _word_vectors(word: str) -> tuple[Vector, Vector, Vector, Vector, Vector]:
+    """A word's summed weights at each offset k from the tagged token, found at index k of the tuple (so -1 and
+    -2 index from its end; 0: the word itself, with the constant)."""
     model = _model()
     own, context = word_attributes(word)
     zero = (0.0,) * len(model.labels)
-    vectors = {0: _sum([zero, model.bias, *(model.weights[f"0:{a}"] for a in own if f"0:{a}" in model.weights)])}
-    for k in _OFFSETS:
-        found = [model.weights[f"{k}:{a}"] for a in context if f"{k}:{a}" in model.weights]
-        vectors[k] = _sum([zero, *found])
-    return vectors
+    mine = _sum([zero, model.bias, *(model.weights[f"0:{a}"] for a in own if f"0:{a}" in model.weights)])
+    at = {
+        k: _sum([zero, *(model.weights[f"{k}:{a}"] for a in context if f"{k}:{a}" in model.weights)]) for k in _OFFSETS
+    }
+    return mine, at[1], at[2], at[-2], at[-1]
 
 
 def tag(text: str) -> list[NameSpan]:
     """Names in `text`, in order, with their character spans."""
     model = _model()
     matches = list(_TOKEN.finditer(text))
-    tokens = [m[0] for m in matches]
+    tokens = list(map(operator.itemgetter(0), matches))
+    ends = _sentence_ends(tokens)
     found = []
-    for first, last in _candidate_runs(tokens, model):
-        for begin, end, kind in _decode(tokens, first, last, model):
+    for first, last in _candidate_runs(tokens, ends, model):
+        for begin, end, kind in _decode(tokens, ends, first, last, model):
             span = (matches[begin].start(), matches[end - 1].end())
             found.append(NameSpan(*span, _KINDS[kind], tuple(tokens[begin:end])))
     return found
 
 
-def _ends_sentence(tokens: list[str], i: int) -> bool:
-    """Is token i a line end, or a . ! ? … that closes a sentence (not the dot after an initial, Қ. Тоқаев)?"""
-    token = tokens[i]
-    if token == "\n":
-        return True
-    return token in _SENTENCE_END and not (i > 0 and len(tokens[i - 1]) == 1 and tokens[i - 1].isupper())
+def _sentence_ends(tokens: list[str]) -> list[bool]:
+    """For each token: is it a line end, or a . ! ? … that closes a sentence (not the dot after an initial,
+    Қ. Тоқаев)? Found once per text, as the tagger asks it of most tokens several times."""
+    ends = list(map(_ENDS.__contains__, tokens))
+    for i in itertools.compress(itertools.count(), ends):
+        if i > 0 and tokens[i] != "\n" and len(tokens[i - 1]) == 1 and tokens[i - 1].isupper():
+            ends[i] = False
+    return ends
 
 
-def _starts_sentence(tokens: list[str], i: int) -> bool:
-    return i == 0 or _ends_sentence(tokens, i - 1) or tokens[i - 1] in _OPENERS
-
-
-def _candidate_runs(tokens: list[str], model: _Model) -> list[tuple[int, int]]:
+def _candidate_runs(tokens: list[str], ends: list[bool], model: _Model) -> list[tuple[int, int]]:
     """Stretches [first, last] of tokens that may be in a name: a capitalised word not known to stand
     outside names, then capitalised words and the lower-case words that continue names (облысы, және) or
     lead to a head noun that closes one (бірыңғай зейнетақы қоры)."""
@@ -190,7 +191,7 @@ def _candidate_runs(tokens: list[str], model: _Model) -> list[tuple[int, int]]:
     last = -1
     capitalised = itertools.compress(itertools.count(), map(str.isupper, map(operator.itemgetter(0), tokens)))
     for i in capitalised:
-        if i <= last or not _may_open(tokens, i, model):
+        if i <= last or not _may_open(tokens, ends, i, model):
             continue
         last = i
         while last + 1 < len(tokens):
@@ -198,23 +199,28 @@ def _candidate_runs(tokens: list[str], model: _Model) -> list[tuple[int, int]]:
             if following[0].isupper():
                 if following in model.never:
                     break
-            elif not (_inside(following, model) or _head_follows(tokens, last + 1, model)):
+            elif not (_inside(following) or _head_follows(tokens, last + 1)):
                 break
             last += 1
         runs.append((i, last))
     return runs
 
 
-def _may_open(tokens: list[str], i: int, model: _Model) -> bool:
+def _may_open(tokens: list[str], ends: list[bool], i: int, model: _Model) -> bool:
     """Can a name start at capitalised token i? Not a word known to stand outside names (Бүгін, Президент),
     nor a common word capitalised only because it opens a sentence («Мазмұны …»)."""
     token = tokens[i]
     if token in model.never:
         return False
-    return not (token.casefold() in model.common and _starts_sentence(tokens, i))
+    if token.casefold() not in model.common:
+        return True
+    return not (i == 0 or ends[i - 1] or tokens[i - 1] in _OPENERS)  # the start of a sentence
 
 
-def _inside(token: str, model: _Model) -> bool:
+@lru_cache(maxsize=65536)
+def _inside(token: str) -> bool:
+    """Does this lower-case word continue a name (облысы, және, or a head noun)?"""
+    model = _model()
     lower = token.casefold()
     return lower in model.inside or (lower.isalpha() and lemma(lower) in model.heads)
 
@@ -230,42 +236,50 @@ def is_name_head(word: str) -> bool:
     return word.isalpha() and lemma(word) in _model().heads
 
 
-def _head_follows(tokens: list[str], i: int, model: _Model, *, reach: int = 3) -> bool:
+def _head_follows(tokens: list[str], i: int, *, reach: int = 3) -> bool:
     """Does a head noun (қоры, палатасы, облысы) close the lower-case words from token i on?"""
     for token in tokens[i : i + reach + 1]:
-        if not token.isalpha() or token[0].isupper():
-            return False
-        if lemma(token) in model.heads:
-            return True
+        head = _head_or_stop(token)
+        if head is not None:
+            return head
     return False
 
 
-def _emission(tokens: list[str], i: int, model: _Model) -> list[float]:
+@lru_cache(maxsize=65536)
+def _head_or_stop(token: str) -> bool | None:
+    """For `_head_follows`: True for a head noun, False for what ends the search (not a lower-case word), None
+    for a lower-case word it reads past."""
+    if not token.isalpha() or token[0].isupper():
+        return False
+    return True if lemma(token) in _model().heads else None
+
+
+def _emission(tokens: list[str], ends: list[bool], i: int, model: _Model) -> list[float]:
     """The tagged word's own weights plus its neighbours' (within the sentence) at their offsets."""
     zero = model.no_transition
     n = len(tokens)
     own = _word_vectors(tokens[i])[0]
-    if i == 0 or _ends_sentence(tokens, i - 1):
+    if i == 0 or ends[i - 1]:
         a, b = zero, model.bos
     else:
         b = _word_vectors(tokens[i - 1])[-1]
-        a = zero if i == 1 or _ends_sentence(tokens, i - 2) else _word_vectors(tokens[i - 2])[-2]
+        a = zero if i == 1 or ends[i - 2] else _word_vectors(tokens[i - 2])[-2]
     if i + 1 == n or tokens[i + 1] == "\n":
         c, d = model.eos, zero
     else:
         c = _word_vectors(tokens[i + 1])[1]
-        ends = i + 2 == n or tokens[i + 2] == "\n" or _ends_sentence(tokens, i + 1)
-        d = zero if ends else _word_vectors(tokens[i + 2])[2]
+        stop = i + 2 == n or tokens[i + 2] == "\n" or ends[i + 1]
+        d = zero if stop else _word_vectors(tokens[i + 2])[2]
     return [p + q + r + s + t for p, q, r, s, t in zip(own, a, b, c, d, strict=True)]  # in this order: the same sums
 
 
-def _decode(tokens: list[str], first: int, last: int, model: _Model) -> list[tuple[int, int, str]]:
+def _decode(tokens: list[str], ends: list[bool], first: int, last: int, model: _Model) -> list[tuple[int, int, str]]:
     """Viterbi over tokens[first..last], with outside-name tokens on both sides; the names found in it."""
     # An outside token before the stretch brings its transition, one after it too; a sentence's ends have none.
-    opening = model.no_transition if first == 0 or _ends_sentence(tokens, first - 1) else model.transitions[0]
+    opening = model.no_transition if first == 0 or ends[first - 1] else model.transitions[0]
     at_end = last + 1 == len(tokens) or tokens[last + 1] == "\n"
     closing = model.no_transition if at_end else model.to_outside
-    emission = _emission(tokens, first, model)
+    emission = _emission(tokens, ends, first, model)
     if first == last:  # most stretches are one word: no I- label can stand alone
         label, best = 0, opening[0] + emission[0] + closing[0]
         for y in model.beginnings:
@@ -276,7 +290,7 @@ def _decode(tokens: list[str], first: int, last: int, model: _Model) -> list[tup
     score = [o + e if ok else _NEVER for o, e, ok in zip(opening, emission, model.can_open, strict=True)]
     back: list[list[int]] = []
     for i in range(first + 1, last + 1):
-        emission = _emission(tokens, i, model)
+        emission = _emission(tokens, ends, i, model)
         row, new = [], []
         for column, own in zip(model.columns, emission, strict=True):
             best_x, best = 0, _NEVER

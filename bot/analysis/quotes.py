@@ -70,7 +70,8 @@ _NEWS_CREDIT = re.compile(
     r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат(?:тық)?\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
     r"baq|tengrinews|orda|zakon|inform|редакцияға|сайты|порталы|басылымы"
 )
-_CLAUSE_END = re.compile(r"(?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ])[.!?…](?=\s|$)|\n|(?<=\w)[–—−-](?=\s)|\s[–—](?=\s)")
+# each alternative opens with the character it consumes (its look-behind after it), so the engine skips ahead
+_CLAUSE_END = re.compile(r"[.!?…](?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ][.!?…])(?=\s|$)|\n|[–—−-](?<=\w[–—−-])(?=\s)|\s[–—](?=\s)")
 _DOCUMENT = re.compile(r"(?:делінген|делінеді|делінді|деп\s+жазылған)")
 _AUXILIARY = re.compile(r"\s+(?:болатын|болған|болды|болатұғын|еді|екен|жатыр|отыр|тұр|жүр)(?![\w-])")
 _FIRST_PERSON = re.compile(r"(?:деді[мк]|деймін|дейміз)$")
@@ -785,7 +786,9 @@ def _statement_then_name(f: _Finder) -> None:
 
 
 _INTERVIEW_WORDS = ("сұхбат", "әңгіме", "интервью")
-_DASH_LINE_ANYWHERE = re.compile(r"(?m)^[ \t]*[–—─−-]")
+# a line opening with a dash: at the text's start, or after a line break (a literal the search skips ahead to)
+_DASH_LINE_FIRST = re.compile(r"[ \t]*[–—─−-]")
+_DASH_LINE_NEXT = re.compile(r"\n[ \t]*[–—─−-]")
 # «… . – …»: a new turn inside a paragraph (the stop is matched, not looked behind at, so the search is fast)
 _INLINE_DASH = re.compile(r"[.!?…][ \t]+[–—─−][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
 _COMITATIVE = re.compile(r"(?i)(?:мен|пен|бен)$")
@@ -873,7 +876,8 @@ def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
 def _interview(f: _Finder) -> None:
     """Questions (ending in «?») are the journalist's; the complete turn after a question is the answer of the
     person interviewed. Turns carrying their own attribution are left to the other rules."""
-    if not _DASH_LINE_ANYWHERE.search(f.text) and not _INLINE_DASH.search(f.text):
+    dash_line = _DASH_LINE_FIRST.match(f.text) or _DASH_LINE_NEXT.search(f.text)
+    if not dash_line and not _INLINE_DASH.search(f.text):
         return
     segments = _dash_segments(f)
     if not _is_interview(f, segments):

@@ -58,8 +58,9 @@ _MAYBE_FINAL = {"т.б", "т.с.с", "т.б.с", "т.с", "т.т", "etc"}
 
 # Linear by construction: a run of stops starts only where the previous character is not a stop, and the
 # possessive quantifiers never give back what they took (a long run of dots once took seconds to reject).
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"»”’)]*+(?=\s)")
-_TOKEN_BEFORE = re.compile(r"([\w.]+)$")
+# The pattern opens with the stop itself, not the look-behind, so the regex engine skips ahead to the next stop.
+_BOUNDARY = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[\"»”’)]*+(?=\s)")
+_TOKEN_BEFORE = re.compile(r"[\w.]+")  # matched on the reversed text before a stop
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
 _LINE_BREAKS = re.compile(r"\n+")
 _OPENERS = "«\"“„('"
@@ -88,10 +89,10 @@ def _starts_sentence(rest: str) -> bool:
 
 def _is_abbreviation_stop(before: str, rest: str) -> bool:
     """Is the full stop at the end of `before` part of an abbreviation or an initial, not a sentence end?"""
-    match = _TOKEN_BEFORE.search(before)
+    match = _TOKEN_BEFORE.match(before[::-1])  # read backwards: the regex engine need not try every start
     if not match:
         return False
-    token = match.group(1).rstrip(".")
+    token = match.group()[::-1].rstrip(".")
     lower = token.casefold()
     if lower in _NEVER_FINAL:
         return True
@@ -110,19 +111,22 @@ def split_paragraph(text: str) -> list[tuple[int, str]]:
         rest = text[end : end + 12]
         if not _starts_sentence(rest):
             continue
+        stop = match.group(0)
         if (
-            match.group(0).startswith(".")
-            and not match.group(0).startswith("...")
+            stop[0] == "."
+            and not stop.startswith("...")
             and _is_abbreviation_stop(text[max(0, match.start() - 24) : match.start() + 1], rest)
         ):
             continue
-        piece = text[start:end].strip()
+        chunk = text[start:end]
+        piece = chunk.strip()
         if piece:
-            out.append((start + (len(text[start:end]) - len(text[start:end].lstrip())), piece))
+            out.append((start + len(chunk) - len(chunk.lstrip()), piece))
         start = end
-    tail = text[start:].strip()
+    chunk = text[start:]
+    tail = chunk.strip()
     if tail:
-        out.append((start + (len(text[start:]) - len(text[start:].lstrip())), tail))
+        out.append((start + len(chunk) - len(chunk.lstrip()), tail))
     return out
 
 

@@ -168,6 +168,7 @@ class People:
         ]
         self.starts = [m.start for m in self.mentions]
         self._roles: dict[int, str] = {}
+        self._before: dict[int, str] = {}
 
     def _without_role_word(self, mention: PersonMention) -> PersonMention:
         """«Кәсіпкер Раиса Тұралиева» read as the name «Кәсіпкер Раиса»: a role word opening a sentence is not a
@@ -281,7 +282,7 @@ class People:
         for mention in self.mentions[low:high]:
             if skip and self.full_name(mention) in skip:
                 continue
-            before = self.text[max(0, mention.start - 400) : mention.start].casefold()
+            before = self._folded_before(mention.start)
             if not any(key in before for key in keys):
                 continue
             role = self.role_of(mention).casefold()
@@ -292,6 +293,13 @@ class People:
             if best is None or (score, order) > (best[0], best[1]):
                 best = (score, order, mention)
         return best[2] if best else None
+
+    def _folded_before(self, pos: int) -> str:
+        """The 400 characters before `pos`, case-folded (kept: each role looked for reads them again)."""
+        folded = self._before.get(pos)
+        if folded is None:
+            folded = self._before[pos] = self.text[max(0, pos - 400) : pos].casefold()
+        return folded
 
     def by_word(self, word: str) -> str | None:
         """A single name word (Тұрсынов, Ахметов, Мейрамбек) expanded to the full name the text gives; an

@@ -19,7 +19,9 @@ CANDIDATES = 5
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
 _WORDS_2 = re.compile(r"[^\W\d_]{2,}")
 _CREDIT = re.compile(BOILERPLATE_CREDIT, re.IGNORECASE)
-_PROMO = re.compile(r"(?i)telegram\s+арна|instagram|facebook|жазылыңыз|оқи\s+отырыңыз|толығырақ")
+# Each pattern of many alternatives opens with a look-ahead for the first letters they can start with: one test
+# rejects most positions, where the engine would otherwise try every alternative at every character.
+_PROMO = re.compile(r"(?i)(?=[tifжот])(?:telegram\s+арна|instagram|facebook|жазылыңыз|оқи\s+отырыңыз|толығырақ)")
 _POINTING_BACK = re.compile(r"(?i)(ол|бұл|осы|сол|олар)\b")
 _STOP = {
     "және",
@@ -81,8 +83,8 @@ _CREDIT_TAIL = re.compile(
     r"[,.]?\s*[–—-]?\s*деп\s+хабарла[а-яәғқңөұүһі]*\.?$"
 )
 _JUNK = re.compile(
-    r"(?i)фото:|сурет:|бөлісу|оқылды|рет\s+көрсетілді|рет\s+қаралды|тағы\s+оқыңыз|оқи\s+отырыңыз|ұқсас\s+жаңалық|"
-    r"https?://|www\.|\bgmt\b|\d{1,2}:\d{2}|поделиться|комментари|caption"
+    r"(?i)(?=[фсбортұhwgпкc\d])(?:фото:|сурет:|бөлісу|оқылды|рет\s+көрсетілді|рет\s+қаралды|тағы\s+оқыңыз|"
+    r"оқи\s+отырыңыз|ұқсас\s+жаңалық|https?://|www\.|\bgmt\b|\d{1,2}:\d{2}|поделиться|комментари|caption)"
 )
 # background, not news: «Еске салайық, …», «Айта кетейік, …», «Бұған дейін …»
 _BACKGROUND = re.compile(r"(?i)(?:еске\s+сал|айта\s+кет|бұған\s+дейін|бұдан\s+бұрын|мәселен|мысалы|естеріңізге)")
@@ -180,7 +182,8 @@ def _ranked(title: str, sentences: list[Sentence], skip: Sequence[str]) -> list[
         if not _informative(sentences, index, title):
             continue
         text = _clean(sentence.text)
-        if any(_within_quote(" ".join(text.split()), q) for q in quoted):
+        flat = " ".join(text.split()) if quoted else ""
+        if any(_within_quote(flat, q) for q in quoted):
             continue
         scored.append((len(set(_stems(text)) & headline) + 1 / (1 + len(scored)), index, text))
         if len(scored) == CANDIDATES:
@@ -192,15 +195,22 @@ def _within_quote(sentence: str, quote: str) -> bool:
     """The sentence holds the quote's opening words, or starts inside the quote (one of its sentences, maybe with
     the attribution after it): either way the post would say the same words twice. Compared word by word,
     punctuation and quote marks aside."""
-    quote_words = " ".join(_WORDS.findall(quote.casefold()))
+    quote_words, opening = _quote_words(quote)
     if not quote_words:
         return False
-    opening = " ".join(quote_words.split()[:6])
-    if f" {opening} " in f" {' '.join(_WORDS.findall(sentence.casefold()))} ":
+    if opening in f" {' '.join(_WORDS.findall(sentence.casefold()))} ":
         return True
     # up to a closing mark, the sentence is still inside a quote: the last sentence of one before its attribution
     inside = _WORDS.findall(_CLOSING_MARK.split(sentence, maxsplit=1)[0].casefold())[:6]
     return len(inside) >= 2 and f" {' '.join(inside)} " in f" {quote_words} "
+
+
+@lru_cache(maxsize=256)
+def _quote_words(quote: str) -> tuple[str, str]:
+    """A quote's words, case-folded, one space apart, and its first six words with a space on each side (a quote
+    is compared with every candidate sentence)."""
+    quote_words = " ".join(_WORDS.findall(quote.casefold()))
+    return quote_words, f" {' '.join(quote_words.split()[:6])} "
 
 
 def lead_baseline(body: str, count: int = 3) -> str:
