@@ -28,7 +28,7 @@ def key_quote(quotes: list[StoredQuote], *, already_shown: str = "") -> StoredQu
         if q.kind == "direct" and q.speaker and q.certain and " ".join(q.text.casefold().split()) not in shown
     ]
     short = [q for q in named if len(q.text) <= 300]
-    return (short or named or [None])[0]  # type: ignore[list-item]
+    return (short or named)[0] if named else None
 
 
 def render_post(

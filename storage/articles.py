@@ -12,7 +12,7 @@ import aiosqlite
 from bot.records import KEYS_VERSION, ArticleDraft, identity_key
 from storage.db import Database
 from storage.fts import prefix_query
-from storage.timestamps import from_db, to_db
+from storage.timestamps import from_db, required_from_db, to_db
 
 SaveOutcome = Literal["imported", "updated", "unchanged"]
 
@@ -74,14 +74,14 @@ def _article(row: aiosqlite.Row) -> Article:
         views=row["views"],
         source=row["source"],
         summary=row["summary"],
-        imported_at=from_db(row["imported_at"]),  # type: ignore[arg-type]
+        imported_at=required_from_db(row["imported_at"]),
         held_reason=row["held_reason"],
         image_url=row["image_url"],
     )
 
 
 def _headline(row: aiosqlite.Row) -> Headline:
-    return Headline(row["id"], row["title"], row["summary"], from_db(row["sort_at"]))  # type: ignore[arg-type]
+    return Headline(row["id"], row["title"], row["summary"], required_from_db(row["sort_at"]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
-from storage.timestamps import from_db, to_db
+from storage.timestamps import required_from_db, to_db
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ async def latest(db: Database, *, limit: int = 15) -> list[Action]:
         " FROM editor_actions x LEFT JOIN editors e ON e.user_id = x.editor_id ORDER BY x.id DESC LIMIT ?",
         (limit,),
     )
-    return [Action(from_db(r[0]), r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]  # type: ignore[arg-type]
+    return [Action(required_from_db(r[0]), r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
 
 async def remember_editor(db: Database, user_id: int, *, name: str, language: str, now: datetime) -> bool:

@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.db import Database
-from storage.timestamps import from_db
+from storage.timestamps import required_from_db
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,26 +59,29 @@ async def quotes_of_person_page(
     db: Database, surname: str, *, given_prefix: str = "", limit: int, offset: int
 ) -> tuple[list[PagedQuote], int]:
     """Quotes whose speaker's nominative surname is `surname` (and whose name starts with `given_prefix`, when
-    given), newest articles first; and how many there are."""
-    given = given_prefix.replace("%", "").replace("_", "") + "%"
+    given), newest articles first; and how many there are. The page walks `quotes_by_surname` and stops at
+    `limit`; the total is counted apart, from `quotes_by_speaker` alone (a window count over the page's join
+    would read every quote of the person and its article)."""
+    key, given = surname.casefold(), given_prefix.replace("%", "").replace("_", "") + "%"
     rows = await db.fetchall(
-        f"SELECT {_QUOTE_COLUMNS}, count(*) OVER () FROM quotes q JOIN articles a ON a.id = q.article_id"
+        f"SELECT {_QUOTE_COLUMNS} FROM quotes q JOIN articles a ON a.id = q.article_id"
         " WHERE q.speaker_surname = ? AND q.speaker LIKE ? ORDER BY q.article_id DESC, q.position LIMIT ? OFFSET ?",
-        (surname.casefold(), given, limit, offset),
+        (key, given, limit, offset),
     )
-    if not rows:
-        total = await db.fetchval(
-            "SELECT count(*) FROM quotes WHERE speaker_surname = ? AND speaker LIKE ?", (surname.casefold(), given)
-        )
-        return [], int(total)
-    return [PagedQuote(*row[:9]) for row in rows], int(rows[0][9])
+    if offset == 0 and len(rows) < limit:
+        return [_quote(row) for row in rows], len(rows)
+    total = await db.fetchval(
+        "SELECT count(*) FROM quotes WHERE speaker_surname = ? AND speaker LIKE ?",
+        (key, given),
+    )
+    return [_quote(row) for row in rows], int(total)
 
 
 _CARD_COLUMNS = "id, title, summary, lead, sort_at, url, image_url"
 
 
 def _card(row: aiosqlite.Row) -> ArticleCard:
-    return ArticleCard(row[0], row[1], row[2], row[3], from_db(row[4]), row[5], row[6])  # type: ignore[arg-type]
+    return ArticleCard(row[0], row[1], row[2], row[3], required_from_db(row[4]), row[5], row[6])
 
 
 async def newest_cards(db: Database, *, limit: int, offset: int) -> list[ArticleCard]:

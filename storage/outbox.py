@@ -17,7 +17,7 @@ import aiosqlite
 from storage.db import Database
 from storage.fts import prefix_query
 from storage.subscriptions import pause
-from storage.timestamps import from_db, to_db
+from storage.timestamps import required_from_db, to_db
 
 MARK = "articles_matched"
 # between the labels of the subscriptions a notification answers, the first being the one its unfollow button ends
@@ -91,7 +91,7 @@ async def articles_after(conn: aiosqlite.Connection, article_id: int, *, limit: 
     rows = await conn.execute_fetchall(
         "SELECT id, sort_at FROM articles WHERE id > ? ORDER BY id LIMIT ?", (article_id, limit)
     )
-    return [NewArticle(row[0], from_db(row[1])) for row in rows]  # type: ignore[arg-type]
+    return [NewArticle(row[0], required_from_db(row[1])) for row in rows]
 
 
 async def followed_word_keys(conn: aiosqlite.Connection) -> list[str]:

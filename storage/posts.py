@@ -9,7 +9,7 @@ from typing import Literal
 import aiosqlite
 
 from storage.db import Database
-from storage.timestamps import from_db, to_db
+from storage.timestamps import from_db, required_from_db, to_db
 
 Origin = Literal["slot", "admin", "now"]
 Decision = Literal["publish", "skip"]
@@ -55,7 +55,7 @@ def _post(row: aiosqlite.Row) -> Post:
         row[0],
         row[1],
         row[2],
-        from_db(row[3]),  # type: ignore[arg-type]
+        required_from_db(row[3]),
         row[4],
         row[5],
         row[6],

@@ -21,5 +21,10 @@ def from_db(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text)  # reads the trailing Z as UTC; a tenth of strptime's cost
 
 
+def required_from_db(text: str) -> datetime:
+    """A stored timestamp of a NOT NULL column back to an aware UTC datetime."""
+    return datetime.fromisoformat(text)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)

@@ -9,6 +9,7 @@ from bot.browsing import bold_matches, match_terms, russian_hint
 from bot.fakeapi.html_check import check_html
 from bot.records import ArticleDraft
 from bot.russian_names import kazakh_spelling, looks_russian
+from storage import Database, listings
 from tests.harness import READER_ID, Harness, running_bot
 
 HARVEST = ArticleDraft(
@@ -112,3 +113,22 @@ def test_russian_place_names_and_russian_looking_words() -> None:
     assert not looks_russian("дала") and not looks_russian("Қазақстан") and not looks_russian("road")
     assert russian_hint("kk", "Қазақстан", found_any=False) is None
     assert russian_hint("ru", "дорога", found_any=True) is None
+
+
+async def test_a_persons_quotes_are_paged_and_counted_on_every_page(fresh_db: Database) -> None:
+    said = "".join(f"«Жаңа мектеп саламыз, {n}-жоспар дайын», – деді әкім Мұрат Жақыпов.\n\n" for n in range(7))
+    said += "«Жол жөнделеді», – деді Марат Жақыпов.\n\n«Су бар», – деді Дәурен Сәрсенов."
+    await importer.save_article(fresh_db, ArticleDraft(title="Әкімнің жиыны", body=said))
+    pages = [await listings.quotes_of_person_page(fresh_db, "Жақыпов", limit=5, offset=o) for o in (0, 5, 10)]
+    assert [(len(found), total) for found, total in pages] == [(5, 8), (3, 8), (0, 8)]
+    only_murat, total = await listings.quotes_of_person_page(fresh_db, "жақыпов", given_prefix="Мұр", limit=5, offset=5)
+    assert total == 7 and [q.speaker for q in only_murat] == ["Мұрат Жақыпов"] * 2
+    assert await listings.quotes_of_person_page(fresh_db, "Сәрсенов", limit=5, offset=0) == (
+        [await _only_quote(fresh_db, "Сәрсенов")],
+        1,
+    )
+
+
+async def _only_quote(db: Database, surname: str) -> listings.PagedQuote:
+    [quote], _ = await listings.quotes_of_person_page(db, surname, limit=1, offset=0)
+    return quote

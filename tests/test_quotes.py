@@ -53,6 +53,21 @@ def test_pronouns_and_role_nouns_point_back_to_the_person_the_text_named() -> No
     ]
 
 
+def test_two_people_with_one_surname_keep_their_own_names() -> None:
+    """A father and son, or namesakes: a surname is never widened to the other person's full name, and a bare
+    surname both share stays bare."""
+    text = (
+        "«Мектеп салынады», – деді аудан әкімі Мұрат Жақыпов.\n"
+        "«Жол жөнделеді», – деді кәсіпкер Марат Жақыпов.\n"
+        "«Су жеткілікті», – деді Жақыпов.\n"
+    )
+    assert [(q, who) for q, who, _ in _said(text)] == [
+        ("Мектеп салынады", "Мұрат Жақыпов"),
+        ("Жол жөнделеді", "Марат Жақыпов"),
+        ("Су жеткілікті", "Жақыпов"),
+    ]
+
+
 def test_a_name_phrase_never_swallows_the_following_words() -> None:
     text = (
         "Бұл туралы денсаулық сақтау министрі Ерлан Дәулетов айтты. Бұған дейін бұл қызметті Нұрлан Әбенов атқарды.\n"

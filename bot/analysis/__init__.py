@@ -14,7 +14,7 @@ from bot.analysis.summary import summarize
 from bot.records import CERTAIN_SOURCES, Analysis, Entity, Event, Quote
 
 # Bump when the analysis changes so stored articles are analysed again at the next start.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 __all__ = ["ANALYSIS_VERSION", "Analysis", "Entity", "Event", "Quote", "analyze_article"]
 

@@ -219,7 +219,18 @@ class People:
         for m in self.mentions:  # a surname the text gives only with initials (Б.Қ.Ахметов … Ахметов)
             if "." in m.name:
                 full.setdefault(m.surname.casefold(), _initialled(m))
+        for surname in self._shared_surnames:  # «Жақыпов» alone, after two Жақыповs: nobody can tell which
+            full.pop(surname, None)
         return full
+
+    @cached_property
+    def _shared_surnames(self) -> set[str]:
+        """Surnames the text gives to more than one person (different given names)."""
+        given: dict[str, set[str]] = {}
+        for m in self.mentions:
+            if " " in m.name and "." not in m.name and not m.surname.endswith(_PATRONYMIC):
+                given.setdefault(m.surname.casefold(), set()).add(m.name.split()[0].casefold())
+        return {surname for surname, names in given.items() if len(names) > 1}
 
     def in_range(self, start: int, end: int) -> list[PersonMention]:
         i = bisect.bisect_left(self.starts, start)
@@ -250,9 +261,12 @@ class People:
 
     def full_name(self, mention: PersonMention) -> str:
         """The fullest form of the name; initials stay as the text wrote them (Ө.Шөкеев, Г.П. Потанин)."""
-        full = self.full_names.get(mention.surname.casefold())
+        surname = mention.surname.casefold()
+        full = self.full_names.get(surname)
         if full is not None:
             return full
+        if surname in self._shared_surnames and " " in mention.name and "." not in mention.name:
+            return mention.name  # named in full here: this one, not the other person with the surname
         return _initialled(mention) if "." in mention.name else mention.name
 
     def role_of(self, mention: PersonMention) -> str:
