@@ -147,8 +147,9 @@ class JsonRequest(BaseRequest):
     @staticmethod
     def parse_json_payload(payload: bytes) -> Any:
         """Telegram's answer parsed by orjson (PTB's documented place to choose the parser); anything orjson
-        refuses and the standard library reads (invalid UTF-8, a lone surrogate, NaN, a huge number) is left to
-        PTB's own parser, so what can be read is the same."""
+        refuses and the standard library reads (invalid UTF-8, a lone surrogate, NaN) is left to PTB's own parser,
+        so what can be read is the same. One difference: an integer beyond 64 bits comes back as a float, not an
+        int; Telegram's ids stay below 2^53, where both are exact."""
         try:
             return orjson.loads(payload)
         except orjson.JSONDecodeError:
