@@ -249,16 +249,16 @@ async def related_articles(
     """
     total = await count(db) or 1
     ceiling = max(3, min(max_entity_articles, int(total * max_entity_share)))
-    best = await db.fetchall(
-        "SELECT other.article_id, a.title,"
-        " sum((CASE e.kind WHEN 'person' THEN 1.5 ELSE 1.0 END) / e.article_count) AS score"
+    best = await db.fetchall(  # titles are read for the winners only, not for every article sharing a name
+        "SELECT best.article_id, a.title, best.score FROM ("
+        "SELECT other.article_id, sum((CASE e.kind WHEN 'person' THEN 1.5 ELSE 1.0 END) / e.article_count) AS score"
         " FROM (SELECT mine.entity_id FROM article_entities mine"
         "  JOIN entities e2 ON e2.id = mine.entity_id AND e2.article_count BETWEEN 2 AND ?"
         "  WHERE mine.article_id = ? ORDER BY e2.article_count LIMIT ?) mine"
         " JOIN entities e ON e.id = mine.entity_id"
         " JOIN article_entities other ON other.entity_id = mine.entity_id AND other.article_id != ?"
-        " JOIN articles a ON a.id = other.article_id"
-        " GROUP BY other.article_id ORDER BY score DESC, other.article_id DESC LIMIT ?",
+        " GROUP BY other.article_id ORDER BY score DESC, other.article_id DESC LIMIT ?) best"
+        " JOIN articles a ON a.id = best.article_id ORDER BY best.score DESC, best.article_id DESC",
         (ceiling, article_id, rarest_entities, article_id, limit),
     )
     if not best:
