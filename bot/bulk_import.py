@@ -7,7 +7,8 @@ written in the order of the files, whatever order the workers finish in), so the
 
 - Workers read files (and analyse each article outside any transaction); a JSON or JSON Lines file is read here
   and its records sent to the workers in groups. A worker looks up read-only whether an article is stored already,
-  so a second run skips what the first one stored without analysing it again.
+  so a second run skips what the first one stored without analysing it again; when this run has written since to
+  what such an article was compared with, the writer decides again in its turn (`_Writer`).
 - The writer stores what was analysed at least every FLUSH_SECONDS (or FLUSH_ARTICLES articles) in one transaction
   with a savepoint per article (one that fails is rolled back alone and reported) and reports each article only once
   its transaction has committed. Between two transactions it leaves the write lock free long enough for the
