@@ -7,7 +7,8 @@ written in the order of the files, whatever order the workers finish in), so the
 
 - Workers read files (and analyse each article outside any transaction); a JSON or JSON Lines file is read here
   and its records sent to the workers in groups. A worker looks up read-only whether an article is stored already,
-  so a second run skips what the first one stored without analysing it again.
+  so a second run skips what the first one stored without analysing it again; when this run has written since to
+  what such an article was compared with, the writer decides again in its turn (`_Writer`).
 - The writer stores what was analysed at least every FLUSH_SECONDS (or FLUSH_ARTICLES articles) in one transaction
   with a savepoint per article (one that fails is rolled back alone and reported) and reports each article only once
   its transaction has committed. Between two transactions it leaves the write lock free long enough for the
@@ -94,7 +95,15 @@ class Failed:
 
 @dataclass(frozen=True, slots=True)
 class Unchanged:
+    """A checked draft that a worker found stored already as it is (article `stored`), in the database as it was
+    then: the writer decides again, in order, when this run has written since to that article or to one with the
+    draft's `identity` or `content` key (which could now be the one it is a version of)."""
+
     source: str
+    stored: int
+    identity: str
+    content: str
+    draft: ArticleDraft
 
 
 Outcome = Failed | Unchanged | Analysed
@@ -179,7 +188,7 @@ def work(group: Group) -> list[Outcome | Packed]:
     for path in group.files:
         outcomes += _read_file(path)
     for source, draft in group.records:
-        outcomes.append(_prepare(draft, source))
+        outcomes.append(_prepare_alone(draft, source))
     return [pack(outcome) for outcome in outcomes]
 
 
@@ -193,7 +202,16 @@ def _read_file(path: Path) -> list[Outcome]:
         log.warning("%s: could not be read", name, exc_info=True)
         return [Failed(name, f"{type(exc).__name__}: {exc}")]
     outcomes: list[Outcome] = [Failed(name, problem) for problem in parsed.problems]
-    return outcomes + [_prepare(draft, name) for draft in parsed.drafts]
+    return outcomes + [_prepare_alone(draft, name) for draft in parsed.drafts]
+
+
+def _prepare_alone(draft: ArticleDraft, source: str) -> Outcome:
+    """`_prepare`, and an article it breaks on (the lookup refused: a locked or damaged database) fails alone."""
+    try:
+        return _prepare(draft, source)
+    except Exception as exc:
+        log.warning("%s: could not be prepared %r", source, draft.title[:80], exc_info=True)
+        return Failed(source, f"{safe_text(draft.title)[:60]!r}: {type(exc).__name__}: {exc}")
 
 
 def _prepare(draft: ArticleDraft, source: str) -> Outcome:
@@ -205,7 +223,7 @@ def _prepare(draft: ArticleDraft, source: str) -> Outcome:
     if _reader is not None:
         stored = find_stored_read_only(_reader, draft)
         if stored is not None and nothing_to_store(stored, draft):
-            return Unchanged(source)
+            return Unchanged(source, stored.id, draft.identity, draft.content_key, draft)
     return analyse(draft, source)
 
 
@@ -215,6 +233,9 @@ Packed = tuple[Any, ...]
 
 
 def pack(outcome: Outcome) -> Outcome | Packed:
+    if isinstance(outcome, Unchanged):
+        draft_fields = tuple(getattr(outcome.draft, name) for name in _DRAFT_FIELDS)
+        return (_UNCHANGED, outcome.source, outcome.stored, outcome.identity, outcome.content, draft_fields)
     if not isinstance(outcome, Analysed):
         return outcome
     draft, analysis = outcome.draft, outcome.analysis
@@ -232,6 +253,9 @@ def pack(outcome: Outcome) -> Outcome | Packed:
 def unpack(data: Outcome | Packed) -> Outcome:
     if not isinstance(data, tuple):
         return data
+    if data[0] == _UNCHANGED:
+        _, source, stored, identity, content, draft_fields = data
+        return Unchanged(source, stored, identity, content, ArticleDraft(*draft_fields))
     draft, quotes, events, entities, summary, error, source = data
     analysis = Analysis(
         quotes=[Quote(*q) for q in quotes],
@@ -243,6 +267,7 @@ def unpack(data: Outcome | Packed) -> Outcome:
 
 
 _DRAFT_FIELDS = tuple(f.name for f in fields(ArticleDraft))
+_UNCHANGED = "unchanged"  # the first item of a packed Unchanged (a packed Analysed starts with the draft's tuple)
 
 
 Worker = Callable[["Group"], list[Outcome | Packed]]
@@ -296,22 +321,34 @@ def _size(path: Path) -> int:
 
 
 class _Writer:
-    """Analysed articles stored in order, many per transaction, each reported once committed."""
+    """Articles stored in order, many per transaction, each reported once committed.
+
+    A worker decides that an article is unchanged against the database as it was when it looked. When this run has
+    written since to the article it found, or to one with the draft's identity or content (which may now be the one
+    it is a version of), the one-by-one path, which stores every earlier file first, may decide otherwise: such an
+    article is decided again here in its turn, and analysed here (rare) when it has changed after all."""
 
     def __init__(self, writer: BulkWriter, report: ImportReport, on_change: OnChange | None, now: datetime | None):
         self.writer, self.report, self.on_change, self.now = writer, report, on_change, now
-        self.pending: list[Analysed] = []
+        self.pending: list[Analysed | Unchanged] = []
         self.since = time.monotonic()
+        self.written_ids: set[int] = set()
+        self.written_keys: set[int] = set()  # hash() of the identities and content keys of what this run wrote
 
     def add(self, outcome: Outcome) -> None:
         if isinstance(outcome, Failed):
             self.report.fail(outcome.source, outcome.reason)
-        elif isinstance(outcome, Unchanged):
+        elif isinstance(outcome, Unchanged) and not self.pending and not self._touched(outcome):
             self.report.unchanged += 1
         else:
             if not self.pending:
                 self.since = time.monotonic()
             self.pending.append(outcome)
+
+    def _touched(self, item: Unchanged) -> bool:
+        """Has this run written to what a worker found unchanged, or to what might be found for it instead?"""
+        keys = self.written_keys
+        return item.stored in self.written_ids or hash(item.identity) in keys or hash(item.content) in keys
 
     def due(self) -> bool:
         """Time to store: enough is waiting and the bot has had its turn at the lock since the last commit (else
@@ -331,44 +368,69 @@ class _Writer:
         while self.pending:
             self.flush()
 
-    def _commit_some(self, items: list[Analysed]) -> list[Analysed]:
+    def _commit_some(self, items: list[Analysed | Unchanged]) -> list[Analysed | Unchanged]:
         """Store items in one transaction for at most TRANSACTION_SECONDS (the bot waits that long at worst), report
-        what was committed, and return the rest."""
+        what was committed, and return the rest: first, analysed now, an article found changed after all."""
         saved: list[tuple[Analysed, SavedArticle]] = []
         failed_before = self.report.failed
-        done = 0
         try:
             with self.writer.transaction():
-                deadline = time.monotonic() + TRANSACTION_SECONDS
-                for item in items:
-                    outcome = self._store_alone(item)
-                    done += 1
-                    if outcome is not None:
-                        saved.append((item, outcome))
-                    if time.monotonic() > deadline:
-                        break
+                done, changed = self._store_some(items, saved)
         except sqlite3.Error as exc:
-            lost = len(items) - (self.report.failed - failed_before)
+            lost = sum(isinstance(item, Analysed) for item in items) - (self.report.failed - failed_before)
             self.report.failed += lost
             raise ImportAborted(
                 f"the database refused the write ({exc}); the last {lost} articles were not saved", self.report
             ) from exc
         for item, outcome in saved:
             report_saved(self.report, item, outcome, self.on_change)
-        return items[done:]
+        rest = items[done:]
+        if changed and isinstance(first := rest[0], Unchanged):
+            rest[0] = analyse(first.draft, first.source)  # outside the transaction, as the one-by-one path does
+        return rest
+
+    def _store_some(
+        self, items: list[Analysed | Unchanged], saved: list[tuple[Analysed, SavedArticle]]
+    ) -> tuple[int, bool]:
+        """Store items in order until TRANSACTION_SECONDS have passed: how many were done, and whether the next one
+        is an article found unchanged by a worker that has changed since (to be analysed before it is stored)."""
+        deadline = time.monotonic() + TRANSACTION_SECONDS
+        for done, item in enumerate(items):
+            if isinstance(item, Unchanged):
+                if not self._still_unchanged(item):
+                    return done, True
+                continue
+            outcome = self._store_alone(item)
+            if outcome is not None:
+                saved.append((item, outcome))
+            if time.monotonic() > deadline:
+                return done + 1, False
+        return len(items), False
+
+    def _still_unchanged(self, item: Unchanged) -> bool:
+        """Counted unchanged if it still is, in the database as this transaction sees it (only looked up again when
+        this run has touched what it was compared with)."""
+        if self._touched(item) and not nothing_to_store(self.writer.find_stored(item.draft), item.draft):
+            return False
+        self.report.unchanged += 1
+        return True
 
     def _store_alone(self, item: Analysed) -> SavedArticle | None:
         """One article in its savepoint: one that fails is rolled back alone and reported; an error that ended the
-        whole transaction (a full disk) is raised."""
+        whole transaction (a full disk) is raised. What it writes is remembered (see `_touched`)."""
         try:
             with self.writer.savepoint():
-                return store(self.writer, item, self.now or utc_now())
+                saved = store(self.writer, item, self.now or utc_now())
         except sqlite3.Error as exc:
             if not self.writer.in_transaction:
                 raise
             log.warning("%s: could not import %r", item.source, item.draft.title[:80], exc_info=True)
             self.report.fail(item.source, f"{item.draft.title[:60]!r}: {type(exc).__name__}: {exc}")
             return None
+        if saved.outcome != "unchanged":
+            self.written_ids.add(saved.id)
+            self.written_keys.update((hash(item.draft.identity), hash(item.draft.content_key)))
+        return saved
 
 
 def store(writer: BulkWriter, item: Analysed, now: datetime) -> SavedArticle:
@@ -437,16 +499,15 @@ class BulkImport:
     progress: Callable[[Progress], None] | None = None
     on_notice: Callable[[str], None] | None = None
     window: deque[tuple[Group, Future[list[Outcome | Packed]] | None]] = field(default_factory=deque)
+    broken: bool = False  # a submit found the pool broken: nothing more is submitted until it is made again
     done_bytes: int = 0
     articles: int = 0
     started: float = field(default_factory=time.monotonic)
     told_at: float = 0.0
 
     def run(self) -> None:
-        limit = self.pool.jobs * WINDOW_PER_JOB
         while True:
-            while len(self.window) < limit and (group := next(self.work_left, None)) is not None:
-                self.window.append((group, self.pool.submit(group) if group.files or group.records else None))
+            self._refill()
             if not self.window:
                 break
             group, future = self.window.popleft()
@@ -458,6 +519,22 @@ class BulkImport:
             self._take(group, outcomes)
         self.writer.finish()
         self._tell(final=True)
+
+    def _refill(self) -> None:
+        """Submit groups until the window is full. A pool found broken here (a worker died since the last look)
+        does not lose the group: it waits in the window as failed, and goes, in order, the way of a death."""
+        limit = self.pool.jobs * WINDOW_PER_JOB
+        while not self.broken and len(self.window) < limit and (group := next(self.work_left, None)) is not None:
+            self.window.append((group, self._submit(group) if group.files or group.records else None))
+
+    def _submit(self, group: Group) -> Future[list[Outcome | Packed]]:
+        try:
+            return self.pool.submit(group)
+        except BrokenProcessPool as exc:
+            self.broken = True
+            failed: Future[list[Outcome | Packed]] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def _take(self, group: Group, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
@@ -477,6 +554,7 @@ class BulkImport:
         if self.on_notice is not None:
             self.on_notice(f"an analysis process died; its {count} files or records are tried again one by one")
         self.pool.restart()
+        self.broken = False
         for group in suspects:
             for known in group.known:
                 self.writer.add(known)

@@ -252,7 +252,11 @@ class _Batch:
         except ArticleRejected as exc:
             self.report.fail(source, f"{safe_text(draft.title)[:60]!r}: {exc}")
             return
-        if await _stored_unchanged(self.db, draft) is not None:
+        unchanged = await _stored_unchanged(self.db, draft) is not None
+        if unchanged and self.pending:  # one waiting to be stored may change what this was compared with: store it
+            await self.flush()
+            unchanged = await _stored_unchanged(self.db, draft) is not None
+        if unchanged:
             self.report.unchanged += 1
             return
         if not self.pending:

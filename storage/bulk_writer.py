@@ -52,7 +52,9 @@ class BulkWriter:
         self.connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         self.yield_seconds = yield_seconds
         self._committed_at = float("-inf")
-        for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
+        # A 64 MB page cache (SQLite's default is 2 MB): the indexes' pages, the full-text ones above all, stay in
+        # memory across the many articles of a transaction (measured: 3.32 -> 3.03 ms an article stored).
+        for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "cache_size = -65536"):
             self.connection.execute(f"PRAGMA {pragma}")
 
     def close(self) -> None:

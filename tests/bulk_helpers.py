@@ -1,4 +1,4 @@
-"""Article files for the bulk import's tests (own short texts), and a worker that dies on a chosen file.
+"""Article files for the bulk import's tests (own short texts), and workers that die or fail on a chosen file.
 
 The worker functions here run in the bulk import's worker processes, so they live in an importable module.
 """
@@ -8,9 +8,16 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
+from bot import bulk_import
 from bot.bulk_import import Group, Outcome, Packed, work
+from bot.records import ArticleDraft
+from storage.articles import StoredVersion
+from storage.bulk_writer import find_stored_read_only
 
 PEOPLE = ["Асқар Серікбаев", "Дана Жұмабаева", "Ерлан Тоқтаров", "Гүлнар Оспанова", "Марат Ахметов"]
 PLACES = ["Алматы", "Атырау", "Тараз", "Қостанай", "Семей"]
@@ -56,4 +63,29 @@ def dying_work(group: Group) -> list[Outcome | Packed]:
     """`work`, except that a worker given a file named *poison* is killed as by the kernel's OOM killer."""
     if any("poison" in path.name for path in group.files):
         os.kill(os.getpid(), signal.SIGKILL)
+    return work(group)
+
+
+def dying_later_work(group: Group) -> list[Outcome | Packed]:
+    """`dying_work`, except that the worker given the poison file dies only once a file named `go` is beside it
+    (the test makes it when the importer has taken the first groups), or after a minute."""
+    poison = [path for path in group.files if "poison" in path.name]
+    if poison:
+        go, never_set = poison[0].parent / "go", threading.Event()
+        deadline = time.monotonic() + 60
+        while not go.exists() and time.monotonic() < deadline:
+            never_set.wait(0.01)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return work(group)
+
+
+def _lookup_refused(connection: sqlite3.Connection, draft: ArticleDraft) -> StoredVersion | None:
+    if "бұғатталған" in draft.title.casefold():
+        raise sqlite3.OperationalError("database is locked")
+    return find_stored_read_only(connection, draft)
+
+
+def refusing_work(group: Group) -> list[Outcome | Packed]:
+    """`work`, except that looking up an article titled with «бұғатталған» fails, as on a locked database."""
+    bulk_import.find_stored_read_only = _lookup_refused  # in this worker process only
     return work(group)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
 import sys
 import threading
 import time
+from concurrent.futures import FIRST_EXCEPTION, Future
+from concurrent.futures import wait as wait_for_futures
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +24,7 @@ from bot.bulk_import import import_in_bulk
 from bot.records import Analysis, ArticleDraft
 from storage import open_database
 from storage.bulk_writer import BulkWriter
-from tests.bulk_helpers import dying_work, write_articles, write_jsonl
+from tests.bulk_helpers import dying_later_work, dying_work, refusing_work, write_articles, write_jsonl
 from tests.conftest import ROOT
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -145,6 +149,111 @@ async def test_a_worker_that_dies_is_reported_and_only_its_culprit_fails(tmp_pat
         titles = [row[0] for row in db.execute("SELECT title FROM articles ORDER BY id")]
     assert len(titles) == 24 and not any("Улы" in t for t in titles)
     assert titles == [f"{t.split(chr(10))[1]}" for t in (p.read_text() for p in sorted(folder.glob("0*[0-9].txt")))]
+
+
+async def test_a_worker_that_dies_while_the_window_is_refilled_loses_nothing(
+    tmp_path: Path, small_groups: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool breaks while the importer stores the first groups: the next group it submits finds the pool broken
+    at once. That group is not lost: it is tried again with the ones in flight, and only the culprit fails."""
+    folder = tmp_path / "in"
+    write_articles(folder, 80)  # 21 groups of 4 files: more than the window holds (12)
+    (folder / "0010_poison.txt").write_text("Улы файл\n\nБұл файлды оқыған процесс өледі.")  # in the third group
+    files = list(find_article_files([folder]))
+    path = await _migrated(tmp_path / "bulk.sqlite3")
+    submitted: list[Future[list[bulk_import.Outcome | bulk_import.Packed]]] = []
+    refused: list[bulk_import.Group] = []
+    submit = bulk_import._Pool.submit
+
+    def watched_submit(
+        pool: bulk_import._Pool, group: bulk_import.Group
+    ) -> Future[list[bulk_import.Outcome | bulk_import.Packed]]:
+        try:
+            submitted.append(future := submit(pool, group))
+        except BrokenProcessPool:
+            refused.append(group)
+            raise
+        return future
+
+    def on_change(*_: object) -> None:
+        """At the first article stored, the worker holding the poison file dies; the importer goes on only once
+        the pool knows it is broken (its pending futures have failed)."""
+        if not (folder / "go").exists():
+            (folder / "go").touch()
+            wait_for_futures(submitted, timeout=60, return_when=FIRST_EXCEPTION)
+
+    monkeypatch.setattr(bulk_import._Pool, "submit", watched_submit)
+    notices: list[str] = []
+    report = await asyncio.to_thread(
+        import_in_bulk, path, files, jobs=2, on_change=on_change, on_notice=notices.append, worker=dying_later_work
+    )
+    assert [group.files[0].name for group in refused] == ["0051.txt"], "no submit found the pool broken"
+    assert (report.imported, report.failed) == (80, 1)
+    assert report.errors == [
+        f"{folder / '0010_poison.txt'}: the analysis process died on it (killed, or out of memory)"
+    ]
+    assert len(notices) == 1 and "died" in notices[0]
+    with sqlite3.connect(path) as db:
+        titles = [row[0] for row in db.execute("SELECT title FROM articles ORDER BY id")]
+    assert titles == [p.read_text().split("\n")[1] for p in sorted(folder.glob("0*[0-9].txt"))]
+
+
+async def test_a_failed_lookup_fails_its_article_alone(tmp_path: Path, small_groups: None) -> None:
+    write_articles(tmp_path / "in", 10)
+    record = {"title": "Бұғатталған база туралы", "body": "Бұл мақаланы іздеу сәтсіз болады."}
+    (tmp_path / "in" / "0004_locked.txt").write_text(f"{record['title']}\n\n{record['body']}")
+    (tmp_path / "in" / "z.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    path = await _migrated(tmp_path / "bulk.sqlite3")
+    files = list(find_article_files([tmp_path / "in"]))
+    report = await asyncio.to_thread(import_in_bulk, path, files, jobs=2, worker=refusing_work)
+    assert (report.imported, report.failed) == (10, 2)
+    assert report.errors == [
+        f"{tmp_path / 'in' / name}: 'Бұғатталған база туралы': OperationalError: database is locked"
+        for name in ("0004_locked.txt", "z.jsonl")
+    ]
+
+
+async def test_what_an_earlier_file_of_the_run_changed_is_decided_again_as_one_by_one(
+    tmp_path: Path, small_groups: None
+) -> None:
+    """A worker finds an article unchanged against the database as it was when it looked; an earlier file of the
+    same run may have changed that since (both files are in one group, so the worker looks both up before either
+    is stored). The one-by-one path stores each before it looks up the next: both end alike."""
+    old = {"title": "Екі нұсқалы мақала", "body": "Екінші нұсқа: көпір жабылды."}
+    dated = {"title": "Көпір жөндеуі", "body": "Көпір 2021 жылы жөнделді.", "url": "https://aikyn.kz/1"}
+    folder = tmp_path / "in"
+    _jsonl(tmp_path / "before.jsonl", [old, dated])
+    _jsonl(folder / "a.jsonl", [{**old, "body": "Бірінші нұсқа: көпір жөнделді."}, old])
+    # an article inserted at another's address, then a record found by its content: now found by its address
+    moved = {**dated, "url": "https://aikyn.kz/2"}
+    _jsonl(folder / "b.jsonl", [{**moved, "title": "Жаңа көпір", "body": "Жаңа көпір салынады."}, moved])
+    (folder / "c1.txt").write_text("Үш нұсқа\n\nАлғашқы мәтін.")
+    (folder / "c2.txt").write_text("Үш нұсқа\n\nСоңғы мәтін.")
+    (folder / "c3.txt").write_text("Үш нұсқа\n\nАлғашқы мәтін.")
+    files = list(find_article_files([folder]))
+    first, second = tmp_path / "one_by_one.sqlite3", tmp_path / "bulk.sqlite3"
+    for path in (first, second):
+        await _import_one_by_one(path, [tmp_path / "before.jsonl", folder / "c3.txt"])
+
+    simple = await _import_one_by_one(first, files)
+    bulk = await asyncio.to_thread(import_in_bulk, second, files, jobs=2, now=NOW)
+
+    assert (simple.imported, simple.updated, simple.unchanged, simple.failed) == (1, 5, 1, 0)
+    assert (bulk.imported, bulk.updated, bulk.unchanged, bulk.failed) == (1, 5, 1, 0)
+    assert _dump(first) == _dump(second)
+    with sqlite3.connect(second) as db:
+        rows = db.execute("SELECT title, body, url FROM articles ORDER BY id").fetchall()
+    assert rows == [
+        (old["title"], old["body"], None),
+        (dated["title"], dated["body"], dated["url"]),
+        ("Үш нұсқа", "Алғашқы мәтін.", None),
+        (dated["title"], dated["body"], moved["url"]),
+    ]
+
+
+def _jsonl(path: Path, records: list[dict[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
 
 
 async def test_a_writer_beside_the_import_waits_briefly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
