@@ -378,10 +378,7 @@ class _Writer:
                 done, changed = self._store_some(items, saved)
         except sqlite3.Error as exc:
             lost = sum(isinstance(item, Analysed) for item in items) - (self.report.failed - failed_before)
-            self.report.failed += lost
-            raise ImportAborted(
-                f"the database refused the write ({exc}); the last {lost} articles were not saved", self.report
-            ) from exc
+            raise ImportAborted.write_refused(self.report, exc, lost) from exc
         for item, outcome in saved:
             report_saved(self.report, item, outcome, self.on_change)
         rest = items[done:]

@@ -60,6 +60,12 @@ class ImportAborted(Exception):
         super().__init__(message)
         self.report = report
 
+    @classmethod
+    def write_refused(cls, report: ImportReport, exc: Exception, lost: int) -> ImportAborted:
+        """A batch's transaction failed: its `lost` articles (not already failed alone) are counted failed."""
+        report.failed += lost
+        return cls(f"the database refused the write ({exc}); the last {lost} articles were not saved", report)
+
 
 @dataclass(slots=True)
 class ImportReport:
@@ -279,10 +285,7 @@ class _Batch:
                         saved.append((item, outcome))
         except Exception as exc:
             lost = len(items) - (self.report.failed - failed_before)
-            self.report.failed += lost
-            raise ImportAborted(
-                f"the database refused the write ({exc}); the last {lost} articles were not saved", self.report
-            ) from exc
+            raise ImportAborted.write_refused(self.report, exc, lost) from exc
         for item, outcome in saved:
             report_saved(self.report, item, outcome, self.on_change)
 
