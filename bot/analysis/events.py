@@ -154,6 +154,8 @@ def _events_of_match(match: re.Match[str], sentence: str) -> list[Event]:
 
 
 _YEAR_DIGITS = re.compile(r"1[0-9]{3}|20[0-9]{2}")
+# any of the three: most sentences have none, and one search tells so
+_ANY_TRIGGER = re.compile(r"1[0-9]{3}|20[0-9]{2}|ғасыр|(?i:жылдар)")
 _NEEDS_DIGITS = [p for p in _PATTERNS if p.pattern.count("ғасыр") == 0 and "decadeword" not in p.pattern]
 _DECADE_WORD_PATTERN = next(p for p in _PATTERNS if "decadeword" in p.pattern)
 _CENTURY_PATTERN = next(p for p in _PATTERNS if "ғасыр" in p.pattern)
@@ -186,6 +188,8 @@ def extract_events(text: str, sentences: list[Sentence] | None = None) -> list[E
     """Every explicit date expression that names a year, in text order, once per expression."""
     events: list[Event] = []
     for sentence in split_sentences(text) if sentences is None else sentences:
+        if _ANY_TRIGGER.search(sentence.text) is None:
+            continue
         patterns = _patterns_for(sentence.text)
         if not patterns:
             continue

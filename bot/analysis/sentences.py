@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Abbreviations after which a full stop never ends a sentence.
 _NEVER_FINAL = {
@@ -66,8 +66,10 @@ _LINE_BREAKS = re.compile(r"\n+")
 _OPENERS = "«\"“„('"
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A sentence, the number of its paragraph and where it starts in that paragraph (a tuple: an article has
+    dozens, made at every analysis)."""
+
     text: str
     paragraph: int
     start: int
