@@ -29,7 +29,26 @@ _DECADE_WORDS = {
 _CASE_AFTER_HYPHEN = r"-?(?:ден|дан|нан|нен|тан|тен|ға|ге|қа|ке|да|де|та|те|ы|і|шы|ші|ыншы|інші|нші|ншы)"
 _SHORT_END = r"(?P<short_end>\d{2})(?![\d.,])"
 
-# Each pattern opens with a look-ahead for the characters it can start with, so one test rejects most positions.
+_DIGIT = r"\d"
+_DIGIT_OR_DOT = r"[\d.]"
+_NUMBER_CHAR = r"[\d,.]"  # a year right after one of these is part of a longer number or a list
+
+
+def _year_after(not_after: str, name: str = "year") -> str:
+    """A year (1000–2099) in group `name`, not right after a character of the class `not_after`. The check comes
+    after the first digit, so a pattern that opens with the year opens with a digit and the regex engine skips
+    ahead to the next 1 or 2 instead of trying the check at every character."""
+    return rf"(?P<{name}>1(?<!{not_after}1)[0-9]{{3}}|2(?<!{not_after}2)0[0-9]{{2}})"
+
+
+def _day_after(not_after: str) -> str:
+    """A day of the month, one or two digits, not right after a character of the class `not_after` (checked after
+    the first digit, as in `_year_after`)."""
+    return rf"(?P<day>\d(?<!{not_after}\d)\d?)"
+
+
+# Each pattern opens with the characters it can start with (a look-ahead where it cannot open with them), so the
+# regex engine skips to the next possible start.
 _PATTERNS = [
     # 1998, 2007, 2011 және 2022 жылдары: each year of the list (the last one goes with the year word)
     re.compile(
@@ -37,7 +56,9 @@ _PATTERNS = [
         rf"(?:\s*(?:,|және|мен|пен|бен)\s*{_YEAR})){_YEAR_WORD}{_AFTER}"
     ),
     # 1920-30 ж.ж.; 1921-22
-    re.compile(rf"(?=[12])(?<![\d,.]){_YEAR}\s*[-–—]\s*{_SHORT_END}(?:\s*(?:ж\.\s*ж\.|жж\.?|жылдар[а-яәғқңөұүһі]*+))?"),
+    re.compile(
+        rf"{_year_after(_NUMBER_CHAR)}\s*[-–—]\s*{_SHORT_END}(?:\s*(?:ж\.\s*ж\.|жж\.?|жылдар[а-яәғқңөұүһі]*+))?"
+    ),
     # тоқсаныншы жылдар; сексенінші жылдары
     re.compile(
         r"(?i)(?=[ожқеаст])(?<![\w-])(?P<decadeword>"
@@ -45,14 +66,14 @@ _PATTERNS = [
         + r")(?:ыншы|інші|нші|ншы|шы|ші)\s+жылдар[а-яәғқңөұүһі]*+"
     ),
     # 2005 жылдан 2009 жылға дейін; 2005-2009 жылдары
-    re.compile(rf"(?=[12])(?<!\d){_YEAR}\s*жылдан\s+(?P<end>1[0-9]{{3}}|20[0-9]{{2}})\s*жыл[а-яәғқңөұүһі]*{_AFTER}"),
-    re.compile(rf"(?=[12])(?<!\d){_YEAR}\s*[-–—]\s*(?P<end>1[0-9]{{3}}|20[0-9]{{2}}){_YEAR_WORD}{_AFTER}"),
+    re.compile(rf"{_year_after(_DIGIT)}\s*жылдан\s+(?P<end>1[0-9]{{3}}|20[0-9]{{2}})\s*жыл[а-яәғқңөұүһі]*{_AFTER}"),
+    re.compile(rf"{_year_after(_DIGIT)}\s*[-–—]\s*(?P<end>1[0-9]{{3}}|20[0-9]{{2}}){_YEAR_WORD}{_AFTER}"),
     # 2023 жылғы 30 қазаннан; 2021 жылдың қаңтарынан
-    re.compile(rf"(?=[12])(?<!\d){_YEAR}{_YEAR_WORD}\s+(?:(?P<day>\d{{1,2}})\s+)?{_MONTH}{_AFTER}"),
+    re.compile(rf"{_year_after(_DIGIT)}{_YEAR_WORD}\s+(?:(?P<day>\d{{1,2}})\s+)?{_MONTH}{_AFTER}"),
     # 24 қараша 2012 (жылы)
-    re.compile(rf"(?=\d)(?<!\d)(?P<day>\d{{1,2}})\s+{_MONTH}\s+{_YEAR}(?:{_YEAR_WORD})?{_AFTER}"),
+    re.compile(rf"{_day_after(_DIGIT)}\s+{_MONTH}\s+{_YEAR}(?:{_YEAR_WORD})?{_AFTER}"),
     # 24.11.2012
-    re.compile(r"(?=\d)(?<![\d.])(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>1[0-9]{3}|20[0-9]{2})(?![\d.]\d)"),
+    re.compile(rf"{_day_after(_DIGIT_OR_DOT)}\.(?P<mnum>\d{{1,2}})\.(?P<year>1[0-9]{{3}}|20[0-9]{{2}})(?![\d.]\d)"),
     # өткен ғасырдың 40-жылдарында; XX ғасырдың 90-жылдары
     re.compile(
         r"(?=[өxх21])(?P<century>өткен|XX|ХХ|XIX|ХІХ|20-|19-)\s*(?:-?шы\s+|-?ші\s+)?ғасыр(?:дың)?\s+"
@@ -61,12 +82,12 @@ _PATTERNS = [
     ),
     # 1990-жылдары
     re.compile(
-        r"(?=[12])(?<!\d)(?P<decadeyear>1[0-9]{2}0|20[0-9]0)\s*-?\s*(?:шы|ші|ыншы|інші)?\s*жылдар[а-яәғқңөұүһі]*"
+        r"(?P<decadeyear>1(?<!\d1)[0-9]{2}0|2(?<!\d2)0[0-9]0)\s*-?\s*(?:шы|ші|ыншы|інші)?\s*жылдар[а-яәғқңөұүһі]*"
     ),
     # 1995 жылы; 2015 жылдан бастап; 2026 жылға арналған; 2020 жыл
-    re.compile(rf"(?=[12])(?<![\d,.]){_YEAR}{_YEAR_WORD}{_AFTER}"),
+    re.compile(rf"{_year_after(_NUMBER_CHAR)}{_YEAR_WORD}{_AFTER}"),
     # 1991-ден бері; 2015-ке дейін (the postposition is required: «1000-нан астам адам» is a count)
-    re.compile(rf"(?=[12])(?<![\d,.]){_YEAR}{_CASE_AFTER_HYPHEN}(?![\w-]){_AFTER[:-1]}"),
+    re.compile(rf"{_year_after(_NUMBER_CHAR)}{_CASE_AFTER_HYPHEN}(?![\w-]){_AFTER[:-1]}"),
 ]
 _CLAUSE_SPLIT = re.compile(r"[,;:]\s+|(?<!\s)\s++[–—]\s+")
 MAX_WHAT_WORDS = 14
