@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from bot.analysis.lexicon import BOILERPLATE_CREDIT, DANGLING_OPENERS
 from bot.analysis.morphology import word_stem
@@ -67,9 +66,14 @@ _STOP = {
 }
 
 
-@lru_cache(maxsize=4096)
-def _stems(text: str) -> list[str]:
-    return [word_stem(w) for w in _WORD.findall(text) if w.casefold() not in _STOP and len(w) > 2]
+class _Stems(dict[str, frozenset[str]]):
+    """The content-word stems of each text one summary compares, found once per text and summary (the title is
+    compared with every sentence, each chosen sentence with every candidate)."""
+
+    def __missing__(self, text: str) -> frozenset[str]:
+        stems = frozenset(word_stem(w) for w in _WORD.findall(text) if w.casefold() not in _STOP and len(w) > 2)
+        self[text] = stems
+        return stems
 
 
 # «АСТАНА. KAZINFORM –», «АЛМАТЫ, 21 сәуір – Sputnik.», «Нұр-Сұлтан, BAQ.KZ.»: where and who, not news
@@ -103,7 +107,7 @@ def _clean(sentence: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _informative(sentences: list[Sentence], index: int, title: str) -> bool:
+def _informative(sentences: list[Sentence], index: int, title: str, stems_of: _Stems) -> bool:
     """A sentence a subscriber can read on its own: complete (a line without a final stop counts only when the
     text goes on after it — the last line of a cut page is not), not boilerplate or page furniture, not the
     title again."""
@@ -114,8 +118,8 @@ def _informative(sentences: list[Sentence], index: int, title: str) -> bool:
         return False
     if len(_WORDS_2.findall(text)) < 6:
         return False
-    stems = set(_stems(text))
-    return bool(stems) and not stems <= set(_stems(title))
+    stems = stems_of[text]
+    return bool(stems) and not stems <= stems_of[title]
 
 
 def _dangling(text: str) -> bool:
@@ -125,8 +129,8 @@ def _dangling(text: str) -> bool:
     return lower.startswith(DANGLING_OPENERS) or bool(_POINTING_BACK.match(lower) or _BACKGROUND.match(lower))
 
 
-def _similar(a: str, b: str) -> float:
-    sa, sb = set(_stems(a)), set(_stems(b))
+def _similar(a: str, b: str, stems_of: _Stems) -> float:
+    sa, sb = stems_of[a], stems_of[b]
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / min(len(sa), len(sb))
@@ -157,12 +161,13 @@ def summarize(
     chosen: list[tuple[int, str]] = [(-1, _clean(lead))] if lead.strip() and len(lead) <= max_chars else []
     budget = max_chars if chosen else LEAD_CHARS
     total = sum(len(text) + 1 for _, text in chosen)
-    for index, text in _ranked(title, sentences, skip):
+    stems_of = _Stems()
+    for index, text in _ranked(title, sentences, skip, stems_of):
         if len(chosen) >= max_sentences:
             break
         if (chosen and total + len(text) > budget) or total + len(text) > max_chars:
             continue
-        if any(_similar(text, other) > 0.6 for _, other in chosen):
+        if any(_similar(text, other, stems_of) > 0.6 for _, other in chosen):
             continue
         # a sentence that points back («Ол …», «Мәселен, …») only right after the sentence it leans on
         if _dangling(text) and all(other != index - 1 for other, _ in chosen):
@@ -172,30 +177,30 @@ def summarize(
     return " ".join(text for _, text in sorted(chosen))
 
 
-def _ranked(title: str, sentences: list[Sentence], skip: Sequence[str]) -> list[tuple[int, str]]:
+def _ranked(title: str, sentences: list[Sentence], skip: Sequence[str], stems_of: _Stems) -> list[tuple[int, str]]:
     """The first informative sentences (a few: news puts its facts first), best first: the words shared with
     the headline, and 1/(rank+1) for being early."""
-    headline = set(_stems(title))
-    quoted = [" ".join(q.split()) for q in skip if q.strip()]
+    headline = stems_of[title]
+    quoted = [_quote_words(" ".join(q.split())) for q in skip if q.strip()]
     scored: list[tuple[float, int, str]] = []
     for index, sentence in enumerate(sentences):
-        if not _informative(sentences, index, title):
+        if not _informative(sentences, index, title, stems_of):
             continue
         text = _clean(sentence.text)
         flat = " ".join(text.split()) if quoted else ""
         if any(_within_quote(flat, q) for q in quoted):
             continue
-        scored.append((len(set(_stems(text)) & headline) + 1 / (1 + len(scored)), index, text))
+        scored.append((len(stems_of[text] & headline) + 1 / (1 + len(scored)), index, text))
         if len(scored) == CANDIDATES:
             break
     return [(index, text) for _, index, text in sorted(scored, key=lambda s: (-s[0], s[1]))]
 
 
-def _within_quote(sentence: str, quote: str) -> bool:
+def _within_quote(sentence: str, quote: tuple[str, str]) -> bool:
     """The sentence holds the quote's opening words, or starts inside the quote (one of its sentences, maybe with
     the attribution after it): either way the post would say the same words twice. Compared word by word,
-    punctuation and quote marks aside."""
-    quote_words, opening = _quote_words(quote)
+    punctuation and quote marks aside; `quote` as `_quote_words` gives it."""
+    quote_words, opening = quote
     if not quote_words:
         return False
     if opening in f" {' '.join(_WORDS.findall(sentence.casefold()))} ":
@@ -205,10 +210,9 @@ def _within_quote(sentence: str, quote: str) -> bool:
     return len(inside) >= 2 and f" {' '.join(inside)} " in f" {quote_words} "
 
 
-@lru_cache(maxsize=256)
 def _quote_words(quote: str) -> tuple[str, str]:
-    """A quote's words, case-folded, one space apart, and its first six words with a space on each side (a quote
-    is compared with every candidate sentence)."""
+    """A quote's words, case-folded, one space apart, and its first six words with a space on each side (found once
+    per summary: a quote is compared with every candidate sentence)."""
     quote_words = " ".join(_WORDS.findall(quote.casefold()))
     return quote_words, f" {' '.join(quote_words.split()[:6])} "
 
