@@ -62,7 +62,6 @@ _MAYBE_FINAL = {"т.б", "т.с.с", "т.б.с", "т.с", "т.т", "etc"}
 _BOUNDARY = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[\"»”’)]*+(?=\s)")
 _TOKEN_BEFORE = re.compile(r"[\w.]+")  # matched on the reversed text before a stop
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
-_LINE_BREAKS = re.compile(r"\n+")
 _OPENERS = "«\"“„('"
 
 
@@ -136,7 +135,7 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences of a text whose paragraphs are separated by line breaks; a line without final
     punctuation (a heading, a caption) is a sentence of its own."""
     sentences = []
-    for number, paragraph in enumerate(p for p in _LINE_BREAKS.split(text) if p.strip()):
+    for number, paragraph in enumerate(p for p in text.split("\n") if p.strip()):
         for offset, piece in split_paragraph(paragraph.strip()):
             sentences.append(Sentence(piece, number, offset))
     return sentences
