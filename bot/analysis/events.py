@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date, datetime
 
@@ -89,6 +90,7 @@ _PATTERNS = [
     # 1991-ден бері; 2015-ке дейін (the postposition is required: «1000-нан астам адам» is a count)
     re.compile(rf"{_year_after(_NUMBER_CHAR)}{_CASE_AFTER_HYPHEN}(?![\w-]){_AFTER[:-1]}"),
 ]
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
 _CLAUSE_SPLIT = re.compile(r"[,;:]\s+|(?<!\s)\s++[–—]\s+")
 MAX_WHAT_WORDS = 14
 
@@ -135,11 +137,15 @@ _EDGE_WORDS = re.compile(
 )
 
 
-def _what(sentence: str, start: int, end: int) -> str:
+def _clause_bounds(sentence: str) -> list[int]:
+    """Where the sentence's clauses start, and one past its end (found once per sentence for all its dates)."""
+    return [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(sentence)), len(sentence) + 1]
+
+
+def _what(sentence: str, bounds: list[int], start: int, end: int) -> str:
     """A short phrase for the event: the clause holding the date expression without it, extended to the clause
     that carries the verb (Kazakh puts it last), at most MAX_WHAT_WORDS words kept from the verb's end."""
-    bounds = [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(sentence)), len(sentence) + 1]
-    index = max(i for i, b in enumerate(bounds[:-1]) if b <= start)
+    index = bisect.bisect_right(bounds, start, 0, len(bounds) - 1) - 1  # the last clause start at or before it
     clause_start, clause_end = bounds[index], bounds[index + 1]
     while index + 1 < len(bounds) - 1 and not _ends_with_verb(sentence[clause_start:clause_end]):
         index += 1
@@ -155,18 +161,18 @@ def _what(sentence: str, start: int, end: int) -> str:
 
 
 def _ends_with_verb(clause: str) -> bool:
-    words = re.findall(r"[^\W\d_]+", clause.casefold())
+    words = _LETTER_RUNS.findall(clause.casefold())
     return bool(words) and bool(_VERB_END.search(words[-1]))
 
 
-def _events_of_match(match: re.Match[str], sentence: str) -> list[Event]:
+def _events_of_match(match: re.Match[str], sentence: str, bounds: list[int]) -> list[Event]:
     """The events one date expression names: one per year of a list, else one."""
     normalised = _normalise(match)
     if normalised is None:
         return []
-    what = _what(sentence, match.start(), match.end())
+    what = _what(sentence, bounds, match.start(), match.end())
     if match.groupdict().get("list"):
-        years = list(re.finditer(r"1[0-9]{3}|20[0-9]{2}", match["list"]))
+        years = list(_YEAR_DIGITS.finditer(match["list"]))
         listed = [Event(y.group(), int(y.group()), what) for y in years[:-1]]
         last = match[0][years[-1].start() :].strip()
         return [*listed, Event(last, int(years[-1].group()), what)]
@@ -215,12 +221,13 @@ def extract_events(text: str, sentences: list[Sentence] | None = None) -> list[E
         if not patterns:
             continue
         taken = bytearray(len(sentence.text))
+        bounds = _clause_bounds(sentence.text)
         found: list[tuple[int, list[Event]]] = []
         for pattern in patterns:
             for match in pattern.finditer(sentence.text):
                 if any(taken[match.start() : match.end()]):
                     continue
-                these = _events_of_match(match, sentence.text)
+                these = _events_of_match(match, sentence.text, bounds)
                 if these:
                     taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
                     found.append((match.start(), these))

@@ -112,9 +112,11 @@ def _informative(sentences: list[Sentence], index: int, title: str, stems_of: _S
     text goes on after it — the last line of a cut page is not), not boilerplate or page furniture, not the
     title again."""
     text = sentences[index].text.strip()
-    if len(text) < 40 or len(text) > 420 or _JUNK.search(text) or _PROMO.search(text):
+    if len(text) < 40 or len(text) > 420:
         return False
     if text[-1] not in '.!?…»"”' and (index == len(sentences) - 1 or text[-1] in ":,;–—-"):
+        return False
+    if _JUNK.search(text) or _PROMO.search(text):
         return False
     if len(_WORDS_2.findall(text)) < 6:
         return False
