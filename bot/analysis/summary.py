@@ -71,7 +71,7 @@ class _Stems(dict[str, frozenset[str]]):
     compared with every sentence, each chosen sentence with every candidate)."""
 
     def __missing__(self, text: str) -> frozenset[str]:
-        stems = frozenset(word_stem(w) for w in _WORD.findall(text) if w.casefold() not in _STOP and len(w) > 2)
+        stems = frozenset(word_stem(w) for w in _WORD.findall(text) if len(w) > 2 and w.casefold() not in _STOP)
         self[text] = stems
         return stems
 
