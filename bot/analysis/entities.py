@@ -10,6 +10,7 @@ before its head noun as Kazakh does («AMANAT» партиясы), and merges «
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -137,13 +138,25 @@ def _add_quoted_orgs(found: _Collector) -> None:
 
 def _add_regions(found: _Collector) -> None:
     """«Қарағанды облысының әкімі»: the tagger learnt such a phrase as a title, but its region is a place."""
-    if "облысы" not in found.text:  # the pattern tries every capital letter: most texts need not be scanned
-        return
-    for match in _REGION.finditer(found.text):
-        start, end = match.span()
-        words = match.group().split()
-        if found.free(start, end) and _starts_word(found.text, start) and not any(_not_name(w) for w in words[:-1]):
-            found.add(" ".join([*words[:-1], without_case(words[-1])]), "place", start, end)
+    text = found.text
+    for line_start, line_end in _lines_with(text, "облысы"):  # a match stays within a line: the others need no scan
+        for match in _REGION.finditer(text, line_start, line_end):
+            start, end = match.span()
+            words = match.group().split()
+            if found.free(start, end) and _starts_word(text, start) and not any(_not_name(w) for w in words[:-1]):
+                found.add(" ".join([*words[:-1], without_case(words[-1])]), "place", start, end)
+
+
+def _lines_with(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of each line of the text that has `word` in it, in order, without its line break."""
+    at = text.find(word)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if end < 0:
+            end = len(text)
+        yield start, end
+        at = text.find(word, end)
 
 
 def _add_single_words(found: _Collector) -> None:
@@ -187,7 +200,7 @@ def _starts_word(text: str, position: int) -> bool:
 
 def _blocked_zones(text: str) -> list[tuple[int, int]]:
     """Datelines and site credits: what they name is the newsroom, not the news."""
-    zones = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    zones = [match.span() for start in _line_starts(text) if (match := _DATELINE.match(text, start))]
     for match in _DOMAIN.finditer(text):
         start = match.start()
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
@@ -195,6 +208,18 @@ def _blocked_zones(text: str) -> list[tuple[int, int]]:
         zones.append((start, match.end()))
     zones += [(m.start(), m.end()) for m in _CREDIT.finditer(text)]
     return zones
+
+
+def _line_starts(text: str) -> Iterator[int]:
+    """Where each line of the text starts. A pattern that only matches within one line from its start is tried
+    there alone: a search would try it at every character."""
+    start = 0
+    while True:
+        yield start
+        newline = text.find("\n", start)
+        if newline < 0:
+            return
+        start = newline + 1
 
 
 def _title_case(word: str) -> str:
@@ -208,25 +233,25 @@ def _tidy(text: str, span: NameSpan) -> NameSpan | None:
     """A tagged span without what cannot end a name, and as a person where it reads as one: an organisation
     or place does not end in a lower-case word other than its head noun («Олжас Бектенов орталық және»), a
     person not in a lone initial; an "organisation" of one or two capitalised words ending as a surname
-    (Аманжол Нұртазин) is a person; a name of one letter is none."""
-    words = [(m.start() - span.start, m.end() - span.start, m[0]) for m in _WORD.finditer(text, span.start, span.end)]
+    (Аманжол Нұртазин) is a person; a name of one letter is none. The words of the span it returns are the
+    whitespace-separated pieces of its text."""
+    piece = text[span.start : span.end].rstrip()
+    words = piece.split()
     if span.kind != "person":
-        while len(words) > 1 and words[-1][2][0].islower() and not _closes_name(words[-1][2]):
-            words.pop()
-    elif len(words) > 1 and len(words[-1][2]) == 1:
-        words.pop()
-    if not words or sum(map(str.isalpha, text[span.start : span.start + words[-1][1]])) < 2:
+        while len(words) > 1 and words[-1][0].islower() and not _closes_name(words[-1]):
+            piece = piece[: len(piece) - len(words.pop())].rstrip()
+    elif len(words) > 1 and len(words[-1]) == 1:
+        piece = piece[: len(piece) - len(words.pop())].rstrip()
+    if not words or sum(map(str.isalpha, piece)) < 2:
         return None
-    opens = _opens_sentence(text, span.start)
-    alone = without_case(words[0][2]) if len(words) == 1 and span.kind == "place" and opens else ""
-    if alone and is_common_word(alone) and fold(alone) not in _KNOWN_PLACES:
-        return None  # «Орталық», «Шығыс» alone: a common word that opened a line, not a name
     kind = span.kind
-    capitalised = all(w[0].isupper() and not w.isupper() for _, _, w in words)
-    if kind == "org" and len(words) <= 2 and capitalised and is_surname_like(name_nominative(words[-1][2])):
-        kind = "person"
-    end = span.start + words[-1][1]
-    return NameSpan(span.start, end, kind, tuple(w for _, _, w in words))
+    if kind == "place" and len(words) == 1 and _opens_sentence(text, span.start):
+        alone = without_case(words[0])
+        if alone and is_common_word(alone) and fold(alone) not in _KNOWN_PLACES:
+            return None  # «Орталық», «Шығыс» alone: a common word that opened a line, not a name
+    if kind == "org" and len(words) <= 2 and all(w[0].isupper() and not w.isupper() for w in words):
+        kind = "person" if is_surname_like(name_nominative(words[-1])) else kind
+    return NameSpan(span.start, span.start + len(piece), kind, tuple(words))
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -242,10 +267,10 @@ def _closes_name(word: str) -> bool:
 
 
 def _normal_name(text: str, span: NameSpan) -> tuple[str, EntityKind, int]:
-    """The nominative name of a tagged span, its kind and where its mention ends: only the last word of a
+    """The nominative name of a tidied span (`_tidy`), its kind and where its mention ends: only the last word of a
     Kazakh noun phrase takes endings; a quoted name before a head noun is that organisation («AMANAT»
     партиясы); a place before «әкімдігі» is part of that institution's name."""
-    words = [_title_case(w) for w in text[span.start : span.end].split()]
+    words = [_title_case(w) for w in span.words]
     if not words or not any(ch.isalpha() for ch in words[-1]):
         return "", span.kind, span.end
     if span.kind == "person":
