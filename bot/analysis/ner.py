@@ -117,7 +117,7 @@ class _Model:
     eos: Vector
     every: tuple[int, ...]  # label indices
     opening: int  # how many labels a stretch may open with: O and the B- labels, which come first
-    beginnings: tuple[int, ...]  # the B- labels
+    continues: tuple[bool, ...]  # is each label an I- one (a name's word after its first)
     cannot_open: Vector  # the scores of the I- labels at a stretch's first token
     kinds: tuple[str, ...]  # PER, ORG, LOC of each label ("" for O)
     columns: tuple[tuple[tuple[int, float], ...], ...]  # for each label: (label before it, transition weight)
@@ -154,7 +154,7 @@ def build_model(data: dict[str, Any]) -> _Model:
         eos=weights.get("EOS", zero),
         every=every,
         opening=opening,
-        beginnings=tuple(y for y in every if labels[y].startswith("B-")),
+        continues=tuple(label.startswith("I-") for label in labels),
         cannot_open=(_NEVER,) * (len(labels) - opening),
         kinds=tuple(label[2:] for label in labels),
         columns=tuple(tuple((x, transitions[x][y]) for x in every if _allowed(labels[x], labels[y])) for y in every),
@@ -297,12 +297,11 @@ def _head_or_stop(token: str) -> bool | None:
 _HEAD_OR_STOP = _WordCache(_head_or_stop, 65536)
 
 
-def _emission(tokens: list[str], ends: list[bool], i: int, model: _Model, width: int) -> list[float]:
-    """The tagged word's own weights plus its neighbours' (within the sentence) at their offsets, for the first
-    `width` labels (a stretch's first token needs only those it may open with)."""
+def _context(tokens: list[str], ends: list[bool], i: int, model: _Model) -> tuple[Vector, ...]:
+    """What the tagger adds up for token i: the word's own weights, and its neighbours' (within the sentence)
+    at offsets -2, -1, +1 and +2 from it."""
     zero = model.no_transition
     n = len(tokens)
-    own = _VECTORS[tokens[i]][0][:width]
     if i == 0 or ends[i - 1]:
         a, b = zero, model.bos
     else:
@@ -314,48 +313,54 @@ def _emission(tokens: list[str], ends: list[bool], i: int, model: _Model, width:
         c = _VECTORS[tokens[i + 1]][1]
         stop = i + 2 == n or tokens[i + 2] == "\n" or ends[i + 1]
         d = zero if stop else _VECTORS[tokens[i + 2]][2]
-    # zip stops with `own`; in this order: the same sums as crfsuite's
-    return [p + q + r + s + t for p, q, r, s, t in zip(own, a, b, c, d, strict=False)]
+    return _VECTORS[tokens[i]][0], a, b, c, d
 
 
 def _decode(tokens: list[str], ends: list[bool], first: int, last: int, model: _Model) -> list[tuple[int, int, str]]:
-    """Viterbi over tokens[first..last], with outside-name tokens on both sides; the names found in it."""
+    """Viterbi over tokens[first..last], with outside-name tokens on both sides; the names found in it. Each
+    emission is own + a + b + c + d in this order: the same sums as crfsuite's."""
     # An outside token before the stretch brings its transition, one after it too; a sentence's ends have none.
     opening = model.no_transition if first == 0 or ends[first - 1] else model.transitions[0]
     at_end = last + 1 == len(tokens) or tokens[last + 1] == "\n"
     closing = model.no_transition if at_end else model.to_outside
-    emission = _emission(tokens, ends, first, model, model.opening)
-    if first == last:  # most stretches are one word: no I- label can stand alone
-        label, best = 0, opening[0] + emission[0] + closing[0]
-        for y in model.beginnings:
-            value = opening[y] + emission[y] + closing[y]
+    own, a, b, c, d = _context(tokens, ends, first, model)
+    if first == last:  # most stretches are one word: it takes O or a B- label (these come first), never an I-
+        label, best = 0, _NEVER
+        for y in range(model.opening):
+            value = opening[y] + (own[y] + a[y] + b[y] + c[y] + d[y]) + closing[y]
             if value > best:
                 label, best = y, value
         return [(first, first + 1, model.kinds[label])] if label else []
-    score = [o + e for o, e in zip(opening, emission, strict=False)]  # zip stops with `emission`
+    own = own[: model.opening]  # the first token cannot take an I- label either; zip stops with it
+    score = [o + (p + q + r + s + t) for o, p, q, r, s, t in zip(opening, own, a, b, c, d, strict=False)]
     score.extend(model.cannot_open)
     back: list[list[int]] = []
-    width = len(model.labels)
     for i in range(first + 1, last + 1):
         row, new = [], []
-        for column, own in zip(model.columns, _emission(tokens, ends, i, model, width), strict=True):
+        own, a, b, c, d = _context(tokens, ends, i, model)
+        for column, p, q, r, s, t in zip(model.columns, own, a, b, c, d, strict=True):
             best_x, best = 0, _NEVER
             for x, weight in column:
                 value = score[x] + weight
                 if value > best:
                     best_x, best = x, value
             row.append(best_x)
-            new.append(best + own)
+            new.append(best + (p + q + r + s + t))
         back.append(row)
         score = new
+    return _spans(model, _best_path(score, closing, back), first)
+
+
+def _best_path(score: list[float], closing: Vector, back: list[list[int]]) -> list[int]:
+    """The labels of the best path, from the last token's scores back through each token's best label before."""
     final = [s + c for s, c in zip(score, closing, strict=True)]
-    y = final.index(max(final))  # the first of equals, as max over the labels in order takes it
+    y = final.index(max(final))  # the first of equals, as a strict > over the labels in order takes it
     path = [y]
     for row in reversed(back):
         y = row[y]
         path.append(y)
     path.reverse()
-    return _spans([model.labels[y] for y in path], first)
+    return path
 
 
 def _allowed(before: str, label: str) -> bool:
@@ -363,14 +368,16 @@ def _allowed(before: str, label: str) -> bool:
     return not label.startswith("I-") or before[2:] == label[2:]
 
 
-def _spans(path: list[str], first: int) -> list[tuple[int, int, str]]:
+def _spans(model: _Model, path: list[int], first: int) -> list[tuple[int, int, str]]:
     """[begin, end) token ranges and kinds of the names on a label path that starts at token `first`."""
     spans: list[tuple[int, int, str]] = []
-    start, kind = -1, ""
-    for offset, label in enumerate([*path, "O"]):
-        if start >= 0 and not label.startswith("I-"):
-            spans.append((first + start, first + offset, kind))
+    start = -1
+    for offset, y in enumerate(path):
+        if start >= 0 and not model.continues[y]:
+            spans.append((first + start, first + offset, model.kinds[path[start]]))
             start = -1
-        if label.startswith("B-"):
-            start, kind = offset, label[2:]
+        if model.kinds[y] and not model.continues[y]:
+            start = offset
+    if start >= 0:
+        spans.append((first + start, first + len(path), model.kinds[path[start]]))
     return spans
