@@ -331,21 +331,22 @@ def _decode(tokens: list[str], ends: list[bool], first: int, last: int, model: _
             if value > best:
                 label, best = y, value
         return [(first, first + 1, model.kinds[label])] if label else []
-    own = own[: model.opening]  # the first token cannot take an I- label either; zip stops with it
-    score = [o + (p + q + r + s + t) for o, p, q, r, s, t in zip(opening, own, a, b, c, d, strict=False)]
+    # the first token cannot take an I- label either
+    score = [opening[y] + (own[y] + a[y] + b[y] + c[y] + d[y]) for y in range(model.opening)]
     score.extend(model.cannot_open)
     back: list[list[int]] = []
+    columns = model.columns
     for i in range(first + 1, last + 1):
         row, new = [], []
         own, a, b, c, d = _context(tokens, ends, i, model)
-        for column, p, q, r, s, t in zip(model.columns, own, a, b, c, d, strict=True):
+        for y in model.every:
             best_x, best = 0, _NEVER
-            for x, weight in column:
+            for x, weight in columns[y]:
                 value = score[x] + weight
                 if value > best:
                     best_x, best = x, value
             row.append(best_x)
-            new.append(best + (p + q + r + s + t))
+            new.append(best + (own[y] + a[y] + b[y] + c[y] + d[y]))
         back.append(row)
         score = new
     return _spans(model, _best_path(score, closing, back), first)
