@@ -12,24 +12,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from bot.analysis.lexicon import DANGLING_OPENERS, FIXED_ORGS, LEGAL_FORMS, ORG_HEADS, PLACE_HEADS, PLACES, ROLE_WORDS
 from bot.analysis.morphology import GENITIVE, fold, is_surname_like, lemma, name_nominative, without_case
 from bot.analysis.names import PersonMention, find_people
-from bot.analysis.ner import NameSpan, is_common_word, is_name_head, tag
+from bot.analysis.ner import NameSpan, WordCache, is_common_word, is_name_head, tag
 from bot.records import Entity, EntityKind
 
 _UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁA-Z"
 _LOWER = "а-яәғқңөұүһіё"
 # «АСТАНА. KAZINFORM –», «Алматы, 5 наурыз. ҚазАқпарат —»: a city, maybe a date, an agency, a dash, at a line start.
-_DATELINE = re.compile(
-    rf"^[^\S\n]*[{_UPPER}][\w-]*(?:[^\S\n]+[{_UPPER}][\w-]*)?[^\S\n]*[.,][^\S\n]*"
-    rf"(?:\d{{1,2}}[^\S\n]+\w+[.,]?[^\S\n]*)?(?:[{_UPPER}][\w.]*[^\S\n]*){{0,3}}[–—-]",
-    re.MULTILINE,
+# Searched for after a line break, in "\n" + text: the search then jumps from break to break, where «^» in
+# MULTILINE mode would be tried at every character. No match goes past its line.
+_DATELINE_AFTER_BREAK = re.compile(
+    rf"\n[^\S\n]*[{_UPPER}][\w-]*(?:[^\S\n]+[{_UPPER}][\w-]*)?[^\S\n]*[.,][^\S\n]*"
+    rf"(?:\d{{1,2}}[^\S\n]+\w+[.,]?[^\S\n]*)?(?:[{_UPPER}][\w.]*[^\S\n]*){{0,3}}[–—-]"
 )
 # «– деп хабарлайды Aikyn.kz», «хабарлайды Kazinform тілшісі»; web addresses (Aikyn.kz, www.akorda.kz) apart.
-_CREDIT = re.compile(r"хабарлайды\s+[\w«»\"-]+(?:\s+(?:агенттігі|тілшісі|сайты|порталы)\w*)?", re.IGNORECASE)
+# Its first letter spelt out in both cases (the only two that match it ignoring case): the search then skips to
+# them, where a pattern that ignores case from its first letter is tried at every character.
+_CREDIT = re.compile(r"[хХ](?i:абарлайды\s+[\w«»\"-]+(?:\s+(?:агенттігі|тілшісі|сайты|порталы)\w*)?)")
 _DOMAIN = re.compile(r"\.(?:kz|ru|com|org|net|info)\b", re.IGNORECASE)
 # Only from a word's start, each word taken whole (possessive): a run of capitals is not tried again letter by letter.
 _REGION = re.compile(rf"(?<![\w-])[{_UPPER}][\w-]++(?:[^\S\n]++[{_UPPER}][\w-]++)?[^\S\n]++облысы[{_LOWER}]*+(?!\w)")
@@ -167,7 +169,7 @@ def _add_single_words(found: _Collector) -> None:
     (Қостанай әуежайы, Қазақстанның Ресейдегі елшісі)."""
     people = {e.key.split()[-1]: e for (_, kind), e in found.found.items() if kind == "person" and " " in e.key}
     for match in _CAPITALISED.finditer(found.text):
-        surname, place = _single_word(match.group())
+        surname, place = _SINGLE_WORDS[match[0]]
         person = people.get(surname)
         if person is None and not place:  # most capitalised words: nothing to add, whatever their place
             continue
@@ -181,13 +183,15 @@ def _add_single_words(found: _Collector) -> None:
             found.add(place, "place", start, end)
 
 
-@lru_cache(maxsize=65536)
 def _single_word(word: str) -> tuple[str, str | None]:
     """A capitalised word as a surname (nominative, case-folded) and as a known place standing alone."""
     base = without_case(word)
     place = _KNOWN_PLACE_NAMES.get(base.casefold())
     alone = base != word and word[len(base) :].casefold() not in GENITIVE
     return name_nominative(word).casefold(), place if alone else None
+
+
+_SINGLE_WORDS = WordCache(_single_word, 65536)
 
 
 def _not_name(word: str) -> bool:
@@ -200,7 +204,8 @@ def _starts_word(text: str, position: int) -> bool:
 
 def _blocked_zones(text: str) -> list[tuple[int, int]]:
     """Datelines and site credits: what they name is the newsroom, not the news."""
-    zones = [match.span() for start in _line_starts(text) if (match := _DATELINE.match(text, start))]
+    # a match at the break before text[k] in "\n" + text is at k in text, one character shorter
+    zones = [(match.start(), match.end() - 1) for match in _DATELINE_AFTER_BREAK.finditer("\n" + text)]
     for match in _DOMAIN.finditer(text):
         start = match.start()
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
@@ -208,18 +213,6 @@ def _blocked_zones(text: str) -> list[tuple[int, int]]:
         zones.append((start, match.end()))
     zones += [(m.start(), m.end()) for m in _CREDIT.finditer(text)]
     return zones
-
-
-def _line_starts(text: str) -> Iterator[int]:
-    """Where each line of the text starts. A pattern that only matches within one line from its start is tried
-    there alone: a search would try it at every character."""
-    start = 0
-    while True:
-        yield start
-        newline = text.find("\n", start)
-        if newline < 0:
-            return
-        start = newline + 1
 
 
 def _title_case(word: str) -> str:

@@ -86,10 +86,10 @@ def sequence_attributes(tokens: Sequence[str]) -> list[list[str]]:
     return rows
 
 
-class _WordCache(dict[str, _T]):
-    """What the tagger derives from a word, computed on first sight and kept: a plain dict read (`cache[word]`,
-    or mapped over a text's tokens) costs much less than calling an lru_cache, and the tagger reads one for
-    every token. Emptied when it holds `limit` words, to bound its memory."""
+class WordCache(dict[str, _T]):
+    """What is derived from a word, computed on first sight and kept: a plain dict read (`cache[word]`, or
+    mapped over a text's tokens) costs much less than calling an lru_cache, and the analysis reads such values
+    for most words of a text. Emptied when it holds `limit` words, to bound its memory."""
 
     def __init__(self, derive: Callable[[str], _T], limit: int) -> None:
         super().__init__()
@@ -180,7 +180,7 @@ def _word_vectors(word: str) -> tuple[Vector, Vector, Vector, Vector, Vector]:
     return mine, at[1], at[2], at[-2], at[-1]
 
 
-_VECTORS = _WordCache(_word_vectors, 131072)
+_VECTORS = WordCache(_word_vectors, 131072)
 
 
 def tag(text: str) -> list[NameSpan]:
@@ -244,7 +244,7 @@ def _standing(token: str) -> int:
     return _COMMON if token.casefold() in model.common else _OPENS
 
 
-_STANDING = _WordCache(_standing, 65536)
+_STANDING = WordCache(_standing, 65536)
 
 
 def _may_open(tokens: list[str], ends: list[bool], i: int) -> bool:
@@ -263,7 +263,7 @@ def _inside(token: str) -> bool:
     return lower in model.inside or (lower.isalpha() and lemma(lower) in model.heads)
 
 
-_INSIDE = _WordCache(_inside, 65536)
+_INSIDE = WordCache(_inside, 65536)
 
 
 def is_common_word(word: str) -> bool:
@@ -294,7 +294,7 @@ def _head_or_stop(token: str) -> bool | None:
     return True if lemma(token) in _model().heads else None
 
 
-_HEAD_OR_STOP = _WordCache(_head_or_stop, 65536)
+_HEAD_OR_STOP = WordCache(_head_or_stop, 65536)
 
 
 def _context(tokens: list[str], ends: list[bool], i: int, model: _Model) -> tuple[Vector, ...]:
