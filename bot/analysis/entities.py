@@ -93,7 +93,9 @@ class _Collector:
 
     def add(self, name: str, kind: EntityKind, start: int, end: int) -> None:
         key = fold(name.replace("«", "").replace("»", "")) if kind == "org" else fold(name)
-        entry = self.found.setdefault((key, kind), _Found(name, kind, key))
+        entry = self.found.get((key, kind))
+        if entry is None:
+            entry = self.found[key, kind] = _Found(name, kind, key)
         entry.spans.append((start, end))
         self.take(start, end)
 
@@ -235,7 +237,7 @@ def _tidy(text: str, span: NameSpan) -> NameSpan | None:
             piece = piece[: len(piece) - len(words.pop())].rstrip()
     elif len(words) > 1 and len(words[-1]) == 1:
         piece = piece[: len(piece) - len(words.pop())].rstrip()
-    if not words or sum(map(str.isalpha, piece)) < 2:
+    if not words or not _two_letters(piece, words[0]):
         return None
     kind = span.kind
     if kind == "place" and len(words) == 1 and _opens_sentence(text, span.start):
@@ -245,6 +247,11 @@ def _tidy(text: str, span: NameSpan) -> NameSpan | None:
     if kind == "org" and len(words) <= 2 and all(w[0].isupper() and not w.isupper() for w in words):
         kind = "person" if is_surname_like(name_nominative(words[-1])) else kind
     return NameSpan(span.start, span.start + len(piece), kind, tuple(words))
+
+
+def _two_letters(piece: str, first: str) -> bool:
+    """Has the piece of text at least two letters? Most names say so in their first word already."""
+    return (len(first) >= 2 and first.isalpha()) or sum(map(str.isalpha, piece)) >= 2
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -264,7 +271,7 @@ def _normal_name(text: str, span: NameSpan) -> tuple[str, EntityKind, int]:
     Kazakh noun phrase takes endings; a quoted name before a head noun is that organisation («AMANAT»
     партиясы); a place before «әкімдігі» is part of that institution's name."""
     words = [_title_case(w) for w in span.words]
-    if not words or not any(ch.isalpha() for ch in words[-1]):
+    if not words or not (words[-1].isalpha() or any(map(str.isalpha, words[-1]))):
         return "", span.kind, span.end
     if span.kind == "person":
         return " ".join([*words[:-1], name_nominative(words[-1])]), "person", span.end
