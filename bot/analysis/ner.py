@@ -121,6 +121,7 @@ class _Model:
     cannot_open: Vector  # the scores of the I- labels at a stretch's first token
     kinds: tuple[str, ...]  # PER, ORG, LOC of each label ("" for O)
     columns: tuple[tuple[tuple[int, float], ...], ...]  # for each label: (label before it, transition weight)
+    from_first: tuple[tuple[tuple[int, float], ...], ...]  # the same without the I- labels before it
     to_outside: Vector  # transition from each label to O
     no_transition: Vector
 
@@ -141,6 +142,7 @@ def build_model(data: dict[str, Any]) -> _Model:
     opening = sum(not label.startswith("I-") for label in labels)
     if any(label.startswith("I-") for label in labels[:opening]):
         raise ValueError("the exported labels must put O and the B- labels before the I- labels")
+    columns = tuple(tuple((x, transitions[x][y]) for x in every if _allowed(labels[x], labels[y])) for y in every)
     return _Model(
         labels=labels,
         transitions=transitions,
@@ -157,7 +159,8 @@ def build_model(data: dict[str, Any]) -> _Model:
         continues=tuple(label.startswith("I-") for label in labels),
         cannot_open=(_NEVER,) * (len(labels) - opening),
         kinds=tuple(label[2:] for label in labels),
-        columns=tuple(tuple((x, transitions[x][y]) for x in every if _allowed(labels[x], labels[y])) for y in every),
+        columns=columns,
+        from_first=tuple(tuple((x, weight) for x, weight in column if x < opening) for column in columns),
         to_outside=tuple(row[0] for row in transitions),
         no_transition=zero,
     )
@@ -335,7 +338,7 @@ def _decode(tokens: list[str], ends: list[bool], first: int, last: int, model: _
     score = [opening[y] + (own[y] + a[y] + b[y] + c[y] + d[y]) for y in range(model.opening)]
     score.extend(model.cannot_open)
     back: list[list[int]] = []
-    columns = model.columns
+    columns = model.from_first  # no path comes from the first token's I- labels
     for i in range(first + 1, last + 1):
         row, new = [], []
         own, a, b, c, d = _context(tokens, ends, i, model)
@@ -348,7 +351,7 @@ def _decode(tokens: list[str], ends: list[bool], first: int, last: int, model: _
             row.append(best_x)
             new.append(best + (own[y] + a[y] + b[y] + c[y] + d[y]))
         back.append(row)
-        score = new
+        score, columns = new, model.columns
     return _spans(model, _best_path(score, closing, back), first)
 
 
