@@ -29,9 +29,7 @@ _DATELINE_AFTER_BREAK = re.compile(
     rf"(?:\d{{1,2}}[^\S\n]+\w+[.,]?[^\S\n]*)?(?:[{_UPPER}][\w.]*[^\S\n]*){{0,3}}[–—-]"
 )
 # «– деп хабарлайды Aikyn.kz», «хабарлайды Kazinform тілшісі»; web addresses (Aikyn.kz, www.akorda.kz) apart.
-# Its first letter spelt out in both cases (the only two that match it ignoring case): the search then skips to
-# them, where a pattern that ignores case from its first letter is tried at every character.
-_CREDIT = re.compile(r"[хХ](?i:абарлайды\s+[\w«»\"-]+(?:\s+(?:агенттігі|тілшісі|сайты|порталы)\w*)?)")
+_CREDIT = re.compile(r"хабарлайды\s+[\w«»\"-]+(?:\s+(?:агенттігі|тілшісі|сайты|порталы)\w*)?", re.IGNORECASE)
 _DOMAIN = re.compile(r"\.(?:kz|ru|com|org|net|info)\b", re.IGNORECASE)
 # Only from a word's start, each word taken whole (possessive): a run of capitals is not tried again letter by letter.
 _REGION = re.compile(rf"(?<![\w-])[{_UPPER}][\w-]++(?:[^\S\n]++[{_UPPER}][\w-]++)?[^\S\n]++облысы[{_LOWER}]*+(?!\w)")
@@ -213,8 +211,27 @@ def _blocked_zones(text: str) -> list[tuple[int, int]]:
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
             start -= 1
         zones.append((start, match.end()))
-    zones += [(m.start(), m.end()) for m in _CREDIT.finditer(text)]
+    return zones + _credits(text)
+
+
+def _credits(text: str) -> list[tuple[int, int]]:
+    """Where `_CREDIT` matches, as its finditer would find them, but tried only where a credit can start: at х
+    or Х, the only letters that match its first ignoring case (a search tries a pattern that ignores case at
+    every character)."""
+    zones: list[tuple[int, int]] = []
+    for at in sorted([*_places_of(text, "х"), *_places_of(text, "Х")]):
+        if zones and at < zones[-1][1]:
+            continue  # within the credit before
+        if match := _CREDIT.match(text, at):
+            zones.append(match.span())
     return zones
+
+
+def _places_of(text: str, letter: str) -> Iterator[int]:
+    at = text.find(letter)
+    while at >= 0:
+        yield at
+        at = text.find(letter, at + 1)
 
 
 def _title_case(word: str) -> str:
