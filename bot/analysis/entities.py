@@ -287,7 +287,7 @@ def _normal_name(text: str, span: NameSpan) -> tuple[str, EntityKind, int]:
     """The nominative name of a tidied span (`_tidy`), its kind and where its mention ends: only the last word of a
     Kazakh noun phrase takes endings; a quoted name before a head noun is that organisation («AMANAT»
     партиясы); a place before «әкімдігі» is part of that institution's name."""
-    words = [_title_case(w) for w in span.words]
+    words = list(map(_title_case, span.words))
     if not words or not (words[-1].isalpha() or any(map(str.isalpha, words[-1]))):
         return "", span.kind, span.end
     if span.kind == "person":
@@ -318,9 +318,8 @@ def _merge_people(found: dict[tuple[str, EntityKind], _Found]) -> None:
     """«Қ. Тоқаев» or «Тоқаев» and «Қасым-Жомарт Тоқаев» in one text are one person."""
     full: dict[str, _Found] = {}
     for (key, kind), entry in found.items():
-        words = key.split()
-        if kind == "person" and len(words) >= 2 and "." not in key:
-            full.setdefault(words[-1], entry)
+        if kind == "person" and " " in key and "." not in key:  # two words or more
+            full.setdefault(key.rsplit(maxsplit=1)[-1], entry)
     targets = {id(entry) for entry in full.values()}
     for (key, kind), entry in list(found.items()):
         if kind != "person" or id(entry) in targets:
