@@ -23,9 +23,10 @@ _UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁA-Z"
 _LOWER = "а-яәғқңөұүһіё"
 # «АСТАНА. KAZINFORM –», «Алматы, 5 наурыз. ҚазАқпарат —»: a city, maybe a date, an agency, a dash, at a line start.
 # Searched for after a line break, in "\n" + text: the search then jumps from break to break, where «^» in
-# MULTILINE mode would be tried at every character. No match goes past its line.
+# MULTILINE mode would be tried at every character. No match goes past its line. The city's words are taken
+# whole (possessive): what follows them (a space, «.» or «,») is never a letter they could give back.
 _DATELINE_AFTER_BREAK = re.compile(
-    rf"\n[^\S\n]*[{_UPPER}][\w-]*(?:[^\S\n]+[{_UPPER}][\w-]*)?[^\S\n]*[.,][^\S\n]*"
+    rf"\n[^\S\n]*[{_UPPER}][\w-]*+(?:[^\S\n]+[{_UPPER}][\w-]*+)?[^\S\n]*[.,][^\S\n]*"
     rf"(?:\d{{1,2}}[^\S\n]+\w+[.,]?[^\S\n]*)?(?:[{_UPPER}][\w.]*[^\S\n]*){{0,3}}[–—-]"
 )
 # «– деп хабарлайды Aikyn.kz», «хабарлайды Kazinform тілшісі»; web addresses (Aikyn.kz, www.akorda.kz) apart.
