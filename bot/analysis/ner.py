@@ -217,14 +217,14 @@ def _candidate_runs(tokens: list[str], ends: list[bool], model: _Model) -> list[
     lead to a head noun that closes one (бірыңғай зейнетақы қоры)."""
     runs: list[tuple[int, int]] = []
     last = -1
-    capitalised = itertools.compress(itertools.count(), map(str.isupper, map(operator.itemgetter(0), tokens)))
-    for i in capitalised:
+    capitalised = list(map(str.isupper, map(operator.itemgetter(0), tokens)))
+    for i in itertools.compress(itertools.count(), capitalised):
         if i <= last or not _may_open(tokens, ends, i):
             continue
         last = i
         while last + 1 < len(tokens):
             following = tokens[last + 1]
-            if following[0].isupper():
+            if capitalised[last + 1]:
                 if following in model.never:
                     break
             elif not (_INSIDE[following] or _head_follows(tokens, last + 1)):
