@@ -10,22 +10,24 @@ before its head noun as Kazakh does («AMANAT» партиясы), and merges «
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from bot.analysis.lexicon import DANGLING_OPENERS, FIXED_ORGS, LEGAL_FORMS, ORG_HEADS, PLACE_HEADS, PLACES, ROLE_WORDS
 from bot.analysis.morphology import GENITIVE, fold, is_surname_like, lemma, name_nominative, without_case
 from bot.analysis.names import PersonMention, find_people
-from bot.analysis.ner import NameSpan, is_common_word, is_name_head, tag
+from bot.analysis.ner import NameSpan, WordCache, is_common_word, is_name_head, tag
 from bot.records import Entity, EntityKind
 
 _UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁA-Z"
 _LOWER = "а-яәғқңөұүһіё"
 # «АСТАНА. KAZINFORM –», «Алматы, 5 наурыз. ҚазАқпарат —»: a city, maybe a date, an agency, a dash, at a line start.
-_DATELINE = re.compile(
-    rf"^[^\S\n]*[{_UPPER}][\w-]*(?:[^\S\n]+[{_UPPER}][\w-]*)?[^\S\n]*[.,][^\S\n]*"
-    rf"(?:\d{{1,2}}[^\S\n]+\w+[.,]?[^\S\n]*)?(?:[{_UPPER}][\w.]*[^\S\n]*){{0,3}}[–—-]",
-    re.MULTILINE,
+# Searched for after a line break, in "\n" + text: the search then jumps from break to break, where «^» in
+# MULTILINE mode would be tried at every character. No match goes past its line. The city's words are taken
+# whole (possessive): what follows them (a space, «.» or «,») is never a letter they could give back.
+_DATELINE_AFTER_BREAK = re.compile(
+    rf"\n[^\S\n]*[{_UPPER}][\w-]*+(?:[^\S\n]+[{_UPPER}][\w-]*+)?[^\S\n]*[.,][^\S\n]*"
+    rf"(?:\d{{1,2}}[^\S\n]+\w+[.,]?[^\S\n]*)?(?:[{_UPPER}][\w.]*[^\S\n]*){{0,3}}[–—-]"
 )
 # «– деп хабарлайды Aikyn.kz», «хабарлайды Kazinform тілшісі»; web addresses (Aikyn.kz, www.akorda.kz) apart.
 _CREDIT = re.compile(r"хабарлайды\s+[\w«»\"-]+(?:\s+(?:агенттігі|тілшісі|сайты|порталы)\w*)?", re.IGNORECASE)
@@ -90,7 +92,9 @@ class _Collector:
 
     def add(self, name: str, kind: EntityKind, start: int, end: int) -> None:
         key = fold(name.replace("«", "").replace("»", "")) if kind == "org" else fold(name)
-        entry = self.found.setdefault((key, kind), _Found(name, kind, key))
+        entry = self.found.get((key, kind))
+        if entry is None:
+            entry = self.found[key, kind] = _Found(name, kind, key)
         entry.spans.append((start, end))
         self.take(start, end)
 
@@ -137,13 +141,25 @@ def _add_quoted_orgs(found: _Collector) -> None:
 
 def _add_regions(found: _Collector) -> None:
     """«Қарағанды облысының әкімі»: the tagger learnt such a phrase as a title, but its region is a place."""
-    if "облысы" not in found.text:  # the pattern tries every capital letter: most texts need not be scanned
-        return
-    for match in _REGION.finditer(found.text):
-        start, end = match.span()
-        words = match.group().split()
-        if found.free(start, end) and _starts_word(found.text, start) and not any(_not_name(w) for w in words[:-1]):
-            found.add(" ".join([*words[:-1], without_case(words[-1])]), "place", start, end)
+    text = found.text
+    for line_start, line_end in _lines_with(text, "облысы"):  # a match stays within a line: the others need no scan
+        for match in _REGION.finditer(text, line_start, line_end):
+            start, end = match.span()
+            words = match.group().split()
+            if found.free(start, end) and _starts_word(text, start) and not any(_not_name(w) for w in words[:-1]):
+                found.add(" ".join([*words[:-1], without_case(words[-1])]), "place", start, end)
+
+
+def _lines_with(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of each line of the text that has `word` in it, in order, without its line break."""
+    at = text.find(word)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if end < 0:
+            end = len(text)
+        yield start, end
+        at = text.find(word, end)
 
 
 def _add_single_words(found: _Collector) -> None:
@@ -154,7 +170,7 @@ def _add_single_words(found: _Collector) -> None:
     (Қостанай әуежайы, Қазақстанның Ресейдегі елшісі)."""
     people = {e.key.split()[-1]: e for (_, kind), e in found.found.items() if kind == "person" and " " in e.key}
     for match in _CAPITALISED.finditer(found.text):
-        surname, place = _single_word(match.group())
+        surname, place = _SINGLE_WORDS[match[0]]
         person = people.get(surname)
         if person is None and not place:  # most capitalised words: nothing to add, whatever their place
             continue
@@ -168,13 +184,15 @@ def _add_single_words(found: _Collector) -> None:
             found.add(place, "place", start, end)
 
 
-@lru_cache(maxsize=65536)
 def _single_word(word: str) -> tuple[str, str | None]:
     """A capitalised word as a surname (nominative, case-folded) and as a known place standing alone."""
     base = without_case(word)
     place = _KNOWN_PLACE_NAMES.get(base.casefold())
     alone = base != word and word[len(base) :].casefold() not in GENITIVE
     return name_nominative(word).casefold(), place if alone else None
+
+
+_SINGLE_WORDS = WordCache(_single_word, 65536)
 
 
 def _not_name(word: str) -> bool:
@@ -187,14 +205,34 @@ def _starts_word(text: str, position: int) -> bool:
 
 def _blocked_zones(text: str) -> list[tuple[int, int]]:
     """Datelines and site credits: what they name is the newsroom, not the news."""
-    zones = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    # a match at the break before text[k] in "\n" + text is at k in text, one character shorter
+    zones = [(match.start(), match.end() - 1) for match in _DATELINE_AFTER_BREAK.finditer("\n" + text)]
     for match in _DOMAIN.finditer(text):
         start = match.start()
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
             start -= 1
         zones.append((start, match.end()))
-    zones += [(m.start(), m.end()) for m in _CREDIT.finditer(text)]
+    return zones + _credits(text)
+
+
+def _credits(text: str) -> list[tuple[int, int]]:
+    """Where `_CREDIT` matches, as its finditer would find them, but tried only where a credit can start: at х
+    or Х, the only letters that match its first ignoring case (a search tries a pattern that ignores case at
+    every character)."""
+    zones: list[tuple[int, int]] = []
+    for at in sorted([*_places_of(text, "х"), *_places_of(text, "Х")]):
+        if zones and at < zones[-1][1]:
+            continue  # within the credit before
+        if match := _CREDIT.match(text, at):
+            zones.append(match.span())
     return zones
+
+
+def _places_of(text: str, letter: str) -> Iterator[int]:
+    at = text.find(letter)
+    while at >= 0:
+        yield at
+        at = text.find(letter, at + 1)
 
 
 def _title_case(word: str) -> str:
@@ -208,25 +246,30 @@ def _tidy(text: str, span: NameSpan) -> NameSpan | None:
     """A tagged span without what cannot end a name, and as a person where it reads as one: an organisation
     or place does not end in a lower-case word other than its head noun («Олжас Бектенов орталық және»), a
     person not in a lone initial; an "organisation" of one or two capitalised words ending as a surname
-    (Аманжол Нұртазин) is a person; a name of one letter is none."""
-    words = [(m.start() - span.start, m.end() - span.start, m[0]) for m in _WORD.finditer(text, span.start, span.end)]
+    (Аманжол Нұртазин) is a person; a name of one letter is none. The words of the span it returns are the
+    whitespace-separated pieces of its text."""
+    piece = text[span.start : span.end].rstrip()
+    words = piece.split()
     if span.kind != "person":
-        while len(words) > 1 and words[-1][2][0].islower() and not _closes_name(words[-1][2]):
-            words.pop()
-    elif len(words) > 1 and len(words[-1][2]) == 1:
-        words.pop()
-    if not words or sum(map(str.isalpha, text[span.start : span.start + words[-1][1]])) < 2:
+        while len(words) > 1 and words[-1][0].islower() and not _closes_name(words[-1]):
+            piece = piece[: len(piece) - len(words.pop())].rstrip()
+    elif len(words) > 1 and len(words[-1]) == 1:
+        piece = piece[: len(piece) - len(words.pop())].rstrip()
+    if not words or not _two_letters(piece, words[0]):
         return None
-    opens = _opens_sentence(text, span.start)
-    alone = without_case(words[0][2]) if len(words) == 1 and span.kind == "place" and opens else ""
-    if alone and is_common_word(alone) and fold(alone) not in _KNOWN_PLACES:
-        return None  # «Орталық», «Шығыс» alone: a common word that opened a line, not a name
     kind = span.kind
-    capitalised = all(w[0].isupper() and not w.isupper() for _, _, w in words)
-    if kind == "org" and len(words) <= 2 and capitalised and is_surname_like(name_nominative(words[-1][2])):
-        kind = "person"
-    end = span.start + words[-1][1]
-    return NameSpan(span.start, end, kind, tuple(w for _, _, w in words))
+    if kind == "place" and len(words) == 1 and _opens_sentence(text, span.start):
+        alone = without_case(words[0])
+        if alone and is_common_word(alone) and fold(alone) not in _KNOWN_PLACES:
+            return None  # «Орталық», «Шығыс» alone: a common word that opened a line, not a name
+    if kind == "org" and len(words) <= 2 and all(w[0].isupper() and not w.isupper() for w in words):
+        kind = "person" if is_surname_like(name_nominative(words[-1])) else kind
+    return NameSpan(span.start, span.start + len(piece), kind, tuple(words))
+
+
+def _two_letters(piece: str, first: str) -> bool:
+    """Has the piece of text at least two letters? Most names say so in their first word already."""
+    return (len(first) >= 2 and first.isalpha()) or sum(map(str.isalpha, piece)) >= 2
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -242,11 +285,11 @@ def _closes_name(word: str) -> bool:
 
 
 def _normal_name(text: str, span: NameSpan) -> tuple[str, EntityKind, int]:
-    """The nominative name of a tagged span, its kind and where its mention ends: only the last word of a
+    """The nominative name of a tidied span (`_tidy`), its kind and where its mention ends: only the last word of a
     Kazakh noun phrase takes endings; a quoted name before a head noun is that organisation («AMANAT»
     партиясы); a place before «әкімдігі» is part of that institution's name."""
-    words = [_title_case(w) for w in text[span.start : span.end].split()]
-    if not words or not any(ch.isalpha() for ch in words[-1]):
+    words = list(map(_title_case, span.words))
+    if not words or not (words[-1].isalpha() or any(map(str.isalpha, words[-1]))):
         return "", span.kind, span.end
     if span.kind == "person":
         return " ".join([*words[:-1], name_nominative(words[-1])]), "person", span.end
@@ -276,9 +319,8 @@ def _merge_people(found: dict[tuple[str, EntityKind], _Found]) -> None:
     """«Қ. Тоқаев» or «Тоқаев» and «Қасым-Жомарт Тоқаев» in one text are one person."""
     full: dict[str, _Found] = {}
     for (key, kind), entry in found.items():
-        words = key.split()
-        if kind == "person" and len(words) >= 2 and "." not in key:
-            full.setdefault(words[-1], entry)
+        if kind == "person" and " " in key and "." not in key:  # two words or more
+            full.setdefault(key.rsplit(maxsplit=1)[-1], entry)
     targets = {id(entry) for entry in full.values()}
     for (key, kind), entry in list(found.items()):
         if kind != "person" or id(entry) in targets:
