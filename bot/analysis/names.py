@@ -178,7 +178,9 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
     return found
 
 
-_ROLE_STOP = re.compile(r"[.;:!?()\n]|,(?!\s*[«\w][^,]{0,40}»)|\s[–—]\s")
+# A stop before the role words: a full stop, a colon, a bracket, a comma not inside a «…» name, a spaced dash.
+# Read from the end (the last stop is all that counts): «.*» gives back one character at a time until a stop fits.
+_LAST_ROLE_STOP = re.compile(r"(?s).*(?:[.;:!?()\n]|,(?!\s*[«\w][^,]{0,40}»)|(?P<dash>\s[–—]\s))")
 _LEADING_ADVERBIALS = re.compile(
     r"^(?:(?:өз\s+кезегінде|сондай-ақ|сонымен\s+қатар|бұл\s+туралы|осы\s+орайда|ал|алайда|дегенмен|"
     r"кездесуде|жиында|брифингте|мәслихатта|отырыста|жиналыста|кездесу\s+барысында|бүгін|кеше|сонымен|"
@@ -190,10 +192,7 @@ _LEADING_ADVERBIALS = re.compile(
 def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     """The role words just before a name: «Қоғамдық келісім» РММ бас сарапшысы [Талшын Италиева]."""
     window = text[max(0, start - 400) : start]
-    cut = 0
-    for match in _ROLE_STOP.finditer(window):
-        cut = match.end()
-    phrase = window[cut:].strip(" ,–—-\n")
+    phrase = window[_last_stop_end(window) :].strip(" ,–—-\n")
     phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
     earlier = find_people(phrase, strict=False)
     if earlier:  # «ақын Айбек Қалиев журналист [Нартай …]»: the role starts after the previous name
@@ -209,6 +208,24 @@ def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     if not phrase.split() or not _role_ends_right(phrase):
         return ""
     return phrase
+
+
+def _last_stop_end(window: str) -> int:
+    """Where the last stop of the window ends, as a scan from the left finds the stops (0 when there is none).
+
+    The last place a stop fits is the last stop, except in a chain of spaced dashes («x – – y»), where a scan from
+    the left takes every other one (each takes the space the next one starts with).
+    """
+    match = _LAST_ROLE_STOP.match(window)
+    if match is None:
+        return 0
+    if match["dash"] is None:
+        return match.end()
+    before = match.start("dash") - 2
+    while before >= 0 and window[before] != "\n" and window[before].isspace() and window[before + 1] in "–—":
+        before -= 2
+    chain = (match.start("dash") - before) // 2
+    return match.end() if chain % 2 else match.end() - 2
 
 
 def _role_ends_right(phrase: str) -> bool:
