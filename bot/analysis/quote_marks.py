@@ -7,10 +7,10 @@ news pages leave marks unbalanced. Pairing never fails: a closing mark with no o
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-_MARKS = re.compile('[«»„“”‹›"]')
+_MARKS = '«»„“”‹›"'
 # What each opener can be closed by.
 _MAX_OPEN = 32
 _CLOSED_BY = {"«": "»", "„": "“”", "“": "”", "‹": "›", '"': '"', "”": "”"}
@@ -31,6 +31,19 @@ class MarkedSpan:
     def start(self) -> int:
         """Where the quoted words begin (just after the opening mark)."""
         return -1 if self.open is None else self.open + 1
+
+
+def positions_of(text: str, needles: Iterable[str]) -> list[int]:
+    """Where any of `needles` (characters, or words) starts in `text`, in order. A regex character class scans
+    Kazakh text slowly (each character is checked against a large set); str.find skips ahead many times faster."""
+    found: list[int] = []
+    for needle in needles:
+        i = text.find(needle)
+        while i != -1:
+            found.append(i)
+            i = text.find(needle, i + 1)
+    found.sort()
+    return found
 
 
 def _looks_closing(text: str, i: int) -> bool:
@@ -81,8 +94,8 @@ def pair_marks(text: str) -> list[MarkedSpan]:
     enclosing: dict[int, int] = {}  # index in spans → the opener still open around that span
     closed: set[int] = set()
     paragraph, previous = 0, 0  # start of the current paragraph, found incrementally to stay linear
-    for match in _MARKS.finditer(text):
-        i, ch = match.start(), match.group()
+    for i in positions_of(text, _MARKS):
+        ch = text[i]
         newline = text.rfind("\n", previous, i)
         paragraph, previous = (newline + 1 if newline != -1 else paragraph), i
         kind = _classify(text, i, ch, stack)

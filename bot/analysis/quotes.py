@@ -25,7 +25,7 @@ from functools import cached_property
 from bot.analysis.lexicon import ROLE_WORDS
 from bot.analysis.morphology import name_nominative
 from bot.analysis.names import PersonMention, find_people
-from bot.analysis.quote_marks import MarkedSpan, pair_marks
+from bot.analysis.quote_marks import MarkedSpan, pair_marks, positions_of
 from bot.analysis.speakers import (
     People,
     Speaker,
@@ -78,6 +78,7 @@ _FIRST_PERSON = re.compile(r"(?:деді[мк]|деймін|дейміз)$")
 _SECOND_PERSON = re.compile(r"(?:дедіңіз|депсіз|дейсіз|дегенсіз)$")
 # keyword first, so the engine skips ahead; the genitive before it is checked in Python
 _INDIRECT = re.compile(r"(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда)\s*,\s*")
+_INDIRECT_WORDS = ("айтуынша", "сөзінше", "пікірінше", "сөзіне")  # where _INDIRECT can start
 _GENITIVE_BEFORE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+$")
 _LINE = re.compile(r"[^\n]+")
 _SENTENCE_BREAK = re.compile(r"[.!?…][ \t]+[А-ЯӘҒҚҢӨҰҮҺІA-Z«]")
@@ -192,6 +193,17 @@ class _Finder:
             colon = self.text.find(":", end)
         return found
 
+    @cached_property
+    def inline_turns(self) -> list[int]:
+        """Where each «… . – …» turn inside a paragraph starts (just after its dash): the dashes are found first,
+        then the stop and the spaces before each."""
+        found: list[int] = []
+        for dash in positions_of(self.text, "–—─−"):
+            stop = _spaces_before(self.text, dash) - 1
+            if stop >= 0 and (match := _INLINE_DASH.match(self.text, stop)) is not None:
+                found.append(match.end())
+        return found
+
     def clause_end(self, pos: int, limit: int = 240) -> int:
         match = _CLAUSE_END.search(self.text, pos, min(len(self.text), pos + limit))
         return match.start() if match else min(len(self.text), pos + limit)
@@ -206,6 +218,18 @@ class _Finder:
         """The speaker of the last attributed quote that ends before `pos`."""
         i = bisect.bisect_right(self.spoken, pos, key=lambda x: x[0])
         return self.spoken[i - 1][1] if i else None
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """What `pattern.finditer(text)` gives, for a pattern that can only start at one of `starts` (in order): a
+    regex scan for a character class is slow over Kazakh text, str.find is fast (see positions_of)."""
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)) is not None:
+            found.append(match)
+            end = match.end()
+    return found
 
 
 def _clean_quote(text: str) -> str:
@@ -621,7 +645,7 @@ def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
 
 def _unmarked(f: _Finder) -> None:
     """Unmarked and dash-led quotes ending in «, – деді NAME» (possibly over several paragraphs)."""
-    for dash in _DASH_VERB.finditer(f.text):
+    for dash in _matches_at(_DASH_VERB, f.text, positions_of(f.text, "–—−-")):
         # the pattern starts at the dash (fast to find); the punctuation before it is matched from there
         match = _AFTER_UNMARKED.match(f.text, _spaces_before(f.text, dash.start()) - 1)
         if match is None or match.start("verb") != dash.start("verb"):
@@ -789,7 +813,7 @@ _INTERVIEW_WORDS = ("сұхбат", "әңгіме", "интервью")
 # a line opening with a dash: at the text's start, or after a line break (a literal the search skips ahead to)
 _DASH_LINE_FIRST = re.compile(r"[ \t]*[–—─−-]")
 _DASH_LINE_NEXT = re.compile(r"\n[ \t]*[–—─−-]")
-# «… . – …»: a new turn inside a paragraph (the stop is matched, not looked behind at, so the search is fast)
+# «… . – …»: a new turn inside a paragraph (matched from the stop; _Finder.inline_turns finds the dashes first)
 _INLINE_DASH = re.compile(r"[.!?…][ \t]+[–—─−][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
 _COMITATIVE = re.compile(r"(?i)(?:мен|пен|бен)$")
 _POLITE_YOU = re.compile(r"(?i)(?<![\w-])сіз(?:дің|ге|ді|ден|де)?(?![\w-])")
@@ -819,7 +843,7 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
     continue them, and «… . – …» turns inside one paragraph; each with whether a dash opened it. An undashed
     paragraph ending in «?» after a turn is a question of its own (interviews often print questions so)."""
     segments: list[tuple[int, int, bool]] = []
-    inline = [m.end() for m in _INLINE_DASH.finditer(f.text)]
+    inline = f.inline_turns
     for line in _LINE.finditer(f.text):
         first = bisect.bisect_left(inline, line.start())
         starts = inline[first : bisect.bisect_right(inline, line.end())]
@@ -867,8 +891,10 @@ def _qa_layout(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
 
 def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
     """An interview says so (сұхбат, әңгіме), names its guest in a «Name, role:» line, or is laid out as one."""
+    if any(c.quote.speaker_source == "header" for c in f.found):
+        return True
     lower = f.text.casefold()
-    if any(word in lower for word in _INTERVIEW_WORDS) or any(c.quote.speaker_source == "header" for c in f.found):
+    if any(word in lower for word in _INTERVIEW_WORDS):
         return True
     return any(_nearest_header(f, start) for start, _, dashed in segments if dashed) or _qa_layout(f, segments)
 
@@ -877,7 +903,7 @@ def _interview(f: _Finder) -> None:
     """Questions (ending in «?») are the journalist's; the complete turn after a question is the answer of the
     person interviewed. Turns carrying their own attribution are left to the other rules."""
     dash_line = _DASH_LINE_FIRST.match(f.text) or _DASH_LINE_NEXT.search(f.text)
-    if not dash_line and not _INLINE_DASH.search(f.text):
+    if not dash_line and not f.inline_turns:
         return
     segments = _dash_segments(f)
     if not _is_interview(f, segments):
@@ -920,7 +946,7 @@ def _nearest_header(f: _Finder, pos: int) -> Speaker | None:
 
 def _epigraph(f: _Finder) -> None:
     """An epigraph at the top: a quoted saying on one line, its author's name alone on the next."""
-    lines = list(_LINE.finditer(f.text[:3000]))[:4]
+    lines = list(itertools.islice(_LINE.finditer(f.text, 0, 3000), 4))
     for index, (saying, author) in enumerate(itertools.pairwise(lines)):
         marked = saying.group().strip()[:1] in '«“"' and saying.group().rstrip()[-1:] in '»”"'
         if index > 0 and not marked:
@@ -938,7 +964,7 @@ def _epigraph(f: _Finder) -> None:
 
 def _indirect(f: _Finder) -> None:
     """Reported speech: «Руслан Абдуллиннің айтуынша, …» — the clause after it, kind «indirect»."""
-    for match in _INDIRECT.finditer(f.text):
+    for match in _matches_at(_INDIRECT, f.text, positions_of(f.text, _INDIRECT_WORDS)):
         if not _GENITIVE_BEFORE.search(f.text, max(0, match.start() - 8), match.start()):
             continue
         name_end = _spaces_before(f.text, match.start())
