@@ -19,8 +19,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
+from typing import NamedTuple
 
 from bot.analysis.lexicon import ROLE_WORDS
 from bot.analysis.morphology import name_nominative
@@ -130,8 +131,7 @@ _SPEECH_BEFORE_COLON = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     start: int
     end: int
     rank: int
@@ -168,9 +168,12 @@ class _Finder:
         return self.newlines[i] if i < len(self.newlines) else len(self.text)
 
     def add(self, start: int, end: int, rank: int, speaker: Speaker | None, kind: QuoteKind) -> None:
+        if speaker is None or not (speaker.name or speaker.source == "nested"):
+            return
         words = _clean_quote(self.original[start:end])
         # one quoted word («Алла» деп еді) is a word being cited or a name, not speech
-        if speaker is None or len(_WORD.findall(words)) < 2 or not (speaker.name or speaker.source == "nested"):
+        first = _WORD.search(words)
+        if first is None or _WORD.search(words, first.end()) is None:
             return
         quote = Quote(words, speaker.name, speaker.role, kind, speaker.source)
         self.found.append(_Candidate(start, end, rank, quote))
@@ -189,7 +192,8 @@ class _Finder:
             at_start = _HEADER.match(self.text, start, end)
             if at_start:
                 found.append(at_start)
-            found.extend(_INLINE_HEADER.finditer(self.text, start, end))
+            if _COLON_DASH.search(self.text, start, end):  # what _INLINE_HEADER needs, found fast
+                found.extend(_INLINE_HEADER.finditer(self.text, start, end))
             colon = self.text.find(":", end)
         return found
 
@@ -567,7 +571,7 @@ def _unclosed(f: _Finder) -> None:
     if not any(verb in f.text for verb in ("дейді.", "деді.", "деседі.")):  # the pattern tries every opener
         return
     closes = {s.close for s in f.spans}
-    for line in _UNCLOSED_LINE.finditer(f.text):
+    for line in _matches_at(_UNCLOSED_LINE, f.text, positions_of(f.text, "«“")):
         opener = line.start("q") - 1
         if opener in f.by_opener or opener in closes:
             continue
@@ -720,6 +724,7 @@ _INLINE_HEADER = re.compile(
     r"(?<=[.!?…])[ \t]+(?P<who>(?:[^\n:«»\"“”.!?]|«[^\n:«»]{1,80}»){3,160}?):[ \t]*(?=[–—−-])(?P<rest>[^\n]*)$",
     re.MULTILINE,
 )
+_COLON_DASH = re.compile(r":[ \t]*[–—−-]")
 _DATIVE = re.compile(r"(?:ға|ге|қа|ке|на|не|лерге|ларға)$")
 _AND = {"мен", "пен", "бен", "және"}
 
@@ -986,8 +991,8 @@ def _select(f: _Finder) -> list[Quote]:
     kept.sort(key=lambda c: c.start)
     quotes: list[Quote] = []
     seen: set[str] = set()
-    for candidate in kept:
-        outer = [o for o in kept if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
+    for index, candidate in enumerate(kept):
+        outer = [o for o in kept[:index] if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
         quote = _inside_quote(f, candidate, outer[-1]) if outer else candidate.quote
         if quote is None or (quote.speaker_source == "nested" and not outer):
             continue

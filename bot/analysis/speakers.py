@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from bot.analysis.lexicon import ORG_HEADS, ROLE_WORDS
 from bot.analysis.morphology import is_surname_like, name_nominative
@@ -19,8 +19,7 @@ from bot.analysis.names import PersonMention, role_before
 from bot.records import SpeakerSource
 
 
-@dataclass(frozen=True, slots=True)
-class Speaker:
+class Speaker(NamedTuple):
     name: str
     role: str
     source: SpeakerSource
