@@ -88,6 +88,8 @@ _FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
     "туралы",
     "бойынша",
 }
+_NAME_PARTS = re.compile(r"[\s.]+")
+_SPACES = re.compile(r"\s+")
 _PLACE_STEMS = {p.casefold() for p in PLACES}
 _ORG_HEADS = {h.casefold() for h in ORG_HEADS}
 
@@ -104,7 +106,7 @@ class PersonMention:
 
     @property
     def is_nominative(self) -> bool:
-        return re.split(r"[\s.]+", self.written)[-1].casefold() == self.surname.casefold()
+        return _NAME_PARTS.split(self.written)[-1].casefold() == self.surname.casefold()
 
 
 def _title_case(word: str) -> str:
@@ -172,7 +174,7 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
         if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
             continue
         base = name_nominative(_title_case(match["surname"]))
-        initials = re.sub(r"\s+", "", match["initials"])
+        initials = _SPACES.sub("", match["initials"])
         found.append(PersonMention(start, end, f"{initials} {base}", base, match[0]))
     found.sort(key=lambda m: m.start)
     return found

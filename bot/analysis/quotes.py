@@ -236,9 +236,12 @@ def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[
     return found
 
 
+_LEADING_DASH = re.compile(r"^[–—─−-]\s*")
+
+
 def _clean_quote(text: str) -> str:
     text = text.strip()
-    text = re.sub(r"^[–—─−-]\s*", "", text)
+    text = _LEADING_DASH.sub("", text)
     return text.strip().rstrip(",").strip()
 
 
@@ -291,6 +294,10 @@ def _oblique_name(word: str, full: str) -> bool:
     return bool(_OBLIQUE.search(bare.casefold())) and name_nominative(bare) != bare
 
 
+_THEY = re.compile(r"олар(?![\w-])")
+_HE_SHE = re.compile(r"ол(?:\s+кісі)?(?![\w-])")
+
+
 def _described(
     f: _Finder, start: int, end: int, quote_start: int, skip: frozenset[str] | set[str] = frozenset()
 ) -> Speaker | None:
@@ -299,9 +306,9 @@ def _described(
     if not phrase:
         return None
     lower = phrase.casefold()
-    if re.match(r"олар(?![\w-])", lower):
+    if _THEY.match(lower):
         return None
-    if re.match(r"ол(?:\s+кісі)?(?![\w-])", lower):
+    if _HE_SHE.match(lower):
         person = f.people.last_before(quote_start)
         return f.people.speaker(person, "pronoun") if person else None
     first = lower.split()[0]
@@ -397,6 +404,9 @@ def _asker(f: _Finder, quote_open: int) -> Speaker:
     return Speaker("журналист", "", "interview")
 
 
+_WORDS_OF = re.compile(r"\s*([^\W\d_]+)\s+сөз")
+
+
 def _degen(f: _Finder, span: MarkedSpan, after: int) -> Speaker | None:
     """«…» деген …: words said by a genitive owner, or a question put to someone (… деген сұраққа)."""
     owner = _genitive_owner(f, span.open or 0)
@@ -410,7 +420,7 @@ def _degen(f: _Finder, span: MarkedSpan, after: int) -> Speaker | None:
         if question["put"]:
             return _subject(f, span.open or 0)  # X «…?» деген сұрақ қойды: the subject asked
         return None  # «…?» деген сұрақ туындайды: a question in the air, nobody's words
-    tail = re.match(r"\s*([^\W\d_]+)\s+сөз", f.text[after : after + 60])
+    tail = _WORDS_OF.match(f.text[after : after + 60])
     if tail and looks_like_role(tail.group(1)):
         return Speaker(tail.group(1), "", "group")
     return None
@@ -632,12 +642,15 @@ def _led_by_colon(f: _Finder, span: MarkedSpan) -> None:
     f.add(span.start, span.close, 2, speaker, "direct")
 
 
+_SAME_SPEAKER_GOES_ON = re.compile(r"[.,]?[ \t]*[–—−-][ \t]*(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
+
+
 def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
     """– …, – деді NAME. – … : the words after the attribution, to the paragraph end, are the same speaker's."""
     if speaker is None or not speaker.name:
         return
     end = f.clause_end(after_verb)
-    rest = re.match(r"[.,]?[ \t]*[–—−-][ \t]*(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])", f.text[end : end + 6])
+    rest = _SAME_SPEAKER_GOES_ON.match(f.text[end : end + 6])
     if rest is None:
         return
     start = end + rest.end()
@@ -826,18 +839,22 @@ _POLITE_YOU = re.compile(r"(?i)(?<![\w-])сіз(?:дің|ге|ді|ден|де)?
 
 def _interviewee(f: _Finder) -> Speaker | None:
     """Who an interview is with: a «Name: …» headline, a «… – Name» title, or «Name-мен сұхбат»."""
-    head = f.text[: min(len(f.text), 2000)]
+    head = min(len(f.text), 2000)
     for match in f.header_lines:
-        if match.start() >= len(head):
+        if match.start() >= head:
             break
         speaker = _header_speaker(f, match.start("who"), match.end("who"))
         if speaker is not None and speaker.source == "header":
             return Speaker(speaker.name, speaker.role, "interview")
-    for mention in f.people.in_range(0, len(head)):
+    for mention in f.people.in_range(0, head):
         if _COMITATIVE.search(mention.written):
             return f.people.speaker(mention, "interview")
-    for match in _BYLINE_TITLE.finditer(head):
-        people = f.people.in_range(match.start("who"), match.end("who"))
+    # the title pattern opens at a line start: tried only there (a search would try it at every character)
+    for line in [0, *(n + 1 for n in f.newlines if n < head)]:
+        title = _BYLINE_TITLE.match(f.text, line, head)
+        if title is None:
+            continue
+        people = f.people.in_range(title.start("who"), title.end("who"))
         if len(people) == 1:
             return f.people.speaker(people[0], "interview")
     return None
@@ -850,20 +867,21 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
     segments: list[tuple[int, int, bool]] = []
     inline = f.inline_turns
     for line in _LINE.finditer(f.text):
+        words = line.group()
         first = bisect.bisect_left(inline, line.start())
         starts = inline[first : bisect.bisect_right(inline, line.end())]
-        dash = _DASH_LINE.match(line.group())
+        dash = _DASH_LINE.match(words)
         after_turn = bool(segments) and segments[-1][1] == line.start() - 1
-        ends = line.group().rstrip()[-1:]
+        ends = words.rstrip()[-1:]
         if dash:
             starts.insert(0, line.start() + dash.end())
-        elif after_turn and ends == "?" and not starts and not (":" in line.group() and _HEADER.match(line.group())):
+        elif after_turn and ends == "?" and not starts and not (":" in words and _HEADER.match(words)):
             segments.append((line.start(), line.end(), False))
         elif (
             after_turn
             and f.text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?"
             and ends in ".!…"
-            and not (":" in line.group() and _HEADER.match(line.group()))
+            and not (":" in words and _HEADER.match(words))
         ):
             segments[-1] = (segments[-1][0], line.end(), segments[-1][2])
         for index, start in enumerate(starts):
@@ -942,7 +960,9 @@ def _nearest_header(f: _Finder, pos: int) -> Speaker | None:
     """The «Name, role:» line just above a turn (a transcript names the one who answers)."""
     line = f.line_start(pos) - 1
     previous = f.line_start(max(0, line))
-    match = _HEADER.match(f.text, previous, max(previous, line)) if line > 0 else None
+    # «:» looked for first: _HEADER tries every length of the name before giving up
+    has_colon = line > 0 and f.text.find(":", previous, line) != -1
+    match = _HEADER.match(f.text, previous, max(previous, line)) if has_colon else None
     if match is None or match["rest"].strip():
         return None
     speaker = _header_speaker(f, match.start("who"), match.end("who"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from bot.analysis.lexicon import ORG_HEADS, ROLE_WORDS
@@ -151,6 +151,15 @@ def clean_zone(zone: str) -> str:
     return " ".join(words).strip(" ,–—-")
 
 
+@lru_cache(maxsize=65536)
+def _opens_with_role(first: str) -> bool:
+    """Is the first word of a name a role word, also in the plural («Депутаттар Болат Мұхтаров пен …»)?"""
+    role = _PLURAL.sub("", first.casefold()) if len(first) > 6 else first.casefold()
+    if not (role in ROLE_WORDS or role.endswith(("кер", "гер", "шы", "ші", "ист"))):
+        return False
+    return looks_like_role(first.casefold())
+
+
 class People:
     """The people a text names, with positions, so an attribution can point back to them."""
 
@@ -158,11 +167,12 @@ class People:
         self.text = text
         # every name, also those inside quotations: what a quoted speaker refers to («Ол …» inside a quote)
         self.everyone = [m for m in mentions if not _LATIN.search(m.written)]
+        quoted_starts = [start for start, _ in quoted]
         self.mentions = [
             m
             for m in map(self._with_surname, map(self._without_role_word, self.everyone))
             if "\n" not in m.written  # a name never runs over a line break
-            and not _inside(quoted, m.start)
+            and not _inside(quoted, quoted_starts, m.start)
             and not text[m.end : m.end + 12].lstrip().startswith("атында")
         ]
         self.starts = [m.start for m in self.mentions]
@@ -173,14 +183,10 @@ class People:
         """«Кәсіпкер Раиса Тұралиева» read as the name «Кәсіпкер Раиса»: a role word opening a sentence is not a
         given name, so the name is the next two words."""
         first, _, given = mention.written.partition(" ")
-        if not given or " " in given:
-            return mention
-        # a role word, also in the plural («Депутаттар Болат Мұхтаров пен …»)
-        role = _PLURAL.sub("", first.casefold()) if len(first) > 6 else first.casefold()
-        if not (role in ROLE_WORDS or role.endswith(("кер", "гер", "шы", "ші", "ист"))):
+        if not given or " " in given or not _opens_with_role(first):
             return mention
         after = _NEXT_WORD.match(self.text, mention.end)
-        if not after or not looks_like_role(first.casefold()):
+        if not after:
             return mention
         start = mention.end - len(given)
         surname = name_nominative(after["word"])
@@ -281,7 +287,7 @@ class People:
         """The person the text gave this role (министр, облыс әкімі): the head noun matching counts most, any
         other word of the role a little (Сенат спикері ~ Сенат төрағасы); the nearest before `pos` wins, else
         the first after; None when no one carries any of it."""
-        words = [name_nominative(w)[:5] for w in re.findall(r"[^\W\d_]{4,}", phrase.casefold())]
+        words = [name_nominative(w)[:5] for w in _LONG_WORD.findall(phrase.casefold())]
         if not words:
             return None
         head, others = words[-1], words[:-1]
@@ -358,6 +364,7 @@ def _same_post(head: str, role: str) -> int:
 
 
 _PATRONYMIC = ("ұлы", "қызы", "улы", "кызы")
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 _LATIN = re.compile("[A-Za-z]")
 _NEXT_WORD = re.compile(r" (?P<word>[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІ]?[а-яәғқңөұүһі]+)?)(?![\w])")
 _REPORTING = re.compile(r"\s+(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда|мәліметінше)")
@@ -369,7 +376,8 @@ def _initialled(mention: PersonMention) -> str:
     return initials + mention.surname
 
 
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Is `pos` inside one of the spans (sorted by start; nesting is shallow, so a few are looked at)?"""
-    i = bisect.bisect_right(spans, (pos, 1 << 62))
-    return any(spans[k][0] <= pos < spans[k][1] for k in range(i - 1, max(-1, i - 4), -1))
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    """Is `pos` inside one of the spans (sorted by start, `starts` their starts; nesting is shallow, so the last
+    few that start at or before `pos` are looked at)?"""
+    i = bisect.bisect_right(starts, pos)
+    return any(pos < end for _, end in spans[max(0, i - 3) : i])
