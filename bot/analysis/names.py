@@ -20,6 +20,7 @@ _INITIALS = rf"[{UPPER}]\.\s?(?:[{UPPER}]\.\s?)?"  # one or two; spelt out, the 
 # Patterns start with a character class (no look-behind) so the regex engine can skip ahead quickly;
 # word boundaries are checked in Python.
 _CAPITALISED = re.compile(CAP_WORD)
+_CAPITAL = re.compile(rf"[{UPPER}]")
 _INITIAL_SURNAME = re.compile(rf"(?P<initials>{_INITIALS})(?P<surname>{CAP_WORD})")
 
 _FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
@@ -196,7 +197,8 @@ def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     window = text[max(0, start - 400) : start]
     phrase = window[_last_stop_end(window) :].strip(" ,–—-\n")
     phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
-    earlier = find_people(phrase, strict=False)
+    # a name has two capitals at least (Айбек Қалиев, А.Қалиев): most roles have fewer, and no name to look for
+    earlier = find_people(phrase, strict=False) if _two_capitals(phrase) else []
     if earlier:  # «ақын Айбек Қалиев журналист [Нартай …]»: the role starts after the previous name
         phrase = phrase[earlier[-1].end :].strip(" ,")
     words = phrase.split()
@@ -210,6 +212,11 @@ def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     if not phrase.split() or not _role_ends_right(phrase):
         return ""
     return phrase
+
+
+def _two_capitals(phrase: str) -> bool:
+    first = _CAPITAL.search(phrase)
+    return first is not None and _CAPITAL.search(phrase, first.end()) is not None
 
 
 def _last_stop_end(window: str) -> int:

@@ -8,7 +8,7 @@ news pages leave marks unbalanced. Pairing never fails: a closing mark with no o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _MARKS = '«»„“”‹›"'
 # What each opener can be closed by.
@@ -16,8 +16,7 @@ _MAX_OPEN = 32
 _CLOSED_BY = {"«": "»", "„": "“”", "“": "”", "‹": "›", '"': '"', "”": "”"}
 
 
-@dataclass(frozen=True, slots=True)
-class MarkedSpan:
+class MarkedSpan(NamedTuple):
     """Quoted text between an opening mark at `open` (None when it is missing) and a closing mark at `close`."""
 
     open: int | None

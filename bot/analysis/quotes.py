@@ -152,7 +152,7 @@ class _Finder:
         self.people = People(self.text, people, quoted)
         self.found: list[_Candidate] = []
         # line breaks, and where attributed quotes end, looked up by bisection so hostile texts stay linear
-        self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        self.newlines = positions_of(self.text, "\n")
         self.spoken: list[tuple[int, Speaker]] = []
         self.unmarked_ends: list[int] = []
         self.by_opener = {s.open: s for s in self.spans if s.open is not None}
@@ -916,8 +916,7 @@ def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
     """An interview says so (сұхбат, әңгіме), names its guest in a «Name, role:» line, or is laid out as one."""
     if any(c.quote.speaker_source == "header" for c in f.found):
         return True
-    lower = f.text.casefold()
-    if any(word in lower for word in _INTERVIEW_WORDS):
+    if any(word in f.people.folded for word in _INTERVIEW_WORDS):
         return True
     return any(_nearest_header(f, start) for start, _, dashed in segments if dashed) or _qa_layout(f, segments)
 

@@ -313,8 +313,15 @@ class People:
                 best = (score, order, mention)
         return best[2] if best else None
 
+    @cached_property
+    def folded(self) -> str:
+        """The whole text case-folded, once (roles are looked for before each name)."""
+        return self.text.casefold()
+
     def _folded_before(self, pos: int) -> str:
         """The 400 characters before `pos`, case-folded (kept: each role looked for reads them again)."""
+        if len(self.folded) == len(self.text):  # every character folds to one (case folding is per character)
+            return self.folded[max(0, pos - 400) : pos]
         folded = self._before.get(pos)
         if folded is None:
             folded = self._before[pos] = self.text[max(0, pos - 400) : pos].casefold()
