@@ -71,8 +71,10 @@ _NEWS_CREDIT = re.compile(
     r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат(?:тық)?\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
     r"baq|tengrinews|orda|zakon|inform|редакцияға|сайты|порталы|басылымы"
 )
-# each alternative opens with the character it consumes (its look-behind after it), so the engine skips ahead
+# a stop (not after a capital: an initial), a line break, a dash after a word, a dash between spaces
 _CLAUSE_END = re.compile(r"[.!?…](?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ][.!?…])(?=\s|$)|\n|[–—−-](?<=\w[–—−-])(?=\s)|\s[–—](?=\s)")
+# the characters _CLAUSE_END needs: scanned for alone (fast), the whole pattern tried only where one stands
+_CLAUSE_MARK = re.compile(r"[.!?…\n–—−-]")
 _DOCUMENT = re.compile(r"(?:делінген|делінеді|делінді|деп\s+жазылған)")
 _AUXILIARY = re.compile(r"\s+(?:болатын|болған|болды|болатұғын|еді|екен|жатыр|отыр|тұр|жүр)(?![\w-])")
 _FIRST_PERSON = re.compile(r"(?:деді[мк]|деймін|дейміз)$")
@@ -209,8 +211,18 @@ class _Finder:
         return found
 
     def clause_end(self, pos: int, limit: int = 240) -> int:
-        match = _CLAUSE_END.search(self.text, pos, min(len(self.text), pos + limit))
-        return match.start() if match else min(len(self.text), pos + limit)
+        """Where the clause going on at `pos` ends (at most `limit` characters on): where _CLAUSE_END first
+        matches, looked for only at its characters (a spaced dash matches from the space before it)."""
+        end = min(len(self.text), pos + limit)
+        at = pos
+        while (mark := _CLAUSE_MARK.search(self.text, at, end)) is not None:
+            i = mark.start()
+            if i > pos and self.text[i] in "–—" and _CLAUSE_END.match(self.text, i - 1, end):
+                return i - 1
+            if _CLAUSE_END.match(self.text, i, end):
+                return i
+            at = i + 1
+        return end
 
     def sentence_start(self, pos: int) -> int:
         line = self.line_start(pos)
@@ -1009,16 +1021,19 @@ def _select(f: _Finder) -> list[Quote]:
             kept.append(candidate)
     kept.sort(key=lambda c: c.start)
     quotes: list[Quote] = []
-    seen: set[str] = set()
+    # the quotes kept, by their number of words: a quote repeats one (case and spacing aside) only with as many
+    # words, so the words are case-folded only then
+    seen: dict[int, list[str]] = {}
     for index, candidate in enumerate(kept):
         outer = [o for o in kept[:index] if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
         quote = _inside_quote(f, candidate, outer[-1]) if outer else candidate.quote
         if quote is None or (quote.speaker_source == "nested" and not outer):
             continue
-        key = " ".join(quote.text.casefold().split())
-        if key in seen:
+        words = quote.text.split()
+        same = seen.setdefault(len(words), [])
+        if same and " ".join(words).casefold() in {" ".join(text.split()).casefold() for text in same}:
             continue
-        seen.add(key)
+        same.append(quote.text)
         quotes.append(quote)
     return quotes
 
