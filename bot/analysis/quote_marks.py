@@ -81,6 +81,15 @@ def _classify(text: str, i: int, ch: str, stack: list[tuple[int, str]]) -> str:
     return "close" if _looks_closing(text, i) else "open"
 
 
+def _opener_depth(stack: list[tuple[int, str]], ch: str) -> int | None:
+    """Where in the stack the innermost opener that `ch` closes is (real nesting is shallow: looking at the
+    innermost few openers keeps hostile input linear)."""
+    for k in range(len(stack) - 1, max(-1, len(stack) - 9), -1):
+        if ch in _CLOSED_BY[stack[k][1]]:
+            return k
+    return None
+
+
 def pair_marks(text: str) -> list[MarkedSpan]:
     """Every closing mark with its opener, in the order of the closing marks.
 
@@ -105,12 +114,10 @@ def pair_marks(text: str) -> list[MarkedSpan]:
             if earlier and stack[-1][1] == '"':
                 stack.pop()  # a straight quote left open in an earlier paragraph
             stack.append((i, ch))
-            del stack[:-_MAX_OPEN]
+            if len(stack) > _MAX_OPEN:
+                del stack[0]
             continue
-        # real nesting is shallow: looking at the innermost few openers keeps hostile input linear
-        depth = next(
-            (k for k in range(len(stack) - 1, max(-1, len(stack) - 9), -1) if ch in _CLOSED_BY[stack[k][1]]), None
-        )
+        depth = _opener_depth(stack, ch)
         if depth is None:
             spans.append(MarkedSpan(None, i, ch))
             continue

@@ -819,6 +819,7 @@ def _headers(f: _Finder) -> None:
 
 
 _BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—−-][ \t]+(?P<who>[^\n–—−-]{4,60})$", re.MULTILINE)
+_SPACED_DASH = re.compile(r"[ \t][–—−-][ \t]")
 
 
 def _statement_then_name(f: _Finder) -> None:
@@ -861,8 +862,12 @@ def _interviewee(f: _Finder) -> Speaker | None:
     for mention in f.people.in_range(0, head):
         if _COMITATIVE.search(mention.written):
             return f.people.speaker(mention, "interview")
-    # the title pattern opens at a line start: tried only there (a search would try it at every character)
+    # the title pattern opens at a line start: tried only there (a search would try it at every character), and
+    # only on a line with a spaced dash
     for line in [0, *(n + 1 for n in f.newlines if n < head)]:
+        line_end = min(f.line_end(line), head)
+        if not _SPACED_DASH.search(f.text, line, line_end):
+            continue
         title = _BYLINE_TITLE.match(f.text, line, head)
         if title is None:
             continue
