@@ -882,27 +882,23 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
     continue them, and «… . – …» turns inside one paragraph; each with whether a dash opened it. An undashed
     paragraph ending in «?» after a turn is a question of its own (interviews often print questions so)."""
     segments: list[tuple[int, int, bool]] = []
-    inline = f.inline_turns
-    for line in _LINE.finditer(f.text):
-        words = line.group()
-        first = bisect.bisect_left(inline, line.start())
-        starts = inline[first : bisect.bisect_right(inline, line.end())]
-        dash = _DASH_LINE.match(words)
-        after_turn = bool(segments) and segments[-1][1] == line.start() - 1
-        ends = words.rstrip()[-1:]
+    inline, text = f.inline_turns, f.text
+    for line_start, line_end in zip([0, *(n + 1 for n in f.newlines)], [*f.newlines, len(text)], strict=True):
+        if line_start == line_end:
+            continue
+        starts = inline[bisect.bisect_left(inline, line_start) : bisect.bisect_right(inline, line_end)]
+        dash = _DASH_AT.match(text, line_start, line_end) if text[line_start] in " \t–—─−-" else None
         if dash:
-            starts.insert(0, line.start() + dash.end())
-        elif after_turn and ends == "?" and not starts and not (":" in words and _HEADER.match(words)):
-            segments.append((line.start(), line.end(), False))
-        elif (
-            after_turn
-            and f.text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?"
-            and ends in ".!…"
-            and not (":" in words and _HEADER.match(words))
-        ):
-            segments[-1] = (segments[-1][0], line.end(), segments[-1][2])
+            starts.insert(0, dash.end())
+        elif segments and segments[-1][1] == line_start - 1:  # the line after a turn
+            ends = text[line_start:line_end].rstrip()[-1:]
+            header = text.find(":", line_start, line_end) != -1 and _HEADER.match(text, line_start, line_end)
+            if ends == "?" and not starts and not header:
+                segments.append((line_start, line_end, False))
+            elif text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?" and ends in ".!…" and not header:
+                segments[-1] = (segments[-1][0], line_end, segments[-1][2])
         for index, start in enumerate(starts):
-            end = starts[index + 1] - 2 if index + 1 < len(starts) else line.end()
+            end = starts[index + 1] - 2 if index + 1 < len(starts) else line_end
             segments.append((start, end, True))
     return segments
 
