@@ -194,8 +194,7 @@ _LEADING_ADVERBIALS = re.compile(
 
 def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     """The role words just before a name: «Қоғамдық келісім» РММ бас сарапшысы [Талшын Италиева]."""
-    window = text[max(0, start - 400) : start]
-    phrase = window[_last_stop_end(window) :].strip(" ,–—-\n")
+    phrase = text[role_start(text, start) : start].strip(" ,–—-\n")
     phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
     # a name has two capitals at least (Айбек Қалиев, А.Қалиев): most roles have fewer, and no name to look for
     earlier = find_people(phrase, strict=False) if _two_capitals(phrase) else []
@@ -212,6 +211,13 @@ def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     if not phrase.split() or not _role_ends_right(phrase):
         return ""
     return phrase
+
+
+def role_start(text: str, start: int) -> int:
+    """Where the words that can be the role of the name at `start` begin: after the last stop in the 400
+    characters before it."""
+    window_start = max(0, start - 400)
+    return window_start + _last_stop_end(text[window_start:start])
 
 
 def _two_capitals(phrase: str) -> bool:

@@ -929,7 +929,8 @@ def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
     """An interview says so (сұхбат, әңгіме), names its guest in a «Name, role:» line, or is laid out as one."""
     if any(c.quote.speaker_source == "header" for c in f.found):
         return True
-    if any(word in f.people.folded for word in _INTERVIEW_WORDS):
+    lower = f.text.casefold()
+    if any(word in lower for word in _INTERVIEW_WORDS):
         return True
     return any(_nearest_header(f, start) for start, _, dashed in segments if dashed) or _qa_layout(f, segments)
 
