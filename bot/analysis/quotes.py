@@ -93,6 +93,7 @@ _DASH_LINE = re.compile(r"^[ \t]*[–—─−-][ \t]*(?=\S)")
 _DASH_AT = re.compile(r"[ \t]*[–—─−-][ \t]*(?=\S)")
 _TERMINAL = '.!?…»"”'
 _TRAILING_SAY = re.compile(r",?[ \t]+(?:дейді|деді|деседі)$")
+_TRAILING_SAY_ENDS = ("дейді", "деді", "деседі", "дейді\n", "деді\n", "деседі\n")
 _DASH_AFTER = re.compile(r"[,.]?[ \t]*[–—−-][ \t]*(?=\w)")
 # a line with an opening mark never closed, ending in «дейді.»
 _UNCLOSED_LINE = re.compile(r"[«“](?P<q>[^«»“”\"\n]{20,}?),?[ \t]+(?:дейді|деді|деседі)\.[ \t]*$", re.MULTILINE)
@@ -579,7 +580,9 @@ def _after_marks(f: _Finder) -> None:
 
 def _verb_inside(f: _Finder, span: MarkedSpan) -> None:
     """«Құбыр ескірген дейді», – әкім.: the verb typed inside the closing mark, the speaker after the dash."""
-    verb = _TRAILING_SAY.search(f.text, span.start, span.close)
+    # the verb ends the quoted words (or stands before a line break that ends them): looked for only then
+    said = f.text.endswith(_TRAILING_SAY_ENDS, span.start, span.close)
+    verb = _TRAILING_SAY.search(f.text, span.start, span.close) if said else None
     after = _DASH_AFTER.match(f.text, span.close + 1)
     if verb is None or after is None:
         return
