@@ -149,12 +149,15 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
     """
     found: list[PersonMention] = []
     taken: set[int] = set()
-    words = [(m.start(), m.end(), m.group()) for m in _CAPITALISED.finditer(text)]
     # consecutive capitalised words; overlapping candidates are all tried («Министр Асқар Маминнің» → «Асқар …»)
-    for (start, given_end, given), (surname_start, end, surname) in itertools.pairwise(words):
-        gap = text[given_end:surname_start]
-        if not gap or not gap.isspace() or start in taken:
+    for first, second in itertools.pairwise(_CAPITALISED.finditer(text)):
+        given_end, surname_start = first.end(), second.start()
+        # only spaces between them (most pairs fail on the first character, so the gap is not copied)
+        if given_end == surname_start or not text[given_end].isspace():
             continue
+        if not text[given_end:surname_start].isspace() or first.start() in taken:
+            continue
+        start, end, given, surname = first.start(), second.end(), first.group(), second.group()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_.«"):
             continue
         if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
