@@ -248,11 +248,9 @@ def _last_stop_end(window: str) -> int:
     The last place a stop fits is the last stop, except in a chain of spaced dashes («x – – y»), where a scan from
     the left takes every other one (each takes the space the next one starts with).
     """
-    # the last one-character stop is found fast; a comma or a spaced dash stop can only follow it
-    last_mark = max(window.rfind(mark) for mark in ".;:!?()\n")
-    match = _LAST_ROLE_STOP.match(window, last_mark + 1)
+    match = _LAST_ROLE_STOP.match(window)
     if match is None:
-        return last_mark + 1
+        return 0
     if match["dash"] is None:
         return match.end()
     before = match.start("dash") - 2
