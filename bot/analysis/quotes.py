@@ -1026,21 +1026,29 @@ def _select(f: _Finder) -> list[Quote]:
             kept.append(candidate)
     kept.sort(key=lambda c: c.start)
     quotes: list[Quote] = []
-    # the quotes kept, by their number of words: a quote repeats one (case and spacing aside) only with as many
-    # words, so the words are case-folded only then
-    seen: dict[int, list[str]] = {}
+    # the quotes kept, by their first word: a quote repeats one (case and spacing aside) only if it opens with the
+    # same word, so the whole quote is case-folded only then
+    seen: dict[str, list[str]] = {}
     for index, candidate in enumerate(kept):
         outer = [o for o in kept[:index] if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
         quote = _inside_quote(f, candidate, outer[-1]) if outer else candidate.quote
         if quote is None or (quote.speaker_source == "nested" and not outer):
             continue
-        words = quote.text.split()
-        same = seen.setdefault(len(words), [])
-        if same and " ".join(words).casefold() in {" ".join(text.split()).casefold() for text in same}:
+        same = seen.setdefault(_first_word(quote.text), [])
+        if same and _repeat_key(quote.text) in {_repeat_key(text) for text in same}:
             continue
         same.append(quote.text)
         quotes.append(quote)
     return quotes
+
+
+def _first_word(text: str) -> str:
+    return next(iter(text.split(None, 1)), "").casefold()
+
+
+def _repeat_key(text: str) -> str:
+    """A quote's words case-folded, one space apart: the same quote printed twice has the same key."""
+    return " ".join(text.casefold().split())
 
 
 def _inside_quote(f: _Finder, inner: _Candidate, outer: _Candidate) -> Quote | None:
