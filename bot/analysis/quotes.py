@@ -159,6 +159,7 @@ class _Finder:
         self.spoken: list[tuple[int, Speaker]] = []
         self.unmarked_ends: list[int] = []
         self.by_opener = {s.open: s for s in self.spans if s.open is not None}
+        self.header_speakers: dict[tuple[int, int], Speaker | None] = {}
 
     def line_start(self, pos: int) -> int:
         """Start of the line holding `pos`."""
@@ -768,6 +769,13 @@ def _header_role(words: list[str]) -> str:
 
 
 def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
+    """The speaker a header line names (read once: the header, interview and transcript rules all ask)."""
+    if (start, end) not in f.header_speakers:
+        f.header_speakers[start, end] = _read_header_speaker(f, start, end)
+    return f.header_speakers[start, end]
+
+
+def _read_header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
     """«Name, role» / «Name» / «ROLE (to whom)» before a colon at a line start. A name heading a line before a
     colon or a comma stands in the nominative, whatever ending it seems to have (Бақытжан Кәртен:)."""
     who = f.text[start:end]
