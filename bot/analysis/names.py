@@ -20,6 +20,7 @@ _INITIALS = rf"[{UPPER}]\.\s?(?:[{UPPER}]\.\s?)?"  # one or two; spelt out, the 
 # Patterns start with a character class (no look-behind) so the regex engine can skip ahead quickly;
 # word boundaries are checked in Python.
 _CAPITALISED = re.compile(CAP_WORD)
+_CAPITAL = re.compile(rf"[{UPPER}]")
 _INITIAL_SURNAME = re.compile(rf"(?P<initials>{_INITIALS})(?P<surname>{CAP_WORD})")
 
 _FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
@@ -88,6 +89,8 @@ _FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
     "туралы",
     "бойынша",
 }
+_NAME_PARTS = re.compile(r"[\s.]+")
+_SPACES = re.compile(r"\s+")
 _PLACE_STEMS = {p.casefold() for p in PLACES}
 _ORG_HEADS = {h.casefold() for h in ORG_HEADS}
 
@@ -104,7 +107,7 @@ class PersonMention:
 
     @property
     def is_nominative(self) -> bool:
-        return re.split(r"[\s.]+", self.written)[-1].casefold() == self.surname.casefold()
+        return _NAME_PARTS.split(self.written)[-1].casefold() == self.surname.casefold()
 
 
 def _title_case(word: str) -> str:
@@ -146,12 +149,15 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
     """
     found: list[PersonMention] = []
     taken: set[int] = set()
-    words = [(m.start(), m.end(), m.group()) for m in _CAPITALISED.finditer(text)]
     # consecutive capitalised words; overlapping candidates are all tried («Министр Асқар Маминнің» → «Асқар …»)
-    for (start, given_end, given), (surname_start, end, surname) in itertools.pairwise(words):
-        gap = text[given_end:surname_start]
-        if not gap or not gap.isspace() or start in taken:
+    for first, second in itertools.pairwise(_CAPITALISED.finditer(text)):
+        given_end, surname_start = first.end(), second.start()
+        # only spaces between them (most pairs fail on the first character, so the gap is not copied)
+        if given_end == surname_start or not text[given_end].isspace():
             continue
+        if not text[given_end:surname_start].isspace() or first.start() in taken:
+            continue
+        start, end, given, surname = first.start(), second.end(), first.group(), second.group()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_.«"):
             continue
         if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
@@ -163,7 +169,7 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
             continue
         found.append(PersonMention(start, end, f"{_title_case(given)} {base}", base, text[start:end]))
         taken.update(range(start, end))
-    for match in _INITIAL_SURNAME.finditer(text):
+    for match in _initialled_names(text):
         start, end = match.start(), match.end()
         if start in taken or not is_name_word(match["surname"]):
             continue
@@ -172,13 +178,15 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
         if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
             continue
         base = name_nominative(_title_case(match["surname"]))
-        initials = re.sub(r"\s+", "", match["initials"])
+        initials = _SPACES.sub("", match["initials"])
         found.append(PersonMention(start, end, f"{initials} {base}", base, match[0]))
     found.sort(key=lambda m: m.start)
     return found
 
 
-_ROLE_STOP = re.compile(r"[.;:!?()\n]|,(?!\s*[«\w][^,]{0,40}»)|\s[–—]\s")
+# A stop before the role words: a full stop, a colon, a bracket, a comma not inside a «…» name, a spaced dash.
+# Read from the end (the last stop is all that counts): «.*» gives back one character at a time until a stop fits.
+_LAST_ROLE_STOP = re.compile(r"(?s).*(?:[.;:!?()\n]|,(?!\s*[«\w][^,]{0,40}»)|(?P<dash>\s[–—]\s))")
 _LEADING_ADVERBIALS = re.compile(
     r"^(?:(?:өз\s+кезегінде|сондай-ақ|сонымен\s+қатар|бұл\s+туралы|осы\s+орайда|ал|алайда|дегенмен|"
     r"кездесуде|жиында|брифингте|мәслихатта|отырыста|жиналыста|кездесу\s+барысында|бүгін|кеше|сонымен|"
@@ -189,13 +197,10 @@ _LEADING_ADVERBIALS = re.compile(
 
 def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     """The role words just before a name: «Қоғамдық келісім» РММ бас сарапшысы [Талшын Италиева]."""
-    window = text[max(0, start - 400) : start]
-    cut = 0
-    for match in _ROLE_STOP.finditer(window):
-        cut = match.end()
-    phrase = window[cut:].strip(" ,–—-\n")
+    phrase = text[role_start(text, start) : start].strip(" ,–—-\n")
     phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
-    earlier = find_people(phrase, strict=False)
+    # a name has two capitals at least (Айбек Қалиев, А.Қалиев): most roles have fewer, and no name to look for
+    earlier = find_people(phrase, strict=False) if _two_capitals(phrase) else []
     if earlier:  # «ақын Айбек Қалиев журналист [Нартай …]»: the role starts after the previous name
         phrase = phrase[earlier[-1].end :].strip(" ,")
     words = phrase.split()
@@ -209,6 +214,50 @@ def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     if not phrase.split() or not _role_ends_right(phrase):
         return ""
     return phrase
+
+
+def role_start(text: str, start: int) -> int:
+    """Where the words that can be the role of the name at `start` begin: after the last stop in the 400
+    characters before it."""
+    window_start = max(0, start - 400)
+    return window_start + _last_stop_end(text[window_start:start])
+
+
+def _initialled_names(text: str) -> list[re.Match[str]]:
+    """What _INITIAL_SURNAME.finditer(text) finds, tried only just before a full stop (an initial is a capital and
+    a stop): a regex scan for a capital is slow over Kazakh text, str.find for a stop is fast."""
+    found: list[re.Match[str]] = []
+    end = 0
+    stop = text.find(".", 1)
+    while stop != -1:
+        if stop - 1 >= end and (match := _INITIAL_SURNAME.match(text, stop - 1)) is not None:
+            found.append(match)
+            end = match.end()
+        stop = text.find(".", stop + 1)
+    return found
+
+
+def _two_capitals(phrase: str) -> bool:
+    first = _CAPITAL.search(phrase)
+    return first is not None and _CAPITAL.search(phrase, first.end()) is not None
+
+
+def _last_stop_end(window: str) -> int:
+    """Where the last stop of the window ends, as a scan from the left finds the stops (0 when there is none).
+
+    The last place a stop fits is the last stop, except in a chain of spaced dashes («x – – y»), where a scan from
+    the left takes every other one (each takes the space the next one starts with).
+    """
+    match = _LAST_ROLE_STOP.match(window)
+    if match is None:
+        return 0
+    if match["dash"] is None:
+        return match.end()
+    before = match.start("dash") - 2
+    while before >= 0 and window[before] != "\n" and window[before].isspace() and window[before + 1] in "–—":
+        before -= 2
+    chain = (match.start("dash") - before) // 2
+    return match.end() if chain % 2 else match.end() - 2
 
 
 def _role_ends_right(phrase: str) -> bool:

@@ -19,13 +19,14 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
+from typing import NamedTuple
 
 from bot.analysis.lexicon import ROLE_WORDS
 from bot.analysis.morphology import name_nominative
 from bot.analysis.names import PersonMention, find_people
-from bot.analysis.quote_marks import MarkedSpan, pair_marks
+from bot.analysis.quote_marks import MarkedSpan, pair_marks, positions_of
 from bot.analysis.speakers import (
     People,
     Speaker,
@@ -70,14 +71,17 @@ _NEWS_CREDIT = re.compile(
     r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат(?:тық)?\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
     r"baq|tengrinews|orda|zakon|inform|редакцияға|сайты|порталы|басылымы"
 )
-# each alternative opens with the character it consumes (its look-behind after it), so the engine skips ahead
+# a stop (not after a capital: an initial), a line break, a dash after a word, a dash between spaces
 _CLAUSE_END = re.compile(r"[.!?…](?<![A-ZА-ЯӘҒҚҢӨҰҮҺІ][.!?…])(?=\s|$)|\n|[–—−-](?<=\w[–—−-])(?=\s)|\s[–—](?=\s)")
+# the characters _CLAUSE_END needs: scanned for alone (fast), the whole pattern tried only where one stands
+_CLAUSE_MARK = re.compile(r"[.!?…\n–—−-]")
 _DOCUMENT = re.compile(r"(?:делінген|делінеді|делінді|деп\s+жазылған)")
 _AUXILIARY = re.compile(r"\s+(?:болатын|болған|болды|болатұғын|еді|екен|жатыр|отыр|тұр|жүр)(?![\w-])")
 _FIRST_PERSON = re.compile(r"(?:деді[мк]|деймін|дейміз)$")
 _SECOND_PERSON = re.compile(r"(?:дедіңіз|депсіз|дейсіз|дегенсіз)$")
 # keyword first, so the engine skips ahead; the genitive before it is checked in Python
 _INDIRECT = re.compile(r"(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда)\s*,\s*")
+_INDIRECT_WORDS = ("айтуынша", "сөзінше", "пікірінше", "сөзіне")  # where _INDIRECT can start
 _GENITIVE_BEFORE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)\s+$")
 _LINE = re.compile(r"[^\n]+")
 _SENTENCE_BREAK = re.compile(r"[.!?…][ \t]+[А-ЯӘҒҚҢӨҰҮҺІA-Z«]")
@@ -89,6 +93,7 @@ _DASH_LINE = re.compile(r"^[ \t]*[–—─−-][ \t]*(?=\S)")
 _DASH_AT = re.compile(r"[ \t]*[–—─−-][ \t]*(?=\S)")
 _TERMINAL = '.!?…»"”'
 _TRAILING_SAY = re.compile(r",?[ \t]+(?:дейді|деді|деседі)$")
+_TRAILING_SAY_ENDS = ("дейді", "деді", "деседі", "дейді\n", "деді\n", "деседі\n")
 _DASH_AFTER = re.compile(r"[,.]?[ \t]*[–—−-][ \t]*(?=\w)")
 # a line with an opening mark never closed, ending in «дейді.»
 _UNCLOSED_LINE = re.compile(r"[«“](?P<q>[^«»“”\"\n]{20,}?),?[ \t]+(?:дейді|деді|деседі)\.[ \t]*$", re.MULTILINE)
@@ -129,8 +134,7 @@ _SPEECH_BEFORE_COLON = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     start: int
     end: int
     rank: int
@@ -151,10 +155,11 @@ class _Finder:
         self.people = People(self.text, people, quoted)
         self.found: list[_Candidate] = []
         # line breaks, and where attributed quotes end, looked up by bisection so hostile texts stay linear
-        self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        self.newlines = positions_of(self.text, "\n")
         self.spoken: list[tuple[int, Speaker]] = []
         self.unmarked_ends: list[int] = []
         self.by_opener = {s.open: s for s in self.spans if s.open is not None}
+        self.header_speakers: dict[tuple[int, int], Speaker | None] = {}
 
     def line_start(self, pos: int) -> int:
         """Start of the line holding `pos`."""
@@ -167,9 +172,12 @@ class _Finder:
         return self.newlines[i] if i < len(self.newlines) else len(self.text)
 
     def add(self, start: int, end: int, rank: int, speaker: Speaker | None, kind: QuoteKind) -> None:
+        if speaker is None or not (speaker.name or speaker.source == "nested"):
+            return
         words = _clean_quote(self.original[start:end])
         # one quoted word («Алла» деп еді) is a word being cited or a name, not speech
-        if speaker is None or len(_WORD.findall(words)) < 2 or not (speaker.name or speaker.source == "nested"):
+        first = _WORD.search(words)
+        if first is None or _WORD.search(words, first.end()) is None:
             return
         quote = Quote(words, speaker.name, speaker.role, kind, speaker.source)
         self.found.append(_Candidate(start, end, rank, quote))
@@ -188,13 +196,35 @@ class _Finder:
             at_start = _HEADER.match(self.text, start, end)
             if at_start:
                 found.append(at_start)
-            found.extend(_INLINE_HEADER.finditer(self.text, start, end))
+            if _COLON_DASH.search(self.text, start, end):  # what _INLINE_HEADER needs, found fast
+                found.extend(_INLINE_HEADER.finditer(self.text, start, end))
             colon = self.text.find(":", end)
         return found
 
+    @cached_property
+    def inline_turns(self) -> list[int]:
+        """Where each «… . – …» turn inside a paragraph starts (just after its dash): the dashes are found first,
+        then the stop and the spaces before each."""
+        found: list[int] = []
+        for dash in positions_of(self.text, "–—─−"):
+            stop = _spaces_before(self.text, dash) - 1
+            if stop >= 0 and (match := _INLINE_DASH.match(self.text, stop)) is not None:
+                found.append(match.end())
+        return found
+
     def clause_end(self, pos: int, limit: int = 240) -> int:
-        match = _CLAUSE_END.search(self.text, pos, min(len(self.text), pos + limit))
-        return match.start() if match else min(len(self.text), pos + limit)
+        """Where the clause going on at `pos` ends (at most `limit` characters on): where _CLAUSE_END first
+        matches, looked for only at its characters (a spaced dash matches from the space before it)."""
+        end = min(len(self.text), pos + limit)
+        at = pos
+        while (mark := _CLAUSE_MARK.search(self.text, at, end)) is not None:
+            i = mark.start()
+            if i > pos and self.text[i] in "–—" and _CLAUSE_END.match(self.text, i - 1, end):
+                return i - 1
+            if _CLAUSE_END.match(self.text, i, end):
+                return i
+            at = i + 1
+        return end
 
     def sentence_start(self, pos: int) -> int:
         line = self.line_start(pos)
@@ -208,9 +238,24 @@ class _Finder:
         return self.spoken[i - 1][1] if i else None
 
 
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """What `pattern.finditer(text)` gives, for a pattern that can only start at one of `starts` (in order): a
+    regex scan for a character class is slow over Kazakh text, str.find is fast (see positions_of)."""
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)) is not None:
+            found.append(match)
+            end = match.end()
+    return found
+
+
+_LEADING_DASH = re.compile(r"^[–—─−-]\s*")
+
+
 def _clean_quote(text: str) -> str:
     text = text.strip()
-    text = re.sub(r"^[–—─−-]\s*", "", text)
+    text = _LEADING_DASH.sub("", text)
     return text.strip().rstrip(",").strip()
 
 
@@ -263,6 +308,10 @@ def _oblique_name(word: str, full: str) -> bool:
     return bool(_OBLIQUE.search(bare.casefold())) and name_nominative(bare) != bare
 
 
+_THEY = re.compile(r"олар(?![\w-])")
+_HE_SHE = re.compile(r"ол(?:\s+кісі)?(?![\w-])")
+
+
 def _described(
     f: _Finder, start: int, end: int, quote_start: int, skip: frozenset[str] | set[str] = frozenset()
 ) -> Speaker | None:
@@ -271,9 +320,9 @@ def _described(
     if not phrase:
         return None
     lower = phrase.casefold()
-    if re.match(r"олар(?![\w-])", lower):
+    if _THEY.match(lower):
         return None
-    if re.match(r"ол(?:\s+кісі)?(?![\w-])", lower):
+    if _HE_SHE.match(lower):
         person = f.people.last_before(quote_start)
         return f.people.speaker(person, "pronoun") if person else None
     first = lower.split()[0]
@@ -369,6 +418,9 @@ def _asker(f: _Finder, quote_open: int) -> Speaker:
     return Speaker("журналист", "", "interview")
 
 
+_WORDS_OF = re.compile(r"\s*([^\W\d_]+)\s+сөз")
+
+
 def _degen(f: _Finder, span: MarkedSpan, after: int) -> Speaker | None:
     """«…» деген …: words said by a genitive owner, or a question put to someone (… деген сұраққа)."""
     owner = _genitive_owner(f, span.open or 0)
@@ -382,7 +434,7 @@ def _degen(f: _Finder, span: MarkedSpan, after: int) -> Speaker | None:
         if question["put"]:
             return _subject(f, span.open or 0)  # X «…?» деген сұрақ қойды: the subject asked
         return None  # «…?» деген сұрақ туындайды: a question in the air, nobody's words
-    tail = re.match(r"\s*([^\W\d_]+)\s+сөз", f.text[after : after + 60])
+    tail = _WORDS_OF.match(f.text[after : after + 60])
     if tail and looks_like_role(tail.group(1)):
         return Speaker(tail.group(1), "", "group")
     return None
@@ -529,7 +581,9 @@ def _after_marks(f: _Finder) -> None:
 
 def _verb_inside(f: _Finder, span: MarkedSpan) -> None:
     """«Құбыр ескірген дейді», – әкім.: the verb typed inside the closing mark, the speaker after the dash."""
-    verb = _TRAILING_SAY.search(f.text, span.start, span.close)
+    # the verb ends the quoted words (or stands before a line break that ends them): looked for only then
+    said = f.text.endswith(_TRAILING_SAY_ENDS, span.start, span.close)
+    verb = _TRAILING_SAY.search(f.text, span.start, span.close) if said else None
     after = _DASH_AFTER.match(f.text, span.close + 1)
     if verb is None or after is None:
         return
@@ -543,7 +597,7 @@ def _unclosed(f: _Finder) -> None:
     if not any(verb in f.text for verb in ("дейді.", "деді.", "деседі.")):  # the pattern tries every opener
         return
     closes = {s.close for s in f.spans}
-    for line in _UNCLOSED_LINE.finditer(f.text):
+    for line in _matches_at(_UNCLOSED_LINE, f.text, positions_of(f.text, "«“")):
         opener = line.start("q") - 1
         if opener in f.by_opener or opener in closes:
             continue
@@ -604,12 +658,15 @@ def _led_by_colon(f: _Finder, span: MarkedSpan) -> None:
     f.add(span.start, span.close, 2, speaker, "direct")
 
 
+_SAME_SPEAKER_GOES_ON = re.compile(r"[.,]?[ \t]*[–—−-][ \t]*(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
+
+
 def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
     """– …, – деді NAME. – … : the words after the attribution, to the paragraph end, are the same speaker's."""
     if speaker is None or not speaker.name:
         return
     end = f.clause_end(after_verb)
-    rest = re.match(r"[.,]?[ \t]*[–—−-][ \t]*(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])", f.text[end : end + 6])
+    rest = _SAME_SPEAKER_GOES_ON.match(f.text[end : end + 6])
     if rest is None:
         return
     start = end + rest.end()
@@ -621,7 +678,7 @@ def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
 
 def _unmarked(f: _Finder) -> None:
     """Unmarked and dash-led quotes ending in «, – деді NAME» (possibly over several paragraphs)."""
-    for dash in _DASH_VERB.finditer(f.text):
+    for dash in _matches_at(_DASH_VERB, f.text, positions_of(f.text, "–—−-")):
         # the pattern starts at the dash (fast to find); the punctuation before it is matched from there
         match = _AFTER_UNMARKED.match(f.text, _spaces_before(f.text, dash.start()) - 1)
         if match is None or match.start("verb") != dash.start("verb"):
@@ -696,6 +753,7 @@ _INLINE_HEADER = re.compile(
     r"(?<=[.!?…])[ \t]+(?P<who>(?:[^\n:«»\"“”.!?]|«[^\n:«»]{1,80}»){3,160}?):[ \t]*(?=[–—−-])(?P<rest>[^\n]*)$",
     re.MULTILINE,
 )
+_COLON_DASH = re.compile(r":[ \t]*[–—−-]")
 _DATIVE = re.compile(r"(?:ға|ге|қа|ке|на|не|лерге|ларға)$")
 _AND = {"мен", "пен", "бен", "және"}
 
@@ -711,6 +769,13 @@ def _header_role(words: list[str]) -> str:
 
 
 def _header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
+    """The speaker a header line names (read once: the header, interview and transcript rules all ask)."""
+    if (start, end) not in f.header_speakers:
+        f.header_speakers[start, end] = _read_header_speaker(f, start, end)
+    return f.header_speakers[start, end]
+
+
+def _read_header_speaker(f: _Finder, start: int, end: int) -> Speaker | None:
     """«Name, role» / «Name» / «ROLE (to whom)» before a colon at a line start. A name heading a line before a
     colon or a comma stands in the nominative, whatever ending it seems to have (Бақытжан Кәртен:)."""
     who = f.text[start:end]
@@ -765,6 +830,7 @@ def _headers(f: _Finder) -> None:
 
 
 _BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—−-][ \t]+(?P<who>[^\n–—−-]{4,60})$", re.MULTILINE)
+_SPACED_DASH = re.compile(r"[ \t][–—−-][ \t]")
 
 
 def _statement_then_name(f: _Finder) -> None:
@@ -789,7 +855,7 @@ _INTERVIEW_WORDS = ("сұхбат", "әңгіме", "интервью")
 # a line opening with a dash: at the text's start, or after a line break (a literal the search skips ahead to)
 _DASH_LINE_FIRST = re.compile(r"[ \t]*[–—─−-]")
 _DASH_LINE_NEXT = re.compile(r"\n[ \t]*[–—─−-]")
-# «… . – …»: a new turn inside a paragraph (the stop is matched, not looked behind at, so the search is fast)
+# «… . – …»: a new turn inside a paragraph (matched from the stop; _Finder.inline_turns finds the dashes first)
 _INLINE_DASH = re.compile(r"[.!?…][ \t]+[–—─−][ \t]+(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«])")
 _COMITATIVE = re.compile(r"(?i)(?:мен|пен|бен)$")
 _POLITE_YOU = re.compile(r"(?i)(?<![\w-])сіз(?:дің|ге|ді|ден|де)?(?![\w-])")
@@ -797,18 +863,26 @@ _POLITE_YOU = re.compile(r"(?i)(?<![\w-])сіз(?:дің|ге|ді|ден|де)?
 
 def _interviewee(f: _Finder) -> Speaker | None:
     """Who an interview is with: a «Name: …» headline, a «… – Name» title, or «Name-мен сұхбат»."""
-    head = f.text[: min(len(f.text), 2000)]
+    head = min(len(f.text), 2000)
     for match in f.header_lines:
-        if match.start() >= len(head):
+        if match.start() >= head:
             break
         speaker = _header_speaker(f, match.start("who"), match.end("who"))
         if speaker is not None and speaker.source == "header":
             return Speaker(speaker.name, speaker.role, "interview")
-    for mention in f.people.in_range(0, len(head)):
+    for mention in f.people.in_range(0, head):
         if _COMITATIVE.search(mention.written):
             return f.people.speaker(mention, "interview")
-    for match in _BYLINE_TITLE.finditer(head):
-        people = f.people.in_range(match.start("who"), match.end("who"))
+    # the title pattern opens at a line start: tried only there (a search would try it at every character), and
+    # only on a line with a spaced dash
+    for line in [0, *(n + 1 for n in f.newlines if n < head)]:
+        line_end = min(f.line_end(line), head)
+        if not _SPACED_DASH.search(f.text, line, line_end):
+            continue
+        title = _BYLINE_TITLE.match(f.text, line, head)
+        if title is None:
+            continue
+        people = f.people.in_range(title.start("who"), title.end("who"))
         if len(people) == 1:
             return f.people.speaker(people[0], "interview")
     return None
@@ -819,26 +893,23 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
     continue them, and «… . – …» turns inside one paragraph; each with whether a dash opened it. An undashed
     paragraph ending in «?» after a turn is a question of its own (interviews often print questions so)."""
     segments: list[tuple[int, int, bool]] = []
-    inline = [m.end() for m in _INLINE_DASH.finditer(f.text)]
-    for line in _LINE.finditer(f.text):
-        first = bisect.bisect_left(inline, line.start())
-        starts = inline[first : bisect.bisect_right(inline, line.end())]
-        dash = _DASH_LINE.match(line.group())
-        after_turn = bool(segments) and segments[-1][1] == line.start() - 1
-        ends = line.group().rstrip()[-1:]
+    inline, text = f.inline_turns, f.text
+    for line_start, line_end in zip([0, *(n + 1 for n in f.newlines)], [*f.newlines, len(text)], strict=True):
+        if line_start == line_end:
+            continue
+        starts = inline[bisect.bisect_left(inline, line_start) : bisect.bisect_right(inline, line_end)]
+        dash = _DASH_AT.match(text, line_start, line_end) if text[line_start] in " \t–—─−-" else None
         if dash:
-            starts.insert(0, line.start() + dash.end())
-        elif after_turn and ends == "?" and not starts and not (":" in line.group() and _HEADER.match(line.group())):
-            segments.append((line.start(), line.end(), False))
-        elif (
-            after_turn
-            and f.text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?"
-            and ends in ".!…"
-            and not (":" in line.group() and _HEADER.match(line.group()))
-        ):
-            segments[-1] = (segments[-1][0], line.end(), segments[-1][2])
+            starts.insert(0, dash.end())
+        elif segments and segments[-1][1] == line_start - 1:  # the line after a turn
+            ends = text[line_start:line_end].rstrip()[-1:]
+            header = text.find(":", line_start, line_end) != -1 and _HEADER.match(text, line_start, line_end)
+            if ends == "?" and not starts and not header:
+                segments.append((line_start, line_end, False))
+            elif text[segments[-1][0] : segments[-1][1]].rstrip()[-1:] != "?" and ends in ".!…" and not header:
+                segments[-1] = (segments[-1][0], line_end, segments[-1][2])
         for index, start in enumerate(starts):
-            end = starts[index + 1] - 2 if index + 1 < len(starts) else line.end()
+            end = starts[index + 1] - 2 if index + 1 < len(starts) else line_end
             segments.append((start, end, True))
     return segments
 
@@ -867,8 +938,10 @@ def _qa_layout(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
 
 def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
     """An interview says so (сұхбат, әңгіме), names its guest in a «Name, role:» line, or is laid out as one."""
+    if any(c.quote.speaker_source == "header" for c in f.found):
+        return True
     lower = f.text.casefold()
-    if any(word in lower for word in _INTERVIEW_WORDS) or any(c.quote.speaker_source == "header" for c in f.found):
+    if any(word in lower for word in _INTERVIEW_WORDS):
         return True
     return any(_nearest_header(f, start) for start, _, dashed in segments if dashed) or _qa_layout(f, segments)
 
@@ -877,7 +950,7 @@ def _interview(f: _Finder) -> None:
     """Questions (ending in «?») are the journalist's; the complete turn after a question is the answer of the
     person interviewed. Turns carrying their own attribution are left to the other rules."""
     dash_line = _DASH_LINE_FIRST.match(f.text) or _DASH_LINE_NEXT.search(f.text)
-    if not dash_line and not _INLINE_DASH.search(f.text):
+    if not dash_line and not f.inline_turns:
         return
     segments = _dash_segments(f)
     if not _is_interview(f, segments):
@@ -911,7 +984,9 @@ def _nearest_header(f: _Finder, pos: int) -> Speaker | None:
     """The «Name, role:» line just above a turn (a transcript names the one who answers)."""
     line = f.line_start(pos) - 1
     previous = f.line_start(max(0, line))
-    match = _HEADER.match(f.text, previous, max(previous, line)) if line > 0 else None
+    # «:» looked for first: _HEADER tries every length of the name before giving up
+    has_colon = line > 0 and f.text.find(":", previous, line) != -1
+    match = _HEADER.match(f.text, previous, max(previous, line)) if has_colon else None
     if match is None or match["rest"].strip():
         return None
     speaker = _header_speaker(f, match.start("who"), match.end("who"))
@@ -920,7 +995,7 @@ def _nearest_header(f: _Finder, pos: int) -> Speaker | None:
 
 def _epigraph(f: _Finder) -> None:
     """An epigraph at the top: a quoted saying on one line, its author's name alone on the next."""
-    lines = list(_LINE.finditer(f.text[:3000]))[:4]
+    lines = list(itertools.islice(_LINE.finditer(f.text, 0, 3000), 4))
     for index, (saying, author) in enumerate(itertools.pairwise(lines)):
         marked = saying.group().strip()[:1] in '«“"' and saying.group().rstrip()[-1:] in '»”"'
         if index > 0 and not marked:
@@ -938,7 +1013,7 @@ def _epigraph(f: _Finder) -> None:
 
 def _indirect(f: _Finder) -> None:
     """Reported speech: «Руслан Абдуллиннің айтуынша, …» — the clause after it, kind «indirect»."""
-    for match in _INDIRECT.finditer(f.text):
+    for match in _matches_at(_INDIRECT, f.text, positions_of(f.text, _INDIRECT_WORDS)):
         if not _GENITIVE_BEFORE.search(f.text, max(0, match.start() - 8), match.start()):
             continue
         name_end = _spaces_before(f.text, match.start())
@@ -959,18 +1034,29 @@ def _select(f: _Finder) -> list[Quote]:
             kept.append(candidate)
     kept.sort(key=lambda c: c.start)
     quotes: list[Quote] = []
-    seen: set[str] = set()
-    for candidate in kept:
-        outer = [o for o in kept if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
+    # the quotes kept, by their first word: a quote repeats one (case and spacing aside) only if it opens with the
+    # same word, so the whole quote is case-folded only then
+    seen: dict[str, list[str]] = {}
+    for index, candidate in enumerate(kept):
+        outer = [o for o in kept[:index] if o.start < candidate.start and candidate.end <= o.end and o.quote.speaker]
         quote = _inside_quote(f, candidate, outer[-1]) if outer else candidate.quote
         if quote is None or (quote.speaker_source == "nested" and not outer):
             continue
-        key = " ".join(quote.text.casefold().split())
-        if key in seen:
+        same = seen.setdefault(_first_word(quote.text), [])
+        if same and _repeat_key(quote.text) in {_repeat_key(text) for text in same}:
             continue
-        seen.add(key)
+        same.append(quote.text)
         quotes.append(quote)
     return quotes
+
+
+def _first_word(text: str) -> str:
+    return next(iter(text.split(None, 1)), "").casefold()
+
+
+def _repeat_key(text: str) -> str:
+    """A quote's words case-folded, one space apart: the same quote printed twice has the same key."""
+    return " ".join(text.casefold().split())
 
 
 def _inside_quote(f: _Finder, inner: _Candidate, outer: _Candidate) -> Quote | None:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from bot.analysis.lexicon import ORG_HEADS, ROLE_WORDS
 from bot.analysis.morphology import is_surname_like, name_nominative
-from bot.analysis.names import PersonMention, role_before
+from bot.analysis.names import PersonMention, role_before, role_start
 from bot.records import SpeakerSource
 
 
-@dataclass(frozen=True, slots=True)
-class Speaker:
+class Speaker(NamedTuple):
     name: str
     role: str
     source: SpeakerSource
@@ -152,6 +151,15 @@ def clean_zone(zone: str) -> str:
     return " ".join(words).strip(" ,–—-")
 
 
+@lru_cache(maxsize=65536)
+def _opens_with_role(first: str) -> bool:
+    """Is the first word of a name a role word, also in the plural («Депутаттар Болат Мұхтаров пен …»)?"""
+    role = _PLURAL.sub("", first.casefold()) if len(first) > 6 else first.casefold()
+    if not (role in ROLE_WORDS or role.endswith(("кер", "гер", "шы", "ші", "ист"))):
+        return False
+    return looks_like_role(first.casefold())
+
+
 class People:
     """The people a text names, with positions, so an attribution can point back to them."""
 
@@ -159,29 +167,25 @@ class People:
         self.text = text
         # every name, also those inside quotations: what a quoted speaker refers to («Ол …» inside a quote)
         self.everyone = [m for m in mentions if not _LATIN.search(m.written)]
+        quoted_starts = [start for start, _ in quoted]
         self.mentions = [
             m
             for m in map(self._with_surname, map(self._without_role_word, self.everyone))
             if "\n" not in m.written  # a name never runs over a line break
-            and not _inside(quoted, m.start)
+            and not _inside(quoted, quoted_starts, m.start)
             and not text[m.end : m.end + 12].lstrip().startswith("атында")
         ]
         self.starts = [m.start for m in self.mentions]
         self._roles: dict[int, str] = {}
-        self._before: dict[int, str] = {}
 
     def _without_role_word(self, mention: PersonMention) -> PersonMention:
         """«Кәсіпкер Раиса Тұралиева» read as the name «Кәсіпкер Раиса»: a role word opening a sentence is not a
         given name, so the name is the next two words."""
         first, _, given = mention.written.partition(" ")
-        if not given or " " in given:
-            return mention
-        # a role word, also in the plural («Депутаттар Болат Мұхтаров пен …»)
-        role = _PLURAL.sub("", first.casefold()) if len(first) > 6 else first.casefold()
-        if not (role in ROLE_WORDS or role.endswith(("кер", "гер", "шы", "ші", "ист"))):
+        if not given or " " in given or not _opens_with_role(first):
             return mention
         after = _NEXT_WORD.match(self.text, mention.end)
-        if not after or not looks_like_role(first.casefold()):
+        if not after:
             return mention
         start = mention.end - len(given)
         surname = name_nominative(after["word"])
@@ -208,8 +212,9 @@ class People:
                 full.setdefault(m.surname.casefold(), m.name)
                 given.setdefault(m.name.split()[0].casefold(), set()).add(m.name)
         for first, names in given.items():
-            if len(names) == 1:
+            if len(names) == 1:  # one person with the given name (whom no patronymic form can be of)
                 full.setdefault(first, next(iter(names)))
+                continue
             # «Мейрамбек Сәкенұлы» after «Мейрамбек Тұрсынов»: the given name with the patronymic, as Kazakh
             # addresses a person politely, is the same person when the text names one such person in full
             surnamed = {n for n in names if not n.endswith(_PATRONYMIC)}
@@ -282,7 +287,7 @@ class People:
         """The person the text gave this role (министр, облыс әкімі): the head noun matching counts most, any
         other word of the role a little (Сенат спикері ~ Сенат төрағасы); the nearest before `pos` wins, else
         the first after; None when no one carries any of it."""
-        words = [name_nominative(w)[:5] for w in re.findall(r"[^\W\d_]{4,}", phrase.casefold())]
+        words = [name_nominative(w)[:5] for w in _LONG_WORD.findall(phrase.casefold())]
         if not words:
             return None
         head, others = words[-1], words[:-1]
@@ -296,8 +301,7 @@ class People:
         for mention in self.mentions[low:high]:
             if skip and self.full_name(mention) in skip:
                 continue
-            before = self._folded_before(mention.start)
-            if not any(key in before for key in keys):
+            if mention.start not in self._roles and not self._may_hold(mention.start, keys):
                 continue
             role = self.role_of(mention).casefold()
             score = (2 if head in role else _same_post(head, role)) + sum(1 for w in others if w in role)
@@ -308,12 +312,11 @@ class People:
                 best = (score, order, mention)
         return best[2] if best else None
 
-    def _folded_before(self, pos: int) -> str:
-        """The 400 characters before `pos`, case-folded (kept: each role looked for reads them again)."""
-        folded = self._before.get(pos)
-        if folded is None:
-            folded = self._before[pos] = self.text[max(0, pos - 400) : pos].casefold()
-        return folded
+    def _may_hold(self, pos: int, keys: tuple[str, ...]) -> bool:
+        """Can the role of the name at `pos` hold one of `keys` (words without spaces)? Its role is made of words
+        after the last stop before it, so a key must be there (working out the role itself is slower)."""
+        zone = self.text[role_start(self.text, pos) : pos].casefold()
+        return any(key in zone for key in keys)
 
     def by_word(self, word: str) -> str | None:
         """A single name word (Тұрсынов, Ахметов, Мейрамбек) expanded to the full name the text gives; an
@@ -321,13 +324,12 @@ class People:
         base = name_nominative(word.strip("«»,.:"))
         if base.isupper() and len(base) > 3:
             base = base[:1] + base[1:].lower()
-        found = self.full_names.get(base.casefold())
-        if found is not None or len(base) < 5:
+        folded = base.casefold()
+        found = self.full_names.get(folded)
+        if found is not None or len(base) < 5 or not _AFFECTIONATE.search(base):
             return found
-        like = {
-            name for key, name in self.full_names.items() if key[:4] == base.casefold()[:4] and key != base.casefold()
-        }
-        return next(iter(like)) if len(like) == 1 and re.search(r"(?:ағам|ағаң|еке|ке|ең|аң|ам)$", base) else None
+        like = {name for key, name in self.full_names.items() if key[:4] == folded[:4] and key != folded}
+        return next(iter(like)) if len(like) == 1 else None
 
 
 # Heads of a body (an akim, a chairman, a minister …): «басшы» (head) refers to any of them.
@@ -359,6 +361,8 @@ def _same_post(head: str, role: str) -> int:
 
 
 _PATRONYMIC = ("ұлы", "қызы", "улы", "кызы")
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+_AFFECTIONATE = re.compile(r"(?:ағам|ағаң|еке|ке|ең|аң|ам)$")  # Мұқаң, Қанекең, Ерғалиағам
 _LATIN = re.compile("[A-Za-z]")
 _NEXT_WORD = re.compile(r" (?P<word>[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІ]?[а-яәғқңөұүһі]+)?)(?![\w])")
 _REPORTING = re.compile(r"\s+(?:айтуынша|сөзінше|пікірінше|сөзіне\s+қарағанда|мәліметінше)")
@@ -370,7 +374,8 @@ def _initialled(mention: PersonMention) -> str:
     return initials + mention.surname
 
 
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Is `pos` inside one of the spans (sorted by start; nesting is shallow, so a few are looked at)?"""
-    i = bisect.bisect_right(spans, (pos, 1 << 62))
-    return any(spans[k][0] <= pos < spans[k][1] for k in range(i - 1, max(-1, i - 4), -1))
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    """Is `pos` inside one of the spans (sorted by start, `starts` their starts; nesting is shallow, so the last
+    few that start at or before `pos` are looked at)?"""
+    i = bisect.bisect_right(starts, pos)
+    return (i > 0 and pos < spans[i - 1][1]) or (i > 1 and pos < spans[i - 2][1]) or (i > 2 and pos < spans[i - 3][1])
