@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -255,45 +254,17 @@ def evaluate_summaries(corpus: Path, extra: list[Path]) -> dict[str, dict[str, f
     return table
 
 
-_SPEED = """
-import statistics, sys, time
-from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-from bot.analysis import analyze_article
-joined = "\\n".join(t.read_text(encoding="utf-8") for t in sorted(Path(sys.argv[2]).glob("*.txt")))
-articles = [joined[i : i + 4000] for i in range(0, len(joined) - 4000, 4000)][:20]
-fastest = []
-for text in articles:
-    analyze_article("Тақырып", "", text)
-    timings = []
-    for _ in range(7):
-        started = time.process_time()
-        analyze_article("Тақырып", "", text)
-        timings.append((time.process_time() - started) * 1000)
-    fastest.append(min(timings))
-print(statistics.median(fastest))
-"""
-
-
-def evaluate_speed(corpus: Path, baseline: Path | None = None, rounds: int = 5) -> tuple[float, float | None]:
-    """Milliseconds of the whole analysis per 4,000 characters, warm: corpus texts joined into 20 articles of
-    4,000 characters, each analysed once to warm the word caches, then timed seven times; an article's figure is
-    its fastest run (on a shared machine other work only ever adds time) and the result is the median over the
-    articles. CPU time of the measuring process. With a `baseline` checkout (e.g. `git worktree add /tmp/then
-    REV`), both are measured in turns, each in a fresh process, and the medians of the rounds are returned, so
-    their ratio holds under the same load: absolute figures on this machine vary by half from hour to hour."""
-    here = str(Path(__file__).resolve().parents[1])
-
-    def measure(root: str) -> float:
-        done = subprocess.run([sys.executable, "-c", _SPEED, root, str(corpus)], capture_output=True, check=True)
-        return float(done.stdout)
-
-    ours, theirs = [], []
-    for _ in range(rounds if baseline else 1):
-        ours.append(measure(here))
-        if baseline:
-            theirs.append(measure(str(baseline)))
-    return statistics.median(ours), statistics.median(theirs) if theirs else None
+def evaluate_speed(corpus: Path, baseline: Path | None = None) -> tuple[float, float | None]:
+    """Milliseconds of the whole analysis per 4,000 characters (bench/analysis_speed.py: the median over 20
+    articles of each one's fastest warm run, CPU time), and the same for a `baseline` checkout timed beside ours
+    in one process, in turns (absolute figures on this machine move by half from one minute to the next; their
+    ratio holds). Run in a fresh process, so this script's own work leaves no trace in the figure."""
+    command = [sys.executable, str(Path(__file__).with_name("analysis_speed.py")), str(corpus)]
+    if baseline is not None:
+        command += ["--baseline", str(baseline)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    figures = dict(line.split() for line in done.stdout.splitlines() if line.strip())
+    return float(figures["ours"]), float(figures["baseline"]) if baseline is not None else None
 
 
 def main() -> int:
