@@ -197,7 +197,12 @@ _LEADING_ADVERBIALS = re.compile(
 
 def role_before(text: str, start: int, *, max_words: int = 14) -> str:
     """The role words just before a name: «Қоғамдық келісім» РММ бас сарапшысы [Талшын Италиева]."""
-    phrase = text[role_start(text, start) : start].strip(" ,–—-\n")
+    return role_in(text[role_start(text, start) : start], max_words=max_words)
+
+
+def role_in(zone: str, *, max_words: int = 14) -> str:
+    """The role words that end `zone`, the text from `role_start` to a name (what `role_before` reads)."""
+    phrase = zone.strip(" ,–—-\n")
     phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
     # a name has two capitals at least (Айбек Қалиев, А.Қалиев): most roles have fewer, and no name to look for
     earlier = find_people(phrase, strict=False) if _two_capitals(phrase) else []

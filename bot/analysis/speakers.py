@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from bot.analysis.lexicon import ORG_HEADS, ROLE_WORDS
 from bot.analysis.morphology import is_surname_like, name_nominative
-from bot.analysis.names import PersonMention, role_before, role_start
+from bot.analysis.names import PersonMention, role_in, role_start
 from bot.records import SpeakerSource
 
 
@@ -177,6 +177,8 @@ class People:
         ]
         self.starts = [m.start for m in self.mentions]
         self._roles: dict[int, str] = {}
+        self._zones: dict[int, str] = {}  # name start → the text its role can be in (see names.role_start)
+        self._folded_zones: dict[int, str] = {}
 
     def _without_role_word(self, mention: PersonMention) -> PersonMention:
         """«Кәсіпкер Раиса Тұралиева» read as the name «Кәсіпкер Раиса»: a role word opening a sentence is not a
@@ -276,7 +278,7 @@ class People:
 
     def role_of(self, mention: PersonMention) -> str:
         if mention.start not in self._roles:
-            role = trim_role(role_before(self.text, mention.start))
+            role = trim_role(role_in(self._zone(mention.start)))
             self._roles[mention.start] = role if looks_like_role(role) or is_organisation(role) else ""
         return self._roles[mention.start]
 
@@ -315,8 +317,18 @@ class People:
     def _may_hold(self, pos: int, keys: tuple[str, ...]) -> bool:
         """Can the role of the name at `pos` hold one of `keys` (words without spaces)? Its role is made of words
         after the last stop before it, so a key must be there (working out the role itself is slower)."""
-        zone = self.text[role_start(self.text, pos) : pos].casefold()
+        zone = self._folded_zones.get(pos)
+        if zone is None:
+            zone = self._folded_zones[pos] = self._zone(pos).casefold()
         return any(key in zone for key in keys)
+
+    def _zone(self, pos: int) -> str:
+        """The text before the name at `pos` that its role can be in (read once: by_role looks at it for every
+        role asked about, role_of to work out the role)."""
+        zone = self._zones.get(pos)
+        if zone is None:
+            zone = self._zones[pos] = self.text[role_start(self.text, pos) : pos]
+        return zone
 
     def by_word(self, word: str) -> str | None:
         """A single name word (Тұрсынов, Ахметов, Мейрамбек) expanded to the full name the text gives; an
