@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -147,17 +148,43 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
     (-ов, -ева, -ин, -ұлы …); otherwise any given-name-like word followed by a name-like word does
     (Нұржан Әшірмат), which suits places where a name is expected, such as after «деді».
     """
+    found = _name_pairs(text, strict)
+    # the pairs found do not overlap and come in order: a position is taken if it is before the end of the last
+    # pair that starts at or before it
+    starts = [m.start for m in found]
+    for match in _initialled_names(text):
+        start, end = match.start(), match.end()
+        taken = bisect.bisect_right(starts, start) - 1
+        if (taken >= 0 and start < found[taken].end) or not is_name_word(match["surname"]):
+            continue
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
+            continue
+        if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
+            continue
+        base = name_nominative(_title_case(match["surname"]))
+        initials = _SPACES.sub("", match["initials"])
+        found.append(PersonMention(start, end, f"{initials} {base}", base, match[0]))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _name_pairs(text: str, strict: bool) -> list[PersonMention]:
+    """Given name + surname: two capitalised words with only spaces between them (see find_people), in order."""
     found: list[PersonMention] = []
-    taken: set[int] = set()
+    taken = 0  # where the last pair found ends: a pair never starts inside another
     # consecutive capitalised words; overlapping candidates are all tried («Министр Асқар Маминнің» → «Асқар …»)
     for first, second in itertools.pairwise(_CAPITALISED.finditer(text)):
         given_end, surname_start = first.end(), second.start()
-        # only spaces between them (most pairs fail on the first character, so the gap is not copied)
+        # only spaces between them: most pairs have a word between them, and fail on the first or second
+        # character after the first word, so the gap is not copied for them
         if given_end == surname_start or not text[given_end].isspace():
             continue
-        if not text[given_end:surname_start].isspace() or first.start() in taken:
+        if given_end + 1 != surname_start and not text[given_end + 1].isspace():
             continue
-        start, end, given, surname = first.start(), second.end(), first.group(), second.group()
+        start = first.start()
+        if start < taken or not text[given_end:surname_start].isspace():
+            continue
+        end, given, surname = second.end(), first.group(), second.group()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_.«"):
             continue
         if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
@@ -168,19 +195,7 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
         if strict and not is_surname_like(base):
             continue
         found.append(PersonMention(start, end, f"{_title_case(given)} {base}", base, text[start:end]))
-        taken.update(range(start, end))
-    for match in _initialled_names(text):
-        start, end = match.start(), match.end()
-        if start in taken or not is_name_word(match["surname"]):
-            continue
-        if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
-            continue
-        if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
-            continue
-        base = name_nominative(_title_case(match["surname"]))
-        initials = _SPACES.sub("", match["initials"])
-        found.append(PersonMention(start, end, f"{initials} {base}", base, match[0]))
-    found.sort(key=lambda m: m.start)
+        taken = end
     return found
 
 
