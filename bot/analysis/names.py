@@ -22,6 +22,8 @@ _INITIALS = rf"[{UPPER}]\.\s?(?:[{UPPER}]\.\s?)?"  # one or two; spelt out, the 
 # word boundaries are checked in Python.
 _CAPITALISED = re.compile(CAP_WORD)
 _CAPITAL = re.compile(rf"[{UPPER}]")
+# what a given name and a surname need at least: a capitalised word (its letters and hyphens), spaces, a capital
+_PAIR_HINT = re.compile(rf"[{UPPER}][{UPPER}{LOWER}-]*\s+[{UPPER}]")
 _INITIAL_SURNAME = re.compile(rf"(?P<initials>{_INITIALS})(?P<surname>{CAP_WORD})")
 
 _FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
@@ -219,8 +221,7 @@ def role_in(zone: str, *, max_words: int = 14) -> str:
     """The role words that end `zone`, the text from `role_start` to a name (what `role_before` reads)."""
     phrase = zone.strip(" ,–—-\n")
     phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
-    # a name has two capitals at least (Айбек Қалиев, А.Қалиев): most roles have fewer, and no name to look for
-    earlier = find_people(phrase, strict=False) if _two_capitals(phrase) else []
+    earlier = find_people(phrase, strict=False) if _may_hold_name(phrase) else []
     if earlier:  # «ақын Айбек Қалиев журналист [Нартай …]»: the role starts after the previous name
         phrase = phrase[earlier[-1].end :].strip(" ,")
     words = phrase.split()
@@ -250,11 +251,18 @@ def _initialled_names(text: str) -> list[re.Match[str]]:
     end = 0
     stop = text.find(".", 1)
     while stop != -1:
-        if stop - 1 >= end and (match := _INITIAL_SURNAME.match(text, stop - 1)) is not None:
+        # every capital of the pattern is a capital to str.isupper: a cheap test before the regex is tried
+        if stop - 1 >= end and text[stop - 1].isupper() and (match := _INITIAL_SURNAME.match(text, stop - 1)):
             found.append(match)
             end = match.end()
         stop = text.find(".", stop + 1)
     return found
+
+
+def _may_hold_name(phrase: str) -> bool:
+    """Can find_people find a name in the phrase? Two capitalised words with spaces between them (Айбек
+    Қалиев), or initials, which need a full stop and two capitals (А.Қалиев): most roles have neither."""
+    return bool(_PAIR_HINT.search(phrase)) or ("." in phrase and _two_capitals(phrase))
 
 
 def _two_capitals(phrase: str) -> bool:

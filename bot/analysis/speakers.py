@@ -116,10 +116,13 @@ def _organisation_word(word: str) -> bool:
     return bool(_ORG_WORDS.search(" " + word))
 
 
+_NOT_IN_A_ROLE = frozenset({"бұл", "осы", "сол", "мен", "біз", "сіз"})
+
+
 def looks_like_role(phrase: str) -> bool:
     """Role words (министр, облыс әкімі, Сенат спикері), not a clause."""
     words = phrase.casefold().split()
-    if not words or len(words) > 6 or any(w in {"бұл", "осы", "сол", "мен", "біз", "сіз"} for w in words):
+    if not words or len(words) > 6 or not _NOT_IN_A_ROLE.isdisjoint(words):
         return False
     last = words[-1].strip("«»")
     if _verb_not_role(last):
