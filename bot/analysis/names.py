@@ -20,7 +20,7 @@ CAP_WORD = rf"[{UPPER}](?<![{UPPER}][{UPPER}])(?:[{LOWER}]+|[{UPPER}]++(?=[\s,.:
 _INITIALS = rf"[{UPPER}]\.\s?(?:[{UPPER}]\.\s?)?"  # one or two; spelt out, the engine skips to a capital
 # Patterns start with a character class (no look-behind) so the regex engine can skip ahead quickly;
 # word boundaries are checked in Python.
-_CAPITALISED = re.compile(CAP_WORD)
+_CAPITALISED_SPLIT = re.compile(f"({CAP_WORD})")  # what re.split needs to keep the words
 _CAPITAL = re.compile(rf"[{UPPER}]")
 # what a given name and a surname need at least: a capitalised word (its letters and hyphens), spaces, a capital
 _PAIR_HINT = re.compile(rf"[{UPPER}][{UPPER}{LOWER}-]*\s+[{UPPER}]")
@@ -172,21 +172,17 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
 
 def _name_pairs(text: str, strict: bool) -> list[PersonMention]:
     """Given name + surname: two capitalised words with only spaces between them (see find_people), in order."""
+    # the capitalised words split out with the text between them (the text before, a word, a gap, a word … the
+    # text after): only the gaps that are spaces hold a pair, and only those are looked at one by one
+    pieces = _CAPITALISED_SPLIT.split(text)
+    offsets = list(itertools.accumulate(map(len, pieces), initial=0))
     found: list[PersonMention] = []
     taken = 0  # where the last pair found ends: a pair never starts inside another
     # consecutive capitalised words; overlapping candidates are all tried («Министр Асқар Маминнің» → «Асқар …»)
-    for first, second in itertools.pairwise(_CAPITALISED.finditer(text)):
-        given_end, surname_start = first.end(), second.start()
-        # only spaces between them: most pairs have a word between them, and fail on the first or second
-        # character after the first word, so the gap is not copied for them
-        if given_end == surname_start or not text[given_end].isspace():
+    for gap in [k for k in range(2, len(pieces) - 1, 2) if pieces[k].isspace()]:
+        start, end, given, surname = offsets[gap - 1], offsets[gap + 2], pieces[gap - 1], pieces[gap + 1]
+        if start < taken:
             continue
-        if given_end + 1 != surname_start and not text[given_end + 1].isspace():
-            continue
-        start = first.start()
-        if start < taken or not text[given_end:surname_start].isspace():
-            continue
-        end, given, surname = second.end(), first.group(), second.group()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_.«"):
             continue
         if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
