@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.analysis.lexicon import DANGLING_OPENERS, MONTHS, ORG_HEADS, PLACES, ROLE_WORDS
 from bot.analysis.morphology import GENITIVE, is_surname_like, name_nominative
@@ -98,9 +98,9 @@ _PLACE_STEMS = {p.casefold() for p in PLACES}
 _ORG_HEADS = {h.casefold() for h in ORG_HEADS}
 
 
-@dataclass(frozen=True, slots=True)
-class PersonMention:
-    """A name as written at [start, end) and its nominative form."""
+class PersonMention(NamedTuple):
+    """A name as written at [start, end) and its nominative form (a named tuple: a text makes many, and the rules
+    look at them again and again)."""
 
     start: int
     end: int
@@ -110,7 +110,12 @@ class PersonMention:
 
     @property
     def is_nominative(self) -> bool:
-        return _NAME_PARTS.split(self.written)[-1].casefold() == self.surname.casefold()
+        return _written_in_nominative(self.written, self.surname)
+
+
+@lru_cache(maxsize=65536)
+def _written_in_nominative(written: str, surname: str) -> bool:
+    return _NAME_PARTS.split(written)[-1].casefold() == surname.casefold()
 
 
 def _title_case(word: str) -> str:
