@@ -213,13 +213,9 @@ _LEADING_ADVERBIALS = re.compile(
 )
 
 
-def role_before(text: str, start: int, *, max_words: int = 14) -> str:
-    """The role words just before a name: «Қоғамдық келісім» РММ бас сарапшысы [Талшын Италиева]."""
-    return role_in(text[role_start(text, start) : start], max_words=max_words)
-
-
 def role_in(zone: str, *, max_words: int = 14) -> str:
-    """The role words that end `zone`, the text from `role_start` to a name (what `role_before` reads)."""
+    """The role words that end `zone`, the text from `role_start` to a name: «Қоғамдық келісім» РММ бас сарапшысы
+    [Талшын Италиева]."""
     phrase = zone.strip(" ,–—-\n")
     phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
     earlier = find_people(phrase, strict=False) if _may_hold_name(phrase) else []
