@@ -924,7 +924,9 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
     for line_start, line_end in zip([0, *(n + 1 for n in f.newlines)], [*f.newlines, len(text)], strict=True):
         if line_start == line_end:
             continue
-        starts = inline[bisect.bisect_left(inline, line_start) : bisect.bisect_right(inline, line_end)]
+        starts: list[int] = []
+        if inline:  # most texts have no «… . – …» turn inside a paragraph
+            starts = inline[bisect.bisect_left(inline, line_start) : bisect.bisect_right(inline, line_end)]
         dash = _DASH_AT.match(text, line_start, line_end) if text[line_start] in " \t–—─−-" else None
         if dash:
             starts.insert(0, dash.end())
