@@ -3,7 +3,10 @@ speech, how sure each speaker is, and what a channel post may show."""
 
 from __future__ import annotations
 
+import re
+
 from bot import importer
+from bot.analysis import quotes
 from bot.analysis.quote_marks import pair_marks
 from bot.analysis.quotes import extract_quotes
 from bot.post_format import key_quote
@@ -391,3 +394,18 @@ async def test_how_the_speaker_was_found_is_stored(fresh_db: Database) -> None:
         ("Асан Үсенов", "named", True),
         ("Асан Үсенов", "pronoun", False),
     ]
+
+
+def test_the_case_folded_news_credit_check_misses_nothing_the_case_blind_regex_finds() -> None:
+    # every character the case-blind regex takes for one of its letters folds, as _news_credit folds, to it
+    words = re.sub(r"\\[.s]|\(\?:|\)\?|\+|\\b", "", quotes._NEWS_CREDIT.pattern.removeprefix("(?i)"))
+    letters = sorted(set(words) - set("| .0123456789"))
+    any_letter = re.compile("(?i)[" + "".join(letters) + "]")
+    for code in range(0x110000):
+        char = chr(code)
+        if any_letter.fullmatch(char):
+            taken_for = [p for p in letters if re.fullmatch("(?i)" + p, char)]
+            assert all(quotes.fold_like_news_credit(char) == p for p in taken_for), hex(code)
+    for tail in ("ҚазАҚПАРАТ  АгенттігІ хабарлады", "KAZİNFORM", "Kazınform", "tengrinews.kz.", "деді министр"):
+        assert quotes._news_credit(tail) == bool(quotes._NEWS_CREDIT.search(tail))
+    assert quotes._news_credit("деп хабарлады Kazinform тілшісі")

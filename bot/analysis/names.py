@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.analysis.lexicon import DANGLING_OPENERS, MONTHS, ORG_HEADS, PLACES, ROLE_WORDS
 from bot.analysis.morphology import GENITIVE, is_surname_like, name_nominative
@@ -19,8 +20,10 @@ CAP_WORD = rf"[{UPPER}](?<![{UPPER}][{UPPER}])(?:[{LOWER}]+|[{UPPER}]++(?=[\s,.:
 _INITIALS = rf"[{UPPER}]\.\s?(?:[{UPPER}]\.\s?)?"  # one or two; spelt out, the engine skips to a capital
 # Patterns start with a character class (no look-behind) so the regex engine can skip ahead quickly;
 # word boundaries are checked in Python.
-_CAPITALISED = re.compile(CAP_WORD)
+_CAPITALISED_SPLIT = re.compile(f"({CAP_WORD})")  # what re.split needs to keep the words
 _CAPITAL = re.compile(rf"[{UPPER}]")
+# what a given name and a surname need at least: a capitalised word (its letters and hyphens), spaces, a capital
+_PAIR_HINT = re.compile(rf"[{UPPER}][{UPPER}{LOWER}-]*\s+[{UPPER}]")
 _INITIAL_SURNAME = re.compile(rf"(?P<initials>{_INITIALS})(?P<surname>{CAP_WORD})")
 
 _FUNCTION_WORDS = {w.strip() for w in DANGLING_OPENERS} | {
@@ -95,9 +98,9 @@ _PLACE_STEMS = {p.casefold() for p in PLACES}
 _ORG_HEADS = {h.casefold() for h in ORG_HEADS}
 
 
-@dataclass(frozen=True, slots=True)
-class PersonMention:
-    """A name as written at [start, end) and its nominative form."""
+class PersonMention(NamedTuple):
+    """A name as written at [start, end) and its nominative form (a named tuple: a text makes many, and the rules
+    look at them again and again)."""
 
     start: int
     end: int
@@ -107,7 +110,12 @@ class PersonMention:
 
     @property
     def is_nominative(self) -> bool:
-        return _NAME_PARTS.split(self.written)[-1].casefold() == self.surname.casefold()
+        return _written_in_nominative(self.written, self.surname)
+
+
+@lru_cache(maxsize=65536)
+def _written_in_nominative(written: str, surname: str) -> bool:
+    return _NAME_PARTS.split(written)[-1].casefold() == surname.casefold()
 
 
 def _title_case(word: str) -> str:
@@ -147,17 +155,39 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
     (-ов, -ева, -ин, -ұлы …); otherwise any given-name-like word followed by a name-like word does
     (Нұржан Әшірмат), which suits places where a name is expected, such as after «деді».
     """
+    found = _name_pairs(text, strict)
+    # the pairs found do not overlap and come in order: a position is taken if it is before the end of the last
+    # pair that starts at or before it
+    starts = [m.start for m in found]
+    for match in _initialled_names(text):
+        start, end = match.start(), match.end()
+        taken = bisect.bisect_right(starts, start) - 1
+        if (taken >= 0 and start < found[taken].end) or not is_name_word(match["surname"]):
+            continue
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
+            continue
+        if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
+            continue
+        base = name_nominative(_title_case(match["surname"]))
+        initials = _SPACES.sub("", match["initials"])
+        found.append(PersonMention(start, end, f"{initials} {base}", base, match[0]))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _name_pairs(text: str, strict: bool) -> list[PersonMention]:
+    """Given name + surname: two capitalised words with only spaces between them (see find_people), in order."""
+    # the capitalised words split out with the text between them (the text before, a word, a gap, a word … the
+    # text after): only the gaps that are spaces hold a pair, and only those are looked at one by one
+    pieces = _CAPITALISED_SPLIT.split(text)
+    offsets = list(itertools.accumulate(map(len, pieces), initial=0))
     found: list[PersonMention] = []
-    taken: set[int] = set()
+    taken = 0  # where the last pair found ends: a pair never starts inside another
     # consecutive capitalised words; overlapping candidates are all tried («Министр Асқар Маминнің» → «Асқар …»)
-    for first, second in itertools.pairwise(_CAPITALISED.finditer(text)):
-        given_end, surname_start = first.end(), second.start()
-        # only spaces between them (most pairs fail on the first character, so the gap is not copied)
-        if given_end == surname_start or not text[given_end].isspace():
+    for gap in [k for k in range(2, len(pieces) - 1, 2) if pieces[k].isspace()]:
+        start, end, given, surname = offsets[gap - 1], offsets[gap + 2], pieces[gap - 1], pieces[gap + 1]
+        if start < taken:
             continue
-        if not text[given_end:surname_start].isspace() or first.start() in taken:
-            continue
-        start, end, given, surname = first.start(), second.end(), first.group(), second.group()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_.«"):
             continue
         if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
@@ -168,19 +198,7 @@ def find_people(text: str, *, strict: bool = True) -> list[PersonMention]:
         if strict and not is_surname_like(base):
             continue
         found.append(PersonMention(start, end, f"{_title_case(given)} {base}", base, text[start:end]))
-        taken.update(range(start, end))
-    for match in _initialled_names(text):
-        start, end = match.start(), match.end()
-        if start in taken or not is_name_word(match["surname"]):
-            continue
-        if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
-            continue
-        if end < len(text) and (text[end].isalnum() or text[end] in "_»"):
-            continue
-        base = name_nominative(_title_case(match["surname"]))
-        initials = _SPACES.sub("", match["initials"])
-        found.append(PersonMention(start, end, f"{initials} {base}", base, match[0]))
-    found.sort(key=lambda m: m.start)
+        taken = end
     return found
 
 
@@ -195,12 +213,12 @@ _LEADING_ADVERBIALS = re.compile(
 )
 
 
-def role_before(text: str, start: int, *, max_words: int = 14) -> str:
-    """The role words just before a name: «Қоғамдық келісім» РММ бас сарапшысы [Талшын Италиева]."""
-    phrase = text[role_start(text, start) : start].strip(" ,–—-\n")
+def role_in(zone: str, *, max_words: int = 14) -> str:
+    """The role words that end `zone`, the text from `role_start` to a name: «Қоғамдық келісім» РММ бас сарапшысы
+    [Талшын Италиева]."""
+    phrase = zone.strip(" ,–—-\n")
     phrase = _LEADING_ADVERBIALS.sub("", phrase).strip(" ,")
-    # a name has two capitals at least (Айбек Қалиев, А.Қалиев): most roles have fewer, and no name to look for
-    earlier = find_people(phrase, strict=False) if _two_capitals(phrase) else []
+    earlier = find_people(phrase, strict=False) if _may_hold_name(phrase) else []
     if earlier:  # «ақын Айбек Қалиев журналист [Нартай …]»: the role starts after the previous name
         phrase = phrase[earlier[-1].end :].strip(" ,")
     words = phrase.split()
@@ -230,11 +248,18 @@ def _initialled_names(text: str) -> list[re.Match[str]]:
     end = 0
     stop = text.find(".", 1)
     while stop != -1:
-        if stop - 1 >= end and (match := _INITIAL_SURNAME.match(text, stop - 1)) is not None:
+        # every capital of the pattern is a capital to str.isupper: a cheap test before the regex is tried
+        if stop - 1 >= end and text[stop - 1].isupper() and (match := _INITIAL_SURNAME.match(text, stop - 1)):
             found.append(match)
             end = match.end()
         stop = text.find(".", stop + 1)
     return found
+
+
+def _may_hold_name(phrase: str) -> bool:
+    """Can find_people find a name in the phrase? Two capitalised words with spaces between them (Айбек
+    Қалиев), or initials, which need a full stop and two capitals (А.Қалиев): most roles have neither."""
+    return bool(_PAIR_HINT.search(phrase)) or ("." in phrase and _two_capitals(phrase))
 
 
 def _two_capitals(phrase: str) -> bool:

@@ -59,6 +59,18 @@ _PASSIVE = re.compile(
 )
 
 
+def _news_credit(tail: str) -> bool:
+    """Does `tail` name a news source (_NEWS_CREDIT)? Every character the regex takes for one of its letters
+    case-folds to that letter, except the dotless ı and the İ (folded to i and a combining dot), which it takes
+    for «i»: so the words are in the folded text, with those mended, wherever the regex finds them."""
+    folded = fold_like_news_credit(tail)
+    return _NEWS_CREDIT_FOLDED.search(folded) is not None and _NEWS_CREDIT.search(tail) is not None
+
+
+def fold_like_news_credit(text: str) -> str:
+    return text.casefold().replace("ı", "i").replace("\u0307", "")
+
+
 def _not_speech(verb: str) -> bool:
     return bool(_PASSIVE.match(verb)) and not _DOCUMENT.match(verb)
 
@@ -69,6 +81,12 @@ _AFTER_UNMARKED = re.compile(rf"(?P<punct>[,.!?…])?[ \t]*[–—−-][ \t]*{_V
 _DASH_VERB = re.compile(rf"[–—−-][ \t]*{_VERB}")
 _NEWS_CREDIT = re.compile(
     r"(?i)\.kz\b|\.ru\b|\.com\b|тілшісі|ақпарат(?:тық)?\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
+    r"baq|tengrinews|orda|zakon|inform|редакцияға|сайты|порталы|басылымы"
+)
+# The same words without «\b», case-sensitive, for the text case-folded as _news_credit folds it: a regex that
+# ignores case tries each word at every character slowly, so this one rules most texts out first.
+_NEWS_CREDIT_FOLDED = re.compile(
+    r"\.kz|\.ru|\.com|тілшісі|ақпарат(?:тық)?\s+агенттігі|kazinform|sputnik|aikyn|айқын|хабар\s+24|"
     r"baq|tengrinews|orda|zakon|inform|редакцияға|сайты|порталы|басылымы"
 )
 # a stop (not after a capital: an initial), a line break, a dash after a word, a dash between spaces
@@ -567,7 +585,7 @@ def _after_marks(f: _Finder) -> None:
         open_ = span.open if span.open is not None else _missing_opener(f.text, span.close)
         verb_start = match.start("verb")
         tail = f.text[match.end() : f.clause_end(match.end())]
-        if _NEWS_CREDIT.search(tail) or _not_speech(match["verb"]):
+        if _news_credit(tail) or _not_speech(match["verb"]):
             continue
         if match["verb"].startswith("деген"):
             speaker = _degen(f, span, match.end())
@@ -694,7 +712,7 @@ def _unmarked(f: _Finder) -> None:
         if match["verb"].startswith("деген"):
             continue
         tail = f.text[match.end() : f.clause_end(match.end())]
-        if _NEWS_CREDIT.search(tail) or _not_speech(match["verb"]):
+        if _news_credit(tail) or _not_speech(match["verb"]):
             continue
         start = _unmarked_start(f, end)
         if start is None or ("хабарла" in match["verb"] and not _DASH_AT.match(f.text, start)):
@@ -830,7 +848,6 @@ def _headers(f: _Finder) -> None:
 
 
 _BYLINE_TITLE = re.compile(r"^(?P<q>[^\n]{12,220}?)[ \t]+[–—−-][ \t]+(?P<who>[^\n–—−-]{4,60})$", re.MULTILINE)
-_SPACED_DASH = re.compile(r"[ \t][–—−-][ \t]")
 
 
 def _statement_then_name(f: _Finder) -> None:
@@ -875,10 +892,7 @@ def _interviewee(f: _Finder) -> Speaker | None:
             return f.people.speaker(mention, "interview")
     # the title pattern opens at a line start: tried only there (a search would try it at every character), and
     # only on a line with a spaced dash
-    for line in [0, *(n + 1 for n in f.newlines if n < head)]:
-        line_end = min(f.line_end(line), head)
-        if not _SPACED_DASH.search(f.text, line, line_end):
-            continue
+    for line in _spaced_dash_lines(f, head):
         title = _BYLINE_TITLE.match(f.text, line, head)
         if title is None:
             continue
@@ -886,6 +900,19 @@ def _interviewee(f: _Finder) -> Speaker | None:
         if len(people) == 1:
             return f.people.speaker(people[0], "interview")
     return None
+
+
+def _spaced_dash_lines(f: _Finder, head: int) -> list[int]:
+    """The starts of the lines with a spaced dash (a space or a tab on each side) within the first `head`
+    characters, in order: the dashes are found first (fast), then the spaces around each."""
+    lines: list[int] = []
+    text = f.text
+    for dash in positions_of(text[:head], "–—−-"):
+        if 0 < dash < head - 1 and text[dash - 1] in " \t" and text[dash + 1] in " \t":
+            line = f.line_start(dash)
+            if not lines or lines[-1] != line:
+                lines.append(line)
+    return lines
 
 
 def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
@@ -897,7 +924,9 @@ def _dash_segments(f: _Finder) -> list[tuple[int, int, bool]]:
     for line_start, line_end in zip([0, *(n + 1 for n in f.newlines)], [*f.newlines, len(text)], strict=True):
         if line_start == line_end:
             continue
-        starts = inline[bisect.bisect_left(inline, line_start) : bisect.bisect_right(inline, line_end)]
+        starts: list[int] = []
+        if inline:  # most texts have no «… . – …» turn inside a paragraph
+            starts = inline[bisect.bisect_left(inline, line_start) : bisect.bisect_right(inline, line_end)]
         dash = _DASH_AT.match(text, line_start, line_end) if text[line_start] in " \t–—─−-" else None
         if dash:
             starts.insert(0, dash.end())
@@ -936,14 +965,15 @@ def _qa_layout(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
     return False
 
 
-def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]]) -> bool:
-    """An interview says so (сұхбат, әңгіме), names its guest in a «Name, role:» line, or is laid out as one."""
-    if any(c.quote.speaker_source == "header" for c in f.found):
+def _is_interview(f: _Finder, segments: list[tuple[int, int, bool]], laid_out: bool) -> bool:
+    """An interview says so (сұхбат, әңгіме), names its guest in a «Name, role:» line, or is laid out as one
+    (`laid_out`: _qa_layout). Case-folding the whole text is the slowest test, so it comes last."""
+    if laid_out or any(c.quote.speaker_source == "header" for c in f.found):
+        return True
+    if any(_nearest_header(f, start) for start, _, dashed in segments if dashed):
         return True
     lower = f.text.casefold()
-    if any(word in lower for word in _INTERVIEW_WORDS):
-        return True
-    return any(_nearest_header(f, start) for start, _, dashed in segments if dashed) or _qa_layout(f, segments)
+    return any(word in lower for word in _INTERVIEW_WORDS)
 
 
 def _interview(f: _Finder) -> None:
@@ -953,9 +983,10 @@ def _interview(f: _Finder) -> None:
     if not dash_line and not f.inline_turns:
         return
     segments = _dash_segments(f)
-    if not _is_interview(f, segments):
+    laid_out = _qa_layout(f, segments)
+    if not _is_interview(f, segments, laid_out):
         return
-    if _qa_layout(f, segments):
+    if laid_out:
         _statement_then_name(f)
     interviewee = _interviewee(f)
     turns: list[tuple[int, int, Speaker | None]] = []  # each turn with its speaker (None: nobody we know)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from bot.analysis.lexicon import ORG_HEADS, ROLE_WORDS
 from bot.analysis.morphology import is_surname_like, name_nominative
-from bot.analysis.names import PersonMention, role_before, role_start
+from bot.analysis.names import PersonMention, role_in, role_start
 from bot.records import SpeakerSource
 
 
@@ -95,26 +95,50 @@ def is_group(phrase: str) -> bool:
     words = phrase.casefold().split()
     if not words or len(words) > 5 or words[-1][:1].isdigit():
         return False
-    last = words[-1]
+    return _group_word(words[-1])
+
+
+@lru_cache(maxsize=65536)
+def _group_word(last: str) -> bool:
     return last in _COLLECTIVE or (bool(_PLURAL.search(last)) and len(last) > 4)
 
 
 def is_organisation(phrase: str) -> bool:
     """Does the phrase end in an organisation's head noun (министрлігі, департаменті, МКК, Ақорда)?"""
     words = phrase.split()
-    return 0 < len(words) <= 12 and bool(_ORG_WORDS.search(" " + words[-1]))
+    return 0 < len(words) <= 12 and _organisation_word(words[-1])
+
+
+# The word-level tests below are asked again and again of the same words (each attribution, each role), and a
+# regex of endings tried at every character of a word is slow: each word's answer is kept.
+@lru_cache(maxsize=65536)
+def _organisation_word(word: str) -> bool:
+    return bool(_ORG_WORDS.search(" " + word))
+
+
+_NOT_IN_A_ROLE = frozenset({"бұл", "осы", "сол", "мен", "біз", "сіз"})
 
 
 def looks_like_role(phrase: str) -> bool:
     """Role words (министр, облыс әкімі, Сенат спикері), not a clause."""
     words = phrase.casefold().split()
-    if not words or len(words) > 6 or any(w in {"бұл", "осы", "сол", "мен", "біз", "сіз"} for w in words):
+    if not words or len(words) > 6 or not _NOT_IN_A_ROLE.isdisjoint(words):
         return False
     last = words[-1].strip("«»")
-    if _VERB_LIKE.search(last) and last not in ROLE_WORDS:
+    if _verb_not_role(last):
         return False
     if len(words) == 1 and phrase[:1].islower() and last.isalpha() and len(last) > 3:
         return True  # a lone common noun after the verb (– дейді дипломат) is a role
+    return _role_noun(last)
+
+
+@lru_cache(maxsize=65536)
+def _verb_not_role(last: str) -> bool:
+    return bool(_VERB_LIKE.search(last)) and last not in ROLE_WORDS
+
+
+@lru_cache(maxsize=65536)
+def _role_noun(last: str) -> bool:
     return last in ROLE_WORDS or last.endswith(_ROLE_SUFFIXES) or name_nominative(last) in ROLE_WORDS
 
 
@@ -129,11 +153,17 @@ def trim_role(role: str) -> str:
     words = role.split()
     cut = 0
     for index, word in enumerate(words[:-1]):
-        lower = word.casefold().strip(",")
-        case_form = bool(_NOT_IN_ROLE.search(lower)) and lower not in _CASE_LIKE_NOUNS
-        if lower in _ROLE_LEAD or word.endswith(",") or _VERB_LIKE.search(lower) or case_form:
+        if _leads_into_role(word):
             cut = index + 1
     return " ".join(words[cut:])
+
+
+@lru_cache(maxsize=65536)
+def _leads_into_role(word: str) -> bool:
+    """A word of the sentence before a role: a lead word, one before a comma, a verb, a case form."""
+    lower = word.casefold().strip(",")
+    case_form = bool(_NOT_IN_ROLE.search(lower)) and lower not in _CASE_LIKE_NOUNS
+    return lower in _ROLE_LEAD or word.endswith(",") or bool(_VERB_LIKE.search(lower)) or case_form
 
 
 def clean_zone(zone: str) -> str:
@@ -141,7 +171,7 @@ def clean_zone(zone: str) -> str:
     words: list[str] = []
     for word in _WORDS.findall(zone):
         bare = word.strip('«»"“”')
-        if words and _CIRCUMSTANCE.search(bare.casefold()) and not bare[:1].isupper() and not is_organisation(bare):
+        if words and _circumstance(bare):
             break
         if bare.casefold() in {"өз", "бұл", "сонда", "сөзінде", "кезегінде"}:
             break
@@ -149,6 +179,12 @@ def clean_zone(zone: str) -> str:
         if len(words) == 10:
             break
     return " ".join(words).strip(" ,–—-")
+
+
+@lru_cache(maxsize=65536)
+def _circumstance(bare: str) -> bool:
+    """A word saying where or when (кулуарда, брифингте), which ends the speaker words of an attribution."""
+    return bool(_CIRCUMSTANCE.search(bare.casefold())) and not bare[:1].isupper() and not is_organisation(bare)
 
 
 @lru_cache(maxsize=65536)
@@ -177,6 +213,8 @@ class People:
         ]
         self.starts = [m.start for m in self.mentions]
         self._roles: dict[int, str] = {}
+        self._zones: dict[int, str] = {}  # name start → the text its role can be in (see names.role_start)
+        self._folded_zones: dict[int, str] = {}
 
     def _without_role_word(self, mention: PersonMention) -> PersonMention:
         """«Кәсіпкер Раиса Тұралиева» read as the name «Кәсіпкер Раиса»: a role word opening a sentence is not a
@@ -276,7 +314,7 @@ class People:
 
     def role_of(self, mention: PersonMention) -> str:
         if mention.start not in self._roles:
-            role = trim_role(role_before(self.text, mention.start))
+            role = trim_role(role_in(self._zone(mention.start)))
             self._roles[mention.start] = role if looks_like_role(role) or is_organisation(role) else ""
         return self._roles[mention.start]
 
@@ -315,8 +353,18 @@ class People:
     def _may_hold(self, pos: int, keys: tuple[str, ...]) -> bool:
         """Can the role of the name at `pos` hold one of `keys` (words without spaces)? Its role is made of words
         after the last stop before it, so a key must be there (working out the role itself is slower)."""
-        zone = self.text[role_start(self.text, pos) : pos].casefold()
+        zone = self._folded_zones.get(pos)
+        if zone is None:
+            zone = self._folded_zones[pos] = self._zone(pos).casefold()
         return any(key in zone for key in keys)
+
+    def _zone(self, pos: int) -> str:
+        """The text before the name at `pos` that its role can be in (read once: by_role looks at it for every
+        role asked about, role_of to work out the role)."""
+        zone = self._zones.get(pos)
+        if zone is None:
+            zone = self._zones[pos] = self.text[role_start(self.text, pos) : pos]
+        return zone
 
     def by_word(self, word: str) -> str | None:
         """A single name word (Тұрсынов, Ахметов, Мейрамбек) expanded to the full name the text gives; an
