@@ -17,6 +17,7 @@ from bot.analysis.lexicon import DANGLING_OPENERS, FIXED_ORGS, LEGAL_FORMS, ORG_
 from bot.analysis.morphology import GENITIVE, fold, is_surname_like, lemma, name_nominative, without_case
 from bot.analysis.names import PersonMention, find_people
 from bot.analysis.ner import NameSpan, WordCache, is_common_word, is_name_head, tag
+from bot.analysis.text_scan import matches_at, positions_of
 from bot.records import Entity, EntityKind
 
 _UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁA-Z"
@@ -219,20 +220,7 @@ def _credits(text: str) -> list[tuple[int, int]]:
     """Where `_CREDIT` matches, as its finditer would find them, but tried only where a credit can start: at х
     or Х, the only letters that match its first ignoring case (a search tries a pattern that ignores case at
     every character)."""
-    zones: list[tuple[int, int]] = []
-    for at in sorted([*_places_of(text, "х"), *_places_of(text, "Х")]):
-        if zones and at < zones[-1][1]:
-            continue  # within the credit before
-        if match := _CREDIT.match(text, at):
-            zones.append(match.span())
-    return zones
-
-
-def _places_of(text: str, letter: str) -> Iterator[int]:
-    at = text.find(letter)
-    while at >= 0:
-        yield at
-        at = text.find(letter, at + 1)
+    return [match.span() for match in matches_at(_CREDIT, text, positions_of(text, "хХ"))]
 
 
 def _title_case(word: str) -> str:

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from bot.analysis.lexicon import DANGLING_OPENERS, MONTHS, ORG_HEADS, PLACES, ROLE_WORDS
 from bot.analysis.morphology import GENITIVE, is_surname_like, name_nominative
+from bot.analysis.text_scan import matches_at, positions_of
 
 UPPER = "А-ЯӘҒҚҢӨҰҮҺІЁЎA-Z"
 LOWER = "а-яәғқңөұүһіёўa-z"
@@ -244,16 +245,9 @@ def role_start(text: str, start: int) -> int:
 def _initialled_names(text: str) -> list[re.Match[str]]:
     """What _INITIAL_SURNAME.finditer(text) finds, tried only just before a full stop (an initial is a capital and
     a stop): a regex scan for a capital is slow over Kazakh text, str.find for a stop is fast."""
-    found: list[re.Match[str]] = []
-    end = 0
-    stop = text.find(".", 1)
-    while stop != -1:
-        # every capital of the pattern is a capital to str.isupper: a cheap test before the regex is tried
-        if stop - 1 >= end and text[stop - 1].isupper() and (match := _INITIAL_SURNAME.match(text, stop - 1)):
-            found.append(match)
-            end = match.end()
-        stop = text.find(".", stop + 1)
-    return found
+    # every capital of the pattern is a capital to str.isupper: a cheap test before the regex is tried
+    starts = [stop - 1 for stop in positions_of(text, ".") if stop and text[stop - 1].isupper()]
+    return matches_at(_INITIAL_SURNAME, text, starts)
 
 
 def _may_hold_name(phrase: str) -> bool:

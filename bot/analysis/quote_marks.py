@@ -7,8 +7,9 @@ news pages leave marks unbalanced. Pairing never fails: a closing mark with no o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import NamedTuple
+
+from bot.analysis.text_scan import positions_of
 
 _MARKS = '«»„“”‹›"'
 # What each opener can be closed by.
@@ -30,19 +31,6 @@ class MarkedSpan(NamedTuple):
     def start(self) -> int:
         """Where the quoted words begin (just after the opening mark)."""
         return -1 if self.open is None else self.open + 1
-
-
-def positions_of(text: str, needles: Iterable[str]) -> list[int]:
-    """Where any of `needles` (characters, or words) starts in `text`, in order. A regex character class scans
-    Kazakh text slowly (each character is checked against a large set); str.find skips ahead many times faster."""
-    found: list[int] = []
-    for needle in needles:
-        i = text.find(needle)
-        while i != -1:
-            found.append(i)
-            i = text.find(needle, i + 1)
-    found.sort()
-    return found
 
 
 def _looks_closing(text: str, i: int) -> bool:

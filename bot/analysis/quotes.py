@@ -26,7 +26,7 @@ from typing import NamedTuple
 from bot.analysis.lexicon import ROLE_WORDS
 from bot.analysis.morphology import name_nominative
 from bot.analysis.names import PersonMention, find_people
-from bot.analysis.quote_marks import MarkedSpan, pair_marks, positions_of
+from bot.analysis.quote_marks import MarkedSpan, pair_marks
 from bot.analysis.speakers import (
     People,
     Speaker,
@@ -37,6 +37,7 @@ from bot.analysis.speakers import (
     looks_like_role,
     nominative_phrase,
 )
+from bot.analysis.text_scan import matches_at, positions_of
 from bot.records import Quote, QuoteKind
 
 _SAY = (
@@ -254,18 +255,6 @@ class _Finder:
         """The speaker of the last attributed quote that ends before `pos`."""
         i = bisect.bisect_right(self.spoken, pos, key=lambda x: x[0])
         return self.spoken[i - 1][1] if i else None
-
-
-def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
-    """What `pattern.finditer(text)` gives, for a pattern that can only start at one of `starts` (in order): a
-    regex scan for a character class is slow over Kazakh text, str.find is fast (see positions_of)."""
-    found: list[re.Match[str]] = []
-    end = 0
-    for start in starts:
-        if start >= end and (match := pattern.match(text, start)) is not None:
-            found.append(match)
-            end = match.end()
-    return found
 
 
 _LEADING_DASH = re.compile(r"^[–—─−-]\s*")
@@ -615,7 +604,7 @@ def _unclosed(f: _Finder) -> None:
     if not any(verb in f.text for verb in ("дейді.", "деді.", "деседі.")):  # the pattern tries every opener
         return
     closes = {s.close for s in f.spans}
-    for line in _matches_at(_UNCLOSED_LINE, f.text, positions_of(f.text, "«“")):
+    for line in matches_at(_UNCLOSED_LINE, f.text, positions_of(f.text, "«“")):
         opener = line.start("q") - 1
         if opener in f.by_opener or opener in closes:
             continue
@@ -696,7 +685,7 @@ def _continuation(f: _Finder, after_verb: int, speaker: Speaker | None) -> None:
 
 def _unmarked(f: _Finder) -> None:
     """Unmarked and dash-led quotes ending in «, – деді NAME» (possibly over several paragraphs)."""
-    for dash in _matches_at(_DASH_VERB, f.text, positions_of(f.text, "–—−-")):
+    for dash in matches_at(_DASH_VERB, f.text, positions_of(f.text, "–—−-")):
         # the pattern starts at the dash (fast to find); the punctuation before it is matched from there
         match = _AFTER_UNMARKED.match(f.text, _spaces_before(f.text, dash.start()) - 1)
         if match is None or match.start("verb") != dash.start("verb"):
@@ -1044,7 +1033,7 @@ def _epigraph(f: _Finder) -> None:
 
 def _indirect(f: _Finder) -> None:
     """Reported speech: «Руслан Абдуллиннің айтуынша, …» — the clause after it, kind «indirect»."""
-    for match in _matches_at(_INDIRECT, f.text, positions_of(f.text, _INDIRECT_WORDS)):
+    for match in matches_at(_INDIRECT, f.text, positions_of(f.text, _INDIRECT_WORDS)):
         if not _GENITIVE_BEFORE.search(f.text, max(0, match.start() - 8), match.start()):
             continue
         name_end = _spaces_before(f.text, match.start())
